@@ -1,0 +1,146 @@
+//! The case list: every page under a folder, parsed, with ids made unique across pages.
+
+use super::{cases_of_page, is_version, Case};
+use crate::doc::parse_page;
+use crate::finding::Finding;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// All cases found under a folder, in a stable order (pages sorted by path, cases in page order).
+#[derive(Debug, Clone)]
+pub struct CaseList {
+    /// The folder the pages were read from.
+    pub root: PathBuf,
+    /// How many pages were read.
+    pub pages: usize,
+    /// The cases.
+    pub cases: Vec<Case>,
+    /// Problems in the pages met while listing (unreadable annotations, files that are not text).
+    pub findings: Vec<Finding>,
+}
+
+/// Why the case list could not be built at all. Problems in single pages are findings instead.
+#[derive(Debug, thiserror::Error)]
+pub enum ListError {
+    /// The cases folder does not exist or cannot be read.
+    #[error("failed to read the cases folder {path}: {source}; pass --cases DIR (or set CONTRACT_CASES) to a folder of Markdown pages")]
+    Root {
+        /// The folder.
+        path: PathBuf,
+        /// What the file system said.
+        source: std::io::Error,
+    },
+}
+
+/// Reads every `.md` page under `root` (recursively) and builds its cases.
+///
+/// A page that cannot be read becomes a finding; the listing goes on.
+pub fn list(root: &Path) -> Result<CaseList, ListError> {
+    let absolute = root.canonicalize().map_err(|source| ListError::Root {
+        path: root.to_owned(),
+        source,
+    })?;
+    let mut findings = Vec::new();
+    let mut paths = Vec::new();
+    let walk = walkdir::WalkDir::new(&absolute)
+        .sort_by_file_name()
+        .follow_links(true);
+    for entry in walk {
+        match entry {
+            Ok(entry)
+                if entry.file_type().is_file()
+                    && entry.path().extension().is_some_and(|e| e == "md") =>
+            {
+                paths.push(entry.into_path())
+            }
+            Ok(_) => {}
+            Err(error) => {
+                let file = error
+                    .path()
+                    .map(|p| relative(&absolute, p))
+                    .unwrap_or_default();
+                findings.push(Finding::error(
+                    "unreadable-file",
+                    &file,
+                    1,
+                    format!("cannot be read: {error}"),
+                ));
+            }
+        }
+    }
+
+    let mut cases = Vec::new();
+    for path in &paths {
+        let file = relative(&absolute, path);
+        let text = match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(error) => {
+                    findings.push(Finding::warning(
+                        "not-utf8",
+                        &file,
+                        1,
+                        "the page is not UTF-8; invalid bytes were replaced before parsing",
+                    ));
+                    String::from_utf8_lossy(error.as_bytes()).into_owned()
+                }
+            },
+            Err(error) => {
+                findings.push(Finding::error(
+                    "unreadable-file",
+                    &file,
+                    1,
+                    format!("cannot be read: {error}"),
+                ));
+                continue;
+            }
+        };
+        let page = parse_page(&file, &text);
+        cases.extend(cases_of_page(&page, folder_version(path)));
+        findings.extend(page.findings);
+    }
+    make_ids_unique(&mut cases);
+    Ok(CaseList {
+        root: root.to_owned(),
+        pages: paths.len(),
+        cases,
+        findings,
+    })
+}
+
+/// The innermost folder named like an API version (`v1.0`, `beta`).
+fn folder_version(path: &Path) -> Option<&str> {
+    let parent = path.parent()?;
+    parent
+        .iter()
+        .filter_map(|c| c.to_str())
+        .filter(|c| is_version(c))
+        .last()
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .iter()
+        .map(|c| c.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Pages reuse example names (copy and paste); the second `x` becomes `x_2`, and so on.
+fn make_ids_unique(cases: &mut [Case]) {
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(cases.len());
+    for case in cases.iter_mut() {
+        let count = seen.entry(case.id.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            let mut candidate = format!("{}_{}", case.id, count);
+            while seen.contains_key(&candidate) {
+                *seen.get_mut(&case.id).expect("present") += 1;
+                candidate = format!("{}_{}", case.id, seen[&case.id]);
+            }
+            seen.insert(candidate.clone(), 1);
+            case.id = candidate;
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! Blocks → test cases: pairs each documented request with its response, parses both HTTP
+//! messages, and decides whether the case can run or why not.
+
+pub mod http;
+mod list;
+
+pub use http::{Body, Header, Request, Response};
+pub use list::{list, CaseList, ListError};
+
+use crate::doc::{Annotation, Block, BlockType, Page};
+use serde::Serialize;
+use std::fmt;
+
+/// One documented example: a request, the response it should get, and how to compare them.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// Stable, unique id: `version::page::example` (e.g. `beta::user_get::get_user_1`).
+    pub id: String,
+    /// The API version the page documents (`v1.0`, `beta`), from its folder or its URL.
+    pub version: String,
+    /// The page, relative to the cases folder.
+    pub file: String,
+    /// The example's name from the annotation, if it has one.
+    pub name: Option<String>,
+    /// 1-based line of the request block's opening fence.
+    pub line: usize,
+    /// The request, when its block could be read.
+    pub request: Option<Request>,
+    /// The documented response, when there is one and it could be read.
+    pub response: Option<Response>,
+    /// 1-based line of the response block's opening fence, when there is a response block.
+    pub response_line: Option<usize>,
+    /// How the response is to be compared, from the annotations.
+    pub expect: Expectations,
+    /// Every `{name}` in the request URL, in order.
+    pub placeholders: Vec<String>,
+    /// Why the case cannot run; `None` when it can.
+    pub skip: Option<SkipReason>,
+}
+
+impl Case {
+    /// True when the case can be sent.
+    pub fn runnable(&self) -> bool {
+        self.skip.is_none()
+    }
+
+    /// The documented status code, when the response could be read.
+    pub fn expected_status(&self) -> Option<u16> {
+        self.response.as_ref().map(|r| r.status)
+    }
+}
+
+/// Comparison rules carried by the response annotation (falling back to the request's).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Expectations {
+    /// The documented body shows only some properties.
+    pub truncated: bool,
+    /// The body is a collection in `value` (or `collection_property`).
+    pub is_collection: bool,
+    /// The property holding the collection when it is not `value`.
+    pub collection_property: Option<String>,
+    /// No body is expected.
+    pub is_empty: bool,
+    /// An error response (4xx/5xx with an OData error body) is expected.
+    pub expect_error: bool,
+    /// The response type, `#` stripped, case as written; compare case-insensitively.
+    pub odata_type: Option<String>,
+    /// Properties allowed to be `null`.
+    pub nullable_properties: Vec<String>,
+    /// Properties allowed to be absent.
+    pub optional_properties: Vec<String>,
+    /// Permission scopes the example needs.
+    pub scopes: Vec<String>,
+}
+
+impl Expectations {
+    fn from_annotations(request: Option<&Annotation>, response: Option<&Annotation>) -> Self {
+        let pick = |f: fn(&Annotation) -> bool| response.is_some_and(f) || request.is_some_and(f);
+        let first = |f: fn(&Annotation) -> Option<String>| {
+            response.and_then(f).or_else(|| request.and_then(f))
+        };
+        let list = |f: fn(&Annotation) -> &Vec<String>| {
+            response
+                .map(f)
+                .filter(|l| !l.is_empty())
+                .or_else(|| request.map(f))
+                .cloned()
+                .unwrap_or_default()
+        };
+        Expectations {
+            truncated: pick(|a| a.truncated),
+            is_collection: pick(|a| a.is_collection),
+            collection_property: first(|a| a.collection_property.clone()),
+            is_empty: pick(|a| a.is_empty),
+            expect_error: pick(|a| a.expect_error),
+            odata_type: first(|a| a.odata_type.clone()),
+            nullable_properties: list(|a| &a.nullable_properties),
+            optional_properties: list(|a| &a.optional_properties),
+            scopes: list(|a| &a.scopes),
+        }
+    }
+}
+
+/// Why a case cannot run, worded for the person reading the test output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The request URL is neither absolute nor relative to the service root.
+    NotAUrl(String),
+    /// The request block does not start with `METHOD URL`.
+    BadRequestLine(String),
+    /// No response block follows the request.
+    NoResponse,
+    /// The response block has no readable status line.
+    BadResponse(String),
+    /// The documented response claims JSON but is not JSON, even leniently.
+    ResponseNotJson {
+        /// Page and position of the parse error.
+        at: String,
+        /// The parser's message.
+        message: String,
+    },
+}
+
+impl SkipReason {
+    /// A short, stable name for grouping skips in summaries.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SkipReason::NotAUrl(_) => "request URL is not a URL",
+            SkipReason::BadRequestLine(_) => "request line cannot be read",
+            SkipReason::NoResponse => "no documented response",
+            SkipReason::BadResponse(_) => "response status line cannot be read",
+            SkipReason::ResponseNotJson { .. } => "documented JSON response cannot be read",
+        }
+    }
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::NotAUrl(detail) => write!(f, "request URL is not a URL: {detail}"),
+            SkipReason::BadRequestLine(detail) => {
+                write!(f, "request line cannot be read: {detail}")
+            }
+            SkipReason::NoResponse => f.write_str("the request has no documented response block"),
+            SkipReason::BadResponse(detail) => {
+                write!(f, "documented response cannot be read: {detail}")
+            }
+            SkipReason::ResponseNotJson { at, message } => {
+                write!(
+                    f,
+                    "documented JSON response cannot be read: {message} at {at}"
+                )
+            }
+        }
+    }
+}
+
+/// Builds the cases of one page. `version` is the API version the page's folder names, if any;
+/// ids are unique within the page but not yet across pages (see [`list`]).
+pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
+    let blocks = &page.blocks;
+    let is = |block: &Block, kind: BlockType| block.block_type() == Some(&kind);
+    let requests: Vec<usize> = (0..blocks.len())
+        .filter(|&i| is(&blocks[i], BlockType::Request))
+        .collect();
+    let responses: Vec<usize> = (0..blocks.len())
+        .filter(|&i| is(&blocks[i], BlockType::Response))
+        .collect();
+    let pairs = pair(blocks, &requests, &responses);
+    let page_slug = slug(page_stem(&page.file));
+
+    let mut cases = Vec::with_capacity(requests.len());
+    for (ordinal, (&request_index, response_index)) in requests.iter().zip(pairs).enumerate() {
+        let block = &blocks[request_index];
+        let annotation = block.annotation.as_ref();
+        let response_block = response_index.map(|i| &blocks[i]);
+        let name = annotation.and_then(|a| a.name.clone());
+        let request = http::parse_request(&block.content, block.content_line);
+        let response = response_block.map(|b| http::parse_response(&b.content, b.content_line));
+        let url = request.as_ref().ok().map(|r| r.url.as_str());
+        let version = folder_version
+            .map(str::to_owned)
+            .or_else(|| url.and_then(version_of_url))
+            .unwrap_or_else(|| "unversioned".to_owned());
+        let example_slug = name
+            .as_deref()
+            .map(slug)
+            .unwrap_or_else(|| format!("example_{}", ordinal + 1));
+        let expect = Expectations::from_annotations(
+            annotation,
+            response_block.and_then(|b| b.annotation.as_ref()),
+        );
+
+        let skip = match (&request, &response) {
+            (Err(error), _) => Some(SkipReason::BadRequestLine(error.clone())),
+            (Ok(request), _) if url_problem(&request.url).is_some() => {
+                url_problem(&request.url).map(SkipReason::NotAUrl)
+            }
+            (Ok(_), None) => Some(SkipReason::NoResponse),
+            (Ok(_), Some(Err(error))) => Some(SkipReason::BadResponse(error.clone())),
+            (Ok(_), Some(Ok(response))) => match &response.body {
+                Body::Text {
+                    json_error: Some(error),
+                    ..
+                } if !expect.is_empty => Some(SkipReason::ResponseNotJson {
+                    at: format!("{}:{}:{}", page.file, error.line, error.column),
+                    message: error.message.clone(),
+                }),
+                _ => None,
+            },
+        };
+        cases.push(Case {
+            id: format!("{version}::{page_slug}::{example_slug}"),
+            placeholders: url.map(placeholders).unwrap_or_default(),
+            version,
+            file: page.file.clone(),
+            name,
+            line: block.line,
+            request: request.ok(),
+            response_line: response_block.map(|b| b.line),
+            response: response.and_then(Result::ok),
+            expect,
+            skip,
+        });
+    }
+    cases
+}
+
+/// For each request (by block index), the index of its response block, if any.
+///
+/// A response named like the request wins; otherwise the first unclaimed response after the
+/// request and before the next request, so that a request without a response never steals the
+/// next example's.
+fn pair(blocks: &[Block], requests: &[usize], responses: &[usize]) -> Vec<Option<usize>> {
+    let name = |i: usize| {
+        blocks[i]
+            .annotation
+            .as_ref()
+            .and_then(|a| a.name.as_deref())
+    };
+    let mut claimed = vec![false; responses.len()];
+    let mut pairs: Vec<Option<usize>> = requests
+        .iter()
+        .map(|&request| {
+            let wanted = name(request)?;
+            let found = (0..responses.len())
+                .find(|&r| !claimed[r] && name(responses[r]) == Some(wanted))?;
+            claimed[found] = true;
+            Some(responses[found])
+        })
+        .collect();
+    for (position, &request) in requests.iter().enumerate() {
+        if pairs[position].is_some() {
+            continue;
+        }
+        let next_request = requests.get(position + 1).copied().unwrap_or(usize::MAX);
+        if let Some(found) = (0..responses.len())
+            .find(|&r| !claimed[r] && responses[r] > request && responses[r] < next_request)
+        {
+            claimed[found] = true;
+            pairs[position] = Some(responses[found]);
+        }
+    }
+    pairs
+}
+
+/// Why a documented URL cannot be sent, or `None` when it can.
+fn url_problem(url: &str) -> Option<String> {
+    if url.contains("**") || url.contains(" not found") {
+        return Some("the generator could not find the collection URI".to_owned());
+    }
+    // Spaces are fine where a client would percent-encode them without changing the meaning:
+    // in the query, and inside placeholders, parentheses and quotes of the path
+    // (`{id | userPrincipalName}`, `search(q='Contoso Project')`).
+    let path = url.split_once('?').map_or(url, |(path, _)| path);
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for c in path.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            '{' | '(' => depth += 1,
+            '}' | ')' => depth = depth.saturating_sub(1),
+            c if c.is_whitespace() && depth == 0 && !quoted => {
+                return Some(format!("`{url}` has a space in its path"));
+            }
+            _ => {}
+        }
+    }
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        let concrete: String = url.replace(['{', '}'], "");
+        return url::Url::parse(&concrete)
+            .err()
+            .map(|error| format!("`{url}`: {error}"));
+    }
+    if url.starts_with('/')
+        || url.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '{' || c == '$')
+    {
+        return None;
+    }
+    Some(format!(
+        "`{url}` is neither absolute nor relative to the service root"
+    ))
+}
+
+/// `v1.0` from `https://graph.microsoft.com/v1.0/me`.
+fn version_of_url(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let segment = rest.split('/').nth(1)?;
+    is_version(segment).then(|| segment.to_owned())
+}
+
+/// `v1.0`, `beta`, `v2`.
+pub(crate) fn is_version(segment: &str) -> bool {
+    segment == "beta"
+        || segment.strip_prefix('v').is_some_and(|v| {
+            !v.is_empty()
+                && v.starts_with(|c: char| c.is_ascii_digit())
+                && v.chars().all(|c| c.is_ascii_digit() || c == '.')
+        })
+}
+
+/// Every `{name}` in a URL.
+fn placeholders(url: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = url;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        found.push(rest[open + 1..open + close].trim().to_owned());
+        rest = &rest[open + close + 1..];
+    }
+    found
+}
+
+fn page_stem(file: &str) -> &str {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    name.split_once('.').map_or(name, |(stem, _)| stem)
+}
+
+/// Lower-case, with every run of other characters than `a-z0-9` replaced by one `_`.
+fn slug(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('_') {
+            slug.push('_');
+        }
+    }
+    slug
+}
+
+#[cfg(test)]
+mod tests;

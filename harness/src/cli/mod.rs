@@ -1,0 +1,60 @@
+//! Command-line parsing and the subcommands. Each subcommand is a thin shell over the library.
+
+mod list;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Contract tests for Markdown API reference docs.
+#[derive(Debug, Parser)]
+#[command(name = "contract", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the test cases found in the pages, with why a case cannot run.
+    List(list::ListArgs),
+}
+
+/// Output format shared by the subcommands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// For people.
+    Text,
+    /// For programs.
+    Json,
+}
+
+/// Where the pages are: `--cases DIR`, else `CONTRACT_CASES`, else `cases/`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CasesArg {
+    /// Folder of Markdown pages, searched recursively.
+    #[arg(long, env = "CONTRACT_CASES", default_value = "cases")]
+    pub(crate) cases: PathBuf,
+}
+
+/// Exit codes: 0 success, 1 tests or checks failed, 2 the tool could not do its job.
+pub(crate) const EXIT_SETUP: u8 = 2;
+
+pub(crate) fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::List(args) => list::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            let mut source = error.source();
+            while let Some(cause) = source {
+                eprintln!("  caused by: {cause}");
+                source = cause.source();
+            }
+            ExitCode::from(EXIT_SETUP)
+        }
+    }
+}

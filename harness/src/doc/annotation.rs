@@ -1,0 +1,189 @@
+//! The JSON note in an HTML comment just before a code block: `<!-- { "blockType": … } -->`.
+
+use crate::json::{parse_lenient, JsonError};
+use serde_json::{Map, Value};
+
+/// What a block is for, from the annotation's `blockType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BlockType {
+    /// An HTTP request to run.
+    Request,
+    /// The documented HTTP response to a request.
+    Response,
+    /// A JSON representation of a resource type (resource pages).
+    Resource,
+    /// An illustrative JSON example, not a message.
+    Example,
+    /// A block the tooling must not look at.
+    Ignored,
+    /// An annotation without a `blockType`.
+    Unspecified,
+    /// Any other value, kept as written so that lint can name it.
+    Other(String),
+}
+
+impl BlockType {
+    fn from_text(text: &str) -> BlockType {
+        match text.to_ascii_lowercase().as_str() {
+            "request" => BlockType::Request,
+            "response" => BlockType::Response,
+            "resource" => BlockType::Resource,
+            "example" => BlockType::Example,
+            "ignored" => BlockType::Ignored,
+            _ => BlockType::Other(text.to_owned()),
+        }
+    }
+}
+
+/// A parsed annotation. Unknown keys are kept in `raw`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Annotation {
+    /// The `blockType`.
+    pub block_type: BlockType,
+    /// The example's name, which pairs a request with its response.
+    pub name: Option<String>,
+    /// The response body shows only some of the properties.
+    pub truncated: bool,
+    /// The response is a collection (`value` array, or `collection_property`).
+    pub is_collection: bool,
+    /// The property holding the collection, when it is not `value`.
+    pub collection_property: Option<String>,
+    /// The response has no body.
+    pub is_empty: bool,
+    /// The example documents an error response.
+    pub expect_error: bool,
+    /// The response's type with any leading `#` removed (`microsoft.graph.user`), case kept.
+    pub odata_type: Option<String>,
+    /// Properties that may be `null` in an actual response.
+    pub nullable_properties: Vec<String>,
+    /// Properties that may be missing from an actual response.
+    pub optional_properties: Vec<String>,
+    /// Permission scopes the example needs.
+    pub scopes: Vec<String>,
+    /// The whole annotation as written.
+    pub raw: Map<String, Value>,
+}
+
+impl Annotation {
+    /// Reads an annotation from the JSON text of a comment, leniently.
+    pub fn parse(json: &str) -> Result<Annotation, JsonError> {
+        let (value, _) = parse_lenient(json)?;
+        let Value::Object(raw) = value else {
+            return Err(JsonError {
+                line: 1,
+                column: 1,
+                message: "annotation is not a JSON object".into(),
+            });
+        };
+        let text = |key: &str| raw.get(key).and_then(Value::as_str).map(str::to_owned);
+        let flag = |key: &str| match raw.get(key) {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+            _ => false,
+        };
+        let list = |key: &str| match raw.get(key) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            Some(Value::String(s)) => s
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut is_collection = flag("isCollection");
+        let odata_type = text("@odata.type").map(|written| {
+            let written = written.trim().trim_start_matches('#');
+            match written
+                .strip_prefix("Collection(")
+                .and_then(|t| t.strip_suffix(')'))
+            {
+                Some(item) => {
+                    is_collection = true;
+                    item.trim_start_matches('#').to_owned()
+                }
+                None => written.to_owned(),
+            }
+        });
+        Ok(Annotation {
+            block_type: text("blockType")
+                .map_or(BlockType::Unspecified, |t| BlockType::from_text(&t)),
+            name: text("name").filter(|n| !n.trim().is_empty()),
+            truncated: flag("truncated"),
+            is_collection,
+            collection_property: text("collectionProperty"),
+            is_empty: flag("isEmpty"),
+            expect_error: flag("expectError"),
+            odata_type: odata_type.filter(|t| !t.is_empty()),
+            nullable_properties: list("nullableProperties"),
+            optional_properties: list("optionalProperties"),
+            scopes: list("scopes"),
+            raw,
+        })
+    }
+}
+
+/// The JSON text of the comment that ends right before `fence_start`, and its byte offset.
+pub(crate) struct Comment<'a> {
+    pub(crate) json: &'a str,
+    pub(crate) offset: usize,
+}
+
+/// Finds an annotation comment separated from the fence at `fence_start` by whitespace only.
+pub(crate) fn preceding(text: &str, fence_start: usize, body_start: usize) -> Option<Comment<'_>> {
+    let before = text[body_start..fence_start].trim_end();
+    let before = before.strip_suffix("-->")?;
+    let open = before.rfind("<!--")?;
+    let inner = &before[open + 4..];
+    let json_start = inner.len() - inner.trim_start().len();
+    let json = inner.trim();
+    if !json.starts_with('{') {
+        return None;
+    }
+    Some(Comment {
+        json,
+        offset: body_start + open + 4 + json_start,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_and_lists_are_read() {
+        let a = Annotation::parse(
+            r##"{"blockType": "response", "truncated": "true", "isCollection": true,
+                "@odata.type": "#microsoft.graph.User", "optionalProperties": ["a", "b"],
+                "scopes": "User.Read, Mail.Read", "expectError": true, "isEmpty": false}"##,
+        )
+        .unwrap();
+        assert!(a.truncated && a.is_collection && a.expect_error && !a.is_empty);
+        assert_eq!(a.odata_type.as_deref(), Some("microsoft.graph.User"));
+        assert_eq!(a.optional_properties, ["a", "b"]);
+        assert_eq!(a.scopes, ["User.Read", "Mail.Read"]);
+    }
+
+    #[test]
+    fn collection_type_sets_is_collection() {
+        let a = Annotation::parse(
+            r#"{"blockType": "response", "@odata.type": "Collection(microsoft.graph.user)"}"#,
+        )
+        .unwrap();
+        assert!(a.is_collection);
+        assert_eq!(a.odata_type.as_deref(), Some("microsoft.graph.user"));
+    }
+
+    #[test]
+    fn comment_must_touch_the_fence() {
+        let text = "<!-- {\"a\":1} -->\n\n```";
+        let comment = preceding(text, text.len() - 3, 0).unwrap();
+        assert_eq!(comment.json, "{\"a\":1}");
+        assert_eq!(comment.offset, 5);
+        assert!(preceding("<!-- not json -->\n```", 18, 0).is_none());
+    }
+}

@@ -1,0 +1,264 @@
+//! Markdown page → annotated blocks.
+//!
+//! A page is YAML front matter, prose, and fenced code blocks; a block that matters to us is
+//! preceded by an HTML comment holding a JSON annotation (`<!-- { "blockType": "request" } -->`).
+//! This stage knows nothing of HTTP: it hands the blocks, with their source lines, to `case`.
+
+mod annotation;
+mod front_matter;
+
+pub use annotation::{Annotation, BlockType};
+pub use front_matter::FrontMatter;
+
+use crate::finding::Finding;
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// One Markdown page, parsed.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The path the page was read from, as it should appear in messages.
+    pub file: String,
+    /// The YAML front matter, when the page has one.
+    pub front_matter: Option<FrontMatter>,
+    /// Every fenced code block, in page order, annotated or not.
+    pub blocks: Vec<Block>,
+    /// Problems met while parsing (bad front matter, unreadable annotations).
+    pub findings: Vec<Finding>,
+}
+
+/// A fenced code block and the annotation just before it.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// 1-based line of the opening fence.
+    pub line: usize,
+    /// 1-based line of the first line of content (the line after the fence).
+    pub content_line: usize,
+    /// The info string's first word (`http`, `json`, `msgraph-interactive`), if any.
+    pub lang: Option<String>,
+    /// The block's text, with list indentation removed, as the Markdown parser gives it.
+    pub content: String,
+    /// The annotation, when one precedes the block and could be read.
+    pub annotation: Option<Annotation>,
+    /// The tab the block sits in (`http` for `# [HTTP](#tab/http)`), if inside a tab section.
+    pub tab: Option<String>,
+}
+
+impl Block {
+    /// The annotation's block type, `None` for an unannotated block.
+    pub fn block_type(&self) -> Option<&BlockType> {
+        self.annotation.as_ref().map(|a| &a.block_type)
+    }
+}
+
+/// Maps byte offsets to 1-based line numbers.
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 1-based line holding byte `offset`.
+    pub(crate) fn line(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(index) => index + 1,
+            Err(index) => index,
+        }
+    }
+}
+
+/// Parses one page. Never fails: whatever cannot be read becomes a finding and the rest of the
+/// page is still reported.
+pub fn parse_page(file: &str, text: &str) -> Page {
+    let mut findings = Vec::new();
+    let lines = LineIndex::new(text);
+    let (front_matter, body_start) = match front_matter::split(text) {
+        Some((yaml, yaml_line, end)) => {
+            let parsed = FrontMatter::parse(yaml).map_err(|error| {
+                findings.push(Finding::error(
+                    "front-matter",
+                    file,
+                    yaml_line + error.line,
+                    format!("front matter is not valid YAML: {}", error.message),
+                ))
+            });
+            (parsed.ok(), end)
+        }
+        None => (None, 0),
+    };
+
+    let mut blocks = Vec::new();
+    let mut tab: Option<String> = None;
+    let mut heading: Option<String> = None;
+    let mut current: Option<Block> = None;
+    let markdown = &text[body_start..];
+    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES).into_offset_iter();
+    for (event, range) in parser {
+        let start = range.start + body_start;
+        match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => {
+                heading = Some(String::new());
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if heading.is_some() => {
+                if let Some(name) = dest_url.strip_prefix("#tab/") {
+                    heading = Some(name.to_owned());
+                }
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
+                // A tab heading opens a tab; any other top-level heading ends the tab section.
+                tab = heading.take().filter(|name| !name.is_empty());
+            }
+            Event::Rule => tab = None,
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                let line = lines.line(start);
+                let annotation = annotation::preceding(text, start, body_start).map(|comment| {
+                    Annotation::parse(comment.json).map_err(|error| {
+                        findings.push(Finding::error(
+                            "annotation-syntax",
+                            file,
+                            lines.line(comment.offset) + error.line - 1,
+                            format!(
+                                "annotation is not readable JSON: {} (column {}); the block below is reported without it",
+                                error.message, error.column
+                            ),
+                        ))
+                    })
+                });
+                current = Some(Block {
+                    line,
+                    content_line: line + 1,
+                    lang: info.split_whitespace().next().map(str::to_owned),
+                    content: String::new(),
+                    annotation: annotation.and_then(Result::ok),
+                    tab: tab.clone(),
+                });
+            }
+            Event::Text(text) if current.is_some() => {
+                if let Some(block) = current.as_mut() {
+                    block.content.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(block) = current.take() {
+                    blocks.push(block);
+                }
+            }
+            _ => {}
+        }
+    }
+    Page {
+        file: file.to_owned(),
+        front_matter,
+        blocks,
+        findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str) -> Page {
+        parse_page("page.md", text)
+    }
+
+    #[test]
+    fn front_matter_is_read() {
+        let page = page("---\ntitle: \"Get user\"\ndescription: Reads a user.\ndoc_type: apiPageType\n---\n# Get\n");
+        let front = page.front_matter.unwrap();
+        assert_eq!(front.title.as_deref(), Some("Get user"));
+        assert_eq!(front.description.as_deref(), Some("Reads a user."));
+        assert_eq!(front.doc_type.as_deref(), Some("apiPageType"));
+        assert!(page.findings.is_empty());
+    }
+
+    #[test]
+    fn bad_front_matter_is_a_finding_with_its_line() {
+        let page = page("---\ntitle: ok\ndescription: [unclosed\n---\n```http\nGET /me\n```\n");
+        assert!(page.front_matter.is_none());
+        assert_eq!(page.findings.len(), 1);
+        assert_eq!(page.findings[0].rule, "front-matter");
+        assert!(page.findings[0].line >= 3, "{:?}", page.findings[0]);
+        assert_eq!(page.blocks.len(), 1);
+    }
+
+    #[test]
+    fn annotation_before_fence_is_attached() {
+        let page = page("Text.\n<!-- {\n  \"blockType\": \"request\",\n  \"name\": \"get_me\"\n}\n-->\n```http\nGET /me\n```\n");
+        assert_eq!(page.blocks.len(), 1);
+        let block = &page.blocks[0];
+        assert_eq!(block.line, 7);
+        assert_eq!(block.lang.as_deref(), Some("http"));
+        assert_eq!(block.content, "GET /me\n");
+        let annotation = block.annotation.as_ref().unwrap();
+        assert_eq!(annotation.block_type, BlockType::Request);
+        assert_eq!(annotation.name.as_deref(), Some("get_me"));
+    }
+
+    #[test]
+    fn annotation_with_trailing_comma_and_comment_is_read() {
+        let page = page("<!-- {\n  // a note\n  \"blockType\": \"response\",\n  \"truncated\": true,\n} -->\n```\nHTTP/1.1 200 OK\n```\n");
+        let annotation = page.blocks[0].annotation.as_ref().unwrap();
+        assert_eq!(annotation.block_type, BlockType::Response);
+        assert!(annotation.truncated);
+        assert!(page.findings.is_empty());
+    }
+
+    #[test]
+    fn unreadable_annotation_is_a_finding_and_the_block_is_kept() {
+        let page = page("# T\n<!-- {\n  \"blockType\": \"request\"\n  \"name\": \"x\"\n} -->\n```http\nGET /me\n```\n");
+        assert_eq!(page.blocks.len(), 1);
+        assert!(page.blocks[0].annotation.is_none());
+        assert_eq!(page.findings.len(), 1);
+        assert_eq!(page.findings[0].rule, "annotation-syntax");
+        assert_eq!(page.findings[0].line, 4, "{}", page.findings[0]);
+    }
+
+    #[test]
+    fn fence_without_language_and_comment_far_away() {
+        let page = page("<!-- { \"blockType\": \"request\" } -->\n\nSome prose in between.\n\n```\nGET /me\n```\n");
+        assert_eq!(page.blocks[0].lang, None);
+        assert!(page.blocks[0].annotation.is_none(), "prose separates them");
+    }
+
+    #[test]
+    fn fence_inside_a_list_loses_its_indentation() {
+        let page = page("1. Call:\n\n   <!-- { \"blockType\": \"request\" } -->\n   ```http\n   GET /me\n   ```\n");
+        assert_eq!(page.blocks[0].content, "GET /me\n");
+        assert_eq!(page.blocks[0].line, 4);
+        assert!(page.blocks[0].annotation.is_some());
+    }
+
+    #[test]
+    fn tab_sections_are_recorded() {
+        let text = "# [HTTP](#tab/http)\n<!-- { \"blockType\": \"request\" } -->\n```http\nGET /me\n```\n# [C#](#tab/csharp)\n[!INCLUDE [x](y.md)]\n\n---\n\n```http\nHTTP/1.1 200 OK\n```\n";
+        let page = page(text);
+        assert_eq!(page.blocks.len(), 2);
+        assert_eq!(page.blocks[0].tab.as_deref(), Some("http"));
+        assert_eq!(page.blocks[1].tab, None);
+    }
+
+    #[test]
+    fn unknown_block_types_are_kept() {
+        let page = page("<!-- { \"blockType\": \"sample\" } -->\n```json\n{}\n```\n");
+        assert_eq!(
+            page.blocks[0].block_type(),
+            Some(&BlockType::Other("sample".into()))
+        );
+    }
+
+    #[test]
+    fn crlf_pages_parse() {
+        let page =
+            page("<!-- {\r\n \"blockType\": \"request\"\r\n} -->\r\n```http\r\nGET /me\r\n```\r\n");
+        assert_eq!(page.blocks[0].block_type(), Some(&BlockType::Request));
+        assert_eq!(page.blocks[0].line, 4);
+    }
+}

@@ -1,0 +1,97 @@
+//! Lenient JSON, as found in documentation: strict JSON first (fast, and tells us the text is
+//! clean), then JSON5 (trailing commas, comments, single quotes) for what hand-written pages do.
+
+use serde_json::Value;
+use std::fmt;
+
+/// How a JSON text was accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strictness {
+    /// Valid RFC 8259 JSON.
+    Strict,
+    /// Only the lenient (JSON5) reader accepted it: trailing commas, comments and the like.
+    Lenient,
+}
+
+/// Why a text is not JSON even to the lenient reader, with a position relative to the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    /// 1-based line within the parsed text.
+    pub line: usize,
+    /// 1-based column within the parsed text.
+    pub column: usize,
+    /// The reader's own explanation.
+    pub message: String,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at line {} column {}",
+            self.message, self.line, self.column
+        )
+    }
+}
+
+/// Parses `text` as JSON, falling back to JSON5 when it is not strict.
+///
+/// On failure the error is the strict parser's when the lenient one has no position to give,
+/// so that a person always gets a line and column.
+pub fn parse_lenient(text: &str) -> Result<(Value, Strictness), JsonError> {
+    let strict_error = match serde_json::from_str::<Value>(text) {
+        Ok(value) => return Ok((value, Strictness::Strict)),
+        Err(error) => error,
+    };
+    match json5::from_str::<Value>(text) {
+        Ok(value) => Ok((value, Strictness::Lenient)),
+        Err(error) => Err(match error.position() {
+            Some(position) => JsonError {
+                line: position.line + 1,
+                column: position.column + 1,
+                message: strip_position(&error.to_string()),
+            },
+            None => JsonError {
+                line: strict_error.line(),
+                column: strict_error.column(),
+                message: strip_position(&strict_error.to_string()),
+            },
+        }),
+    }
+}
+
+/// Both readers append their own "at line X column Y"; we print the position ourselves,
+/// translated to the page's line numbers, so the reader's copy would only confuse.
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_json_is_strict() {
+        let (value, strictness) = parse_lenient(r#"{"a": 1}"#).unwrap();
+        assert_eq!(value["a"], 1);
+        assert_eq!(strictness, Strictness::Strict);
+    }
+
+    #[test]
+    fn trailing_commas_and_comments_are_lenient() {
+        let (value, strictness) = parse_lenient("{\n  // note\n  \"a\": [1, 2,],\n}").unwrap();
+        assert_eq!(value["a"][1], 2);
+        assert_eq!(strictness, Strictness::Lenient);
+    }
+
+    #[test]
+    fn garbage_reports_line_and_column() {
+        let error = parse_lenient("{\n  \"a\": 1,\n  ...\n}").unwrap_err();
+        assert_eq!(error.line, 3, "{error}");
+        assert!(error.column >= 3, "{error}");
+        assert!(!error.message.contains("at line"), "{error}");
+    }
+}
