@@ -1,9 +1,13 @@
 //! Contract tests for Markdown API reference docs.
 //!
 //! Data flows one way: [`doc`] (Markdown → annotated blocks) → [`case`] (blocks → test cases)
-//! → `send` (case → HTTP exchange) → `check` (exchange → verdict) → `report`.
+//! → [`send`] (case → HTTP exchange) → [`check`] (exchange → verdict) → `report`.
+//! [`schema`] serves `check`; [`mock`] serves documented responses when no service is given.
 
 pub mod case;
+pub mod check;
 pub mod doc;
 pub mod finding;
 pub mod json;
+pub mod schema;
+pub mod send;
