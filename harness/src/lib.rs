@@ -6,8 +6,12 @@
 
 pub mod case;
 pub mod check;
+pub mod config;
 pub mod doc;
 pub mod finding;
 pub mod json;
+pub mod mock;
+pub mod run;
 pub mod schema;
 pub mod send;
+pub mod suite;

@@ -1,6 +1,8 @@
 //! Command-line parsing and the subcommands. Each subcommand is a thin shell over the library.
 
 mod list;
+mod mock;
+mod run;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -18,6 +20,10 @@ struct Cli {
 enum Command {
     /// List the test cases found in the pages, with why a case cannot run.
     List(list::ListArgs),
+    /// Run every documented example against a service (or the embedded mock) and check it.
+    Run(run::RunArgs),
+    /// Serve the documented examples as a mock service.
+    Mock(mock::MockArgs),
 }
 
 /// Output format shared by the subcommands.
@@ -44,6 +50,8 @@ pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::List(args) => list::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Mock(args) => mock::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,226 @@
+//! `contract run`: the suite from the command line, with a progress bar and a summary.
+
+use super::{CasesArg, Format};
+use contract_harness::case::{self, Case};
+use contract_harness::config::{parse_base_url, Config};
+use contract_harness::run::{CaseResult, Outcome, Runner, Summary};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct RunArgs {
+    #[command(flatten)]
+    cases: CasesArg,
+    /// Folder of JSON Schemas, one file per OData type [env: CONTRACT_SCHEMAS, default: schemas]
+    #[arg(long)]
+    schemas: Option<PathBuf>,
+    /// The service to test; without it the embedded mock answers [env: CONTRACT_BASE_URL]
+    #[arg(long)]
+    base_url: Option<String>,
+    /// TOML or JSON file with values for URL placeholders [env: CONTRACT_VARS]
+    #[arg(long)]
+    vars: Option<PathBuf>,
+    /// How many requests may be in flight at once.
+    #[arg(long, short, default_value_t = 32)]
+    jobs: usize,
+    /// Only run cases whose id contains this text.
+    #[arg(long)]
+    filter: Option<String>,
+    /// Seconds allowed for one exchange, body included [env: CONTRACT_TIMEOUT, default: 30]
+    #[arg(long)]
+    timeout: Option<f64>,
+    /// Print each request that would be sent, and send nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let mut config = Config::from_env(&std::env::current_dir()?)?;
+    config.cases = args.cases.cases.clone();
+    if let Some(schemas) = &args.schemas {
+        config.schemas = schemas.clone();
+        config.schemas_explicit = true;
+    }
+    if let Some(base_url) = &args.base_url {
+        config.base_url = Some(parse_base_url("--base-url", base_url)?);
+    }
+    if let Some(vars) = &args.vars {
+        config.vars = Some(vars.clone());
+    }
+    if let Some(timeout) = args.timeout {
+        config.timeout = Some(Duration::from_secs_f64(timeout));
+    }
+    let list = case::list(&config.cases)?;
+    let cases: Vec<Case> = match &args.filter {
+        Some(filter) => list
+            .cases
+            .into_iter()
+            .filter(|c| c.id.contains(filter.as_str()))
+            .collect(),
+        None => list.cases,
+    };
+    let schemas = Arc::new(config.load_schemas()?);
+    let options = config.run_options()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let runner = Arc::new(Runner::start(&cases, schemas, options).await?);
+        if args.dry_run {
+            return dry_run(&runner, &cases);
+        }
+        let started = Instant::now();
+        let progress = progress_bar(cases.len() as u64);
+        let bar = progress.clone();
+        let cases = Arc::new(cases);
+        let results = runner
+            .run_all(Arc::clone(&cases), args.jobs, move |_| bar.inc(1))
+            .await;
+        progress.finish_and_clear();
+        let wall = started.elapsed();
+        let summary = Summary::of(&results);
+        match args.format {
+            Format::Text => print_text(&cases, &results, &summary, wall, runner.base_url())?,
+            Format::Json => print_json(&cases, &results, &summary, wall)?,
+        }
+        Ok(if summary.success() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
+    })
+}
+
+fn progress_bar(len: u64) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} cases",
+        )
+        .expect("a valid template"),
+    );
+    bar
+}
+
+fn dry_run(runner: &Runner, cases: &[Case]) -> anyhow::Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for case in cases {
+        writeln!(out, "# {} ({}:{})", case.id, case.file, case.line)?;
+        match runner.plan(case) {
+            Ok(request) => {
+                writeln!(out, "{} {}", request.method, request.url)?;
+                for (name, value) in &request.headers {
+                    writeln!(out, "{name}: {value}")?;
+                }
+                if !request.body.is_empty() {
+                    writeln!(out, "\n{}", String::from_utf8_lossy(&request.body))?;
+                }
+            }
+            Err(Outcome::Skipped { reason, .. }) => writeln!(out, "(not sent: {reason})")?,
+            Err(other) => writeln!(out, "(not sent: {})", other.label())?,
+        }
+        writeln!(out)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_text(
+    cases: &[Case],
+    results: &[CaseResult],
+    summary: &Summary,
+    wall: Duration,
+    target: &url::Url,
+) -> anyhow::Result<()> {
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (case, result) in cases.iter().zip(results) {
+        match &result.outcome {
+            Outcome::Failed(verdict) => writeln!(out, "{}", verdict.render(case, color))?,
+            Outcome::Error(message) => writeln!(
+                out,
+                "error: {} ({}:{}): {message}\n",
+                case.id, case.file, case.line
+            )?,
+            _ => {}
+        }
+    }
+    let seconds = wall.as_secs_f64();
+    let rate = if seconds > 0.0 {
+        summary.requests as f64 / seconds
+    } else {
+        0.0
+    };
+    write!(
+        out,
+        "{} passed, {} failed, {} errors, {} skipped in {seconds:.2}s ({rate:.0} requests/s) against {}",
+        summary.passed,
+        summary.failed,
+        summary.errors,
+        summary.skipped_total(),
+        if target.host_str() == Some("127.0.0.1") && std::env::var_os("CONTRACT_BASE_URL").is_none() { format!("the embedded mock ({target})") } else { redacted(target) },
+    )?;
+    writeln!(out)?;
+    for (kind, count) in &summary.skipped {
+        writeln!(out, "  skipped {count}: {kind}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn print_json(
+    cases: &[Case],
+    results: &[CaseResult],
+    summary: &Summary,
+    wall: Duration,
+) -> anyhow::Result<()> {
+    let rows: Vec<serde_json::Value> = cases
+        .iter()
+        .zip(results)
+        .map(|(case, result)| {
+            let message = match &result.outcome {
+                Outcome::Failed(verdict) => Some(verdict.render(case, false)),
+                Outcome::Error(message) => Some(message.clone()),
+                Outcome::Skipped { reason, .. } => Some(reason.clone()),
+                Outcome::Passed => None,
+            };
+            serde_json::json!({
+                "id": case.id,
+                "file": case.file,
+                "line": case.line,
+                "outcome": result.outcome.label(),
+                "duration_ms": result.duration.as_secs_f64() * 1000.0,
+                "message": message,
+            })
+        })
+        .collect();
+    let report = serde_json::json!({
+        "summary": {
+            "passed": summary.passed, "failed": summary.failed, "errors": summary.errors,
+            "skipped": summary.skipped, "duration_ms": wall.as_secs_f64() * 1000.0,
+        },
+        "cases": rows,
+    });
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(())
+}
+
+/// The target without credentials or query, fit to print.
+fn redacted(url: &url::Url) -> String {
+    let mut url = url.clone();
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.set_query(None);
+    url.to_string()
+}

@@ -1,0 +1,145 @@
+//! Configuration from the environment (`CONTRACT_*`), shared by the `cargo test` suite and the
+//! command line (where flags override it).
+
+use crate::run::RunOptions;
+use crate::send::{ClientOptions, Vars, VarsError};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use url::Url;
+
+/// Everything a run reads from the environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Folder of Markdown pages (`CONTRACT_CASES`, default `cases/`).
+    pub cases: PathBuf,
+    /// Folder of JSON Schemas (`CONTRACT_SCHEMAS`, default `schemas/`); a missing default
+    /// folder means no schemas, a missing folder that was asked for is an error.
+    pub schemas: PathBuf,
+    /// Whether `schemas` was asked for explicitly.
+    pub schemas_explicit: bool,
+    /// The service to test (`CONTRACT_BASE_URL`); unset means the embedded mock.
+    pub base_url: Option<Url>,
+    /// Placeholder values file (`CONTRACT_VARS`).
+    pub vars: Option<PathBuf>,
+    /// Bearer token (`CONTRACT_TOKEN`). Never printed.
+    pub token: Option<String>,
+    /// Folder to write reports into (`CONTRACT_REPORT_DIR`).
+    pub report_dir: Option<PathBuf>,
+    /// Per-exchange timeout (`CONTRACT_TIMEOUT`, seconds).
+    pub timeout: Option<Duration>,
+}
+
+/// A configuration value that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The base URL does not parse.
+    #[error("failed to read {name}={value:?}: {source}; expected an absolute URL such as http://localhost:8080/")]
+    BadUrl {
+        /// The variable or flag.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// Why it is not a URL.
+        source: url::ParseError,
+    },
+    /// A number that is not one.
+    #[error("failed to read {name}={value:?}: expected a number of seconds")]
+    BadNumber {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+    },
+    /// The variables file cannot be used.
+    #[error(transparent)]
+    Vars(#[from] VarsError),
+    /// A schemas folder was asked for and cannot be loaded.
+    #[error(transparent)]
+    Schemas(#[from] crate::schema::SchemaError),
+}
+
+impl Config {
+    /// Reads the `CONTRACT_*` variables. Relative paths are taken from the current directory
+    /// when they exist there, else from `root` (so `cargo test`, which runs in the crate's
+    /// folder, finds the workspace's `cases/`).
+    pub fn from_env(root: &Path) -> Result<Config, ConfigError> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let path = |value: String| {
+            let path = PathBuf::from(value);
+            if path.is_absolute() || path.exists() {
+                path
+            } else {
+                root.join(path)
+            }
+        };
+        let base_url = match var("CONTRACT_BASE_URL") {
+            Some(value) => Some(parse_base_url("CONTRACT_BASE_URL", &value)?),
+            None => None,
+        };
+        let timeout = match var("CONTRACT_TIMEOUT") {
+            Some(value) => Some(Duration::from_secs_f64(value.parse().map_err(|_| {
+                ConfigError::BadNumber {
+                    name: "CONTRACT_TIMEOUT",
+                    value: value.clone(),
+                }
+            })?)),
+            None => None,
+        };
+        let schemas = var("CONTRACT_SCHEMAS");
+        Ok(Config {
+            cases: path(var("CONTRACT_CASES").unwrap_or_else(|| "cases".into())),
+            schemas_explicit: schemas.is_some(),
+            schemas: path(schemas.unwrap_or_else(|| "schemas".into())),
+            base_url,
+            vars: var("CONTRACT_VARS").map(path),
+            token: var("CONTRACT_TOKEN"),
+            report_dir: var("CONTRACT_REPORT_DIR").map(PathBuf::from),
+            timeout,
+        })
+    }
+
+    /// Loads the schemas folder (empty when the default folder does not exist).
+    pub fn load_schemas(&self) -> Result<crate::schema::Schemas, ConfigError> {
+        if !self.schemas_explicit && !self.schemas.exists() {
+            return Ok(crate::schema::Schemas::empty());
+        }
+        Ok(crate::schema::Schemas::load(&self.schemas)?)
+    }
+
+    /// The run options this configuration describes.
+    pub fn run_options(&self) -> Result<RunOptions, ConfigError> {
+        let vars = match &self.vars {
+            Some(path) => Vars::load(path)?,
+            None => Vars::default(),
+        };
+        let mut client = ClientOptions {
+            token: self.token.clone(),
+            ..ClientOptions::default()
+        };
+        if let Some(timeout) = self.timeout {
+            client.timeout = timeout;
+        }
+        Ok(RunOptions {
+            base_url: self.base_url.clone(),
+            vars,
+            client,
+        })
+    }
+}
+
+/// Parses a base URL, insisting on http(s).
+pub fn parse_base_url(name: &'static str, value: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(value).map_err(|source| ConfigError::BadUrl {
+        name,
+        value: value.to_owned(),
+        source,
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ConfigError::BadUrl {
+            name,
+            value: value.to_owned(),
+            source: url::ParseError::RelativeUrlWithoutBase,
+        });
+    }
+    Ok(url)
+}

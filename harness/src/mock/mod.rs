@@ -1,0 +1,233 @@
+//! The embedded mock: a service built from the documented examples, so that a fresh clone can
+//! run the whole suite with no service at all, and front-end authors can develop against docs.
+//!
+//! Routes match on method and path; `{placeholder}` parts of a segment match anything, the query
+//! string only breaks ties. Among equal routes, the example whose request body (then query)
+//! best matches the incoming request answers.
+
+mod route;
+
+use crate::case::{Body, Case};
+use crate::send::service_path;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use route::{Route, RouteMatch};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The documented examples, as routes.
+#[derive(Debug, Default)]
+pub struct Mock {
+    /// Routes by (method, number of path segments), the cheap first cut.
+    routes: HashMap<(String, usize), Vec<Route>>,
+    count: usize,
+}
+
+/// What the mock answers to one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockAnswer {
+    /// The status code.
+    pub status: u16,
+    /// Headers to send.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+    /// The case whose documented response this is; `None` for the 404 of an unknown route.
+    pub case_id: Option<String>,
+}
+
+impl Mock {
+    /// Builds routes from every case that has both a request and a readable response.
+    pub fn from_cases<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Mock {
+        let mut mock = Mock::default();
+        for case in cases {
+            let (Some(request), Some(response)) = (&case.request, &case.response) else {
+                continue;
+            };
+            if case.skip.is_some() {
+                continue;
+            }
+            let Ok(path) = service_path(&request.url, &case.version) else {
+                continue;
+            };
+            let route = Route::new(case, request, response, &path);
+            mock.routes
+                .entry((route.method.clone(), route.segments.len()))
+                .or_default()
+                .push(route);
+            mock.count += 1;
+        }
+        mock
+    }
+
+    /// How many documented examples the mock serves.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// True when no example could be served.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Answers one request. `path` is the percent-encoded path, `query` the raw query string.
+    pub fn answer(
+        &self,
+        method: &str,
+        path: &str,
+        query: Option<&str>,
+        headers: Vec<(String, String)>,
+        body: &[u8],
+    ) -> MockAnswer {
+        let segments = route::split_path(path);
+        let incoming = RouteMatch::incoming(query, headers, body);
+        let best = self
+            .routes
+            .get(&(method.to_ascii_uppercase(), segments.len()))
+            .into_iter()
+            .flatten()
+            .filter(|route| route.matches(&segments))
+            .max_by_key(|route| route.score(&incoming));
+        match best {
+            Some(route) => route.answer(),
+            None => self.not_found(method, path),
+        }
+    }
+
+    fn not_found(&self, method: &str, path: &str) -> MockAnswer {
+        let wanted = format!(
+            "{} {}",
+            method.to_ascii_uppercase(),
+            percent_encoding::percent_decode_str(path).decode_utf8_lossy()
+        );
+        let mut nearest: Vec<(usize, &Route)> = self
+            .routes
+            .values()
+            .flatten()
+            .map(|route| (strsim::levenshtein(&wanted, &route.display), route))
+            .collect();
+        nearest.sort_by_key(|(distance, route)| (*distance, route.display.clone()));
+        nearest.dedup_by(|a, b| a.1.display == b.1.display);
+        let closest: Vec<String> = nearest
+            .iter()
+            .take(3)
+            .map(|(_, r)| format!("{} ({}:{})", r.display, r.file, r.line))
+            .collect();
+        let message = if closest.is_empty() {
+            format!("No documented example matches {wanted}: the mock has no routes.")
+        } else {
+            format!(
+                "No documented example matches {wanted}. Closest documented routes: {}.",
+                closest.join("; ")
+            )
+        };
+        let body = serde_json::json!({ "error": { "code": "UnknownRoute", "message": message } });
+        MockAnswer {
+            status: 404,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: serde_json::to_vec(&body).expect("serialisable"),
+            case_id: None,
+        }
+    }
+}
+
+/// The documented body as the mock sends it: JSON re-serialised strictly, text as written.
+fn body_bytes(body: &Body) -> Vec<u8> {
+    match body {
+        Body::Empty => Vec::new(),
+        Body::Json { value, .. } => serde_json::to_vec(value).expect("a JSON value serialises"),
+        Body::Text { text, .. } => text.as_bytes().to_vec(),
+    }
+}
+
+/// A running mock server; it stops when this is dropped.
+#[derive(Debug)]
+pub struct MockServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl MockServer {
+    /// `http://127.0.0.1:PORT/`.
+    pub fn base_url(&self) -> url::Url {
+        url::Url::parse(&format!("http://{}/", self.addr)).expect("a socket address makes a URL")
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+struct Served {
+    mock: Arc<Mock>,
+    log: bool,
+}
+
+/// Starts serving `mock` on `addr` (use port 0 for any free port) on the current tokio runtime.
+/// With `log`, each request is printed to stderr with the example that answered it.
+pub async fn start(mock: Arc<Mock>, addr: SocketAddr, log: bool) -> std::io::Result<MockServer> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = axum::Router::new()
+        .fallback(handle)
+        .with_state(Arc::new(Served { mock, log }));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    Ok(MockServer {
+        addr,
+        shutdown: Some(shutdown),
+    })
+}
+
+async fn handle(
+    State(served): State<Arc<Served>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let headers = headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let answer = served
+        .mock
+        .answer(method.as_str(), uri.path(), uri.query(), headers, &body);
+    if served.log {
+        let by = answer.case_id.as_deref().unwrap_or("no documented example");
+        eprintln!("{method} {uri} → {} ({by})", answer.status);
+    }
+    let mut headers = HeaderMap::new();
+    for (name, value) in &answer.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::try_from(name.as_str()),
+            HeaderValue::try_from(value.as_str()),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, headers, answer.body).into_response()
+}
+
+#[cfg(test)]
+mod tests;

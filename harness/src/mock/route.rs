@@ -1,0 +1,324 @@
+//! One documented example as a route, and how well an incoming request fits it.
+
+use super::{body_bytes, MockAnswer};
+use crate::case::{Case, Request, Response};
+use percent_encoding::percent_decode_str;
+use serde_json::Value;
+
+/// Headers the mock never repeats from the docs: the server computes them.
+const COMPUTED_HEADERS: [&str; 3] = ["content-length", "transfer-encoding", "connection"];
+
+#[derive(Debug)]
+pub(super) struct Route {
+    pub(super) method: String,
+    pub(super) segments: Vec<Segment>,
+    /// `GET /v1.0/users/{id}`, for messages.
+    pub(super) display: String,
+    pub(super) file: String,
+    pub(super) line: usize,
+    case_id: String,
+    /// How many characters of the path are literal: `/me/events/delta` beats `/me/events/{id}`.
+    literal_len: usize,
+    query: Vec<(String, String)>,
+    /// Documented request headers that select a variant (`Prefer`, `Accept-Language`).
+    request_headers: Vec<(String, String)>,
+    request_body: Option<Value>,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+/// A path segment: literal text, or literal pieces around placeholders.
+#[derive(Debug)]
+pub(super) enum Segment {
+    Literal(String),
+    Pattern(Vec<Piece>),
+}
+
+#[derive(Debug)]
+pub(super) enum Piece {
+    Literal(String),
+    Any,
+}
+
+/// Request headers that say nothing about which example was meant.
+const NEUTRAL_HEADERS: [&str; 5] = [
+    "authorization",
+    "content-type",
+    "content-length",
+    "host",
+    "accept",
+];
+
+/// The parts of an incoming request used to break ties between routes.
+pub(super) struct RouteMatch {
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Option<Value>,
+}
+
+impl RouteMatch {
+    pub(super) fn incoming(
+        query: Option<&str>,
+        headers: Vec<(String, String)>,
+        body: &[u8],
+    ) -> RouteMatch {
+        RouteMatch {
+            query: query.map(split_query).unwrap_or_default(),
+            headers,
+            body: serde_json::from_slice(body).ok(),
+        }
+    }
+}
+
+impl Route {
+    pub(super) fn new(
+        case: &Case,
+        request: &Request,
+        response: &Response,
+        path_and_query: &str,
+    ) -> Route {
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        let segments: Vec<Segment> = split_path(path)
+            .into_iter()
+            .map(|s| Segment::parse(&s))
+            .collect();
+        let literal_len = segments.iter().map(Segment::literal_len).sum();
+        let mut headers: Vec<(String, String)> = response
+            .headers
+            .iter()
+            .filter(|h| {
+                !COMPUTED_HEADERS
+                    .iter()
+                    .any(|c| h.name.eq_ignore_ascii_case(c))
+            })
+            .map(|h| (h.name.clone(), h.value.clone()))
+            .collect();
+        if response.body.json().is_some() && response.header("content-type").is_none() {
+            headers.push(("Content-Type".into(), "application/json".into()));
+        }
+        Route {
+            method: request.method.clone(),
+            display: format!("{} {}", request.method, path),
+            file: case.file.clone(),
+            line: case.line,
+            case_id: case.id.clone(),
+            literal_len,
+            query: split_query(query),
+            request_headers: request
+                .headers
+                .iter()
+                .filter(|h| {
+                    !NEUTRAL_HEADERS
+                        .iter()
+                        .any(|n| h.name.eq_ignore_ascii_case(n))
+                })
+                .map(|h| (h.name.to_ascii_lowercase(), h.value.clone()))
+                .collect(),
+            request_body: request.body.json().cloned(),
+            status: response.status,
+            headers,
+            body: if case.expect.is_empty {
+                Vec::new()
+            } else {
+                body_bytes(&response.body)
+            },
+            segments,
+        }
+    }
+
+    pub(super) fn matches(&self, incoming: &[String]) -> bool {
+        self.segments
+            .iter()
+            .zip(incoming)
+            .all(|(segment, text)| segment.matches(text))
+    }
+
+    /// Higher is better: literal specificity first, then request body, headers, query.
+    pub(super) fn score(&self, incoming: &RouteMatch) -> (usize, i64, i64, i64) {
+        let body = match (&self.request_body, &incoming.body) {
+            (Some(Value::Object(documented)), Some(Value::Object(actual))) => {
+                documented
+                    .iter()
+                    .map(|(key, value)| match actual.get(key) {
+                        Some(v) if v == value => 3,
+                        Some(_) => 1,
+                        None => -1,
+                    })
+                    .sum::<i64>()
+                    - actual
+                        .keys()
+                        .filter(|k| !documented.contains_key(*k))
+                        .count() as i64
+            }
+            (Some(documented), Some(actual)) => i64::from(documented == actual) * 3,
+            (None, None) => 1,
+            _ => 0,
+        };
+        let query = self
+            .query
+            .iter()
+            .map(|(name, value)| {
+                match incoming
+                    .query
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                {
+                    Some((_, v)) if v == value => 3,
+                    Some(_) => 1,
+                    None => -1,
+                }
+            })
+            .sum::<i64>()
+            - incoming
+                .query
+                .iter()
+                .filter(|(n, _)| !self.query.iter().any(|(m, _)| m.eq_ignore_ascii_case(n)))
+                .count() as i64;
+        let headers = self
+            .request_headers
+            .iter()
+            .map(|(name, value)| {
+                match incoming
+                    .headers
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                {
+                    Some((_, v)) if v == value => 2,
+                    Some(_) => 1,
+                    None => -1,
+                }
+            })
+            .sum::<i64>()
+            - incoming
+                .headers
+                .iter()
+                .filter(|(n, _)| !NEUTRAL_HEADERS.iter().any(|x| n.eq_ignore_ascii_case(x)))
+                .filter(|(n, _)| {
+                    !self
+                        .request_headers
+                        .iter()
+                        .any(|(m, _)| m.eq_ignore_ascii_case(n))
+                })
+                .count() as i64;
+        (self.literal_len, body, headers, query)
+    }
+
+    pub(super) fn answer(&self) -> MockAnswer {
+        MockAnswer {
+            status: self.status,
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            case_id: Some(self.case_id.clone()),
+        }
+    }
+}
+
+impl Segment {
+    fn parse(text: &str) -> Segment {
+        if !text.contains('{') {
+            return Segment::Literal(text.to_lowercase());
+        }
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c + 1);
+            if open > 0 {
+                pieces.push(Piece::Literal(rest[..open].to_lowercase()));
+            }
+            pieces.push(Piece::Any);
+            rest = &rest[close..];
+        }
+        if !rest.is_empty() {
+            pieces.push(Piece::Literal(rest.to_lowercase()));
+        }
+        Segment::Pattern(pieces)
+    }
+
+    fn literal_len(&self) -> usize {
+        match self {
+            Segment::Literal(text) => text.len() + 1,
+            Segment::Pattern(pieces) => pieces
+                .iter()
+                .map(|p| {
+                    if let Piece::Literal(t) = p {
+                        t.len()
+                    } else {
+                        0
+                    }
+                })
+                .sum(),
+        }
+    }
+
+    fn matches(&self, text: &str) -> bool {
+        match self {
+            Segment::Literal(literal) => literal == text,
+            Segment::Pattern(pieces) => glob(pieces, text),
+        }
+    }
+}
+
+/// Matches literal pieces in order, each `Any` taking the shortest text that lets the rest fit.
+fn glob(pieces: &[Piece], text: &str) -> bool {
+    match pieces.split_first() {
+        None => text.is_empty(),
+        Some((Piece::Literal(literal), rest)) => text
+            .strip_prefix(literal.as_str())
+            .is_some_and(|t| glob(rest, t)),
+        Some((Piece::Any, rest)) => text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .any(|i| glob(rest, &text[i..])),
+    }
+}
+
+/// Path segments, percent-decoded and lower-cased (Graph paths are case-insensitive).
+pub(super) fn split_path(path: &str) -> Vec<String> {
+    path.trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| percent_decode_str(s).decode_utf8_lossy().to_lowercase())
+        .collect()
+}
+
+fn split_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| {
+                percent_decode_str(&s.replace('+', " "))
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_matches_placeholders_inside_segments() {
+        let segment = Segment::parse("range(address='{address}')");
+        assert!(segment.matches("range(address='a1:b2')"));
+        assert!(!segment.matches("range(rows=1)"));
+        assert!(Segment::parse("{id}").matches("anything"));
+        assert!(Segment::parse("root:{path}:").matches("root:folder:"));
+    }
+
+    #[test]
+    fn paths_are_decoded_and_case_folded() {
+        assert_eq!(
+            split_path("/v1.0/Users/%7Bid%7D/"),
+            ["v1.0", "users", "{id}"]
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! The runner: sends each case to the target, checks the answer, and records a result.
+//!
+//! Both front ends use it: the `cargo test` suite (one trial per case, blocking on a shared
+//! runtime) and `contract run` (all cases, concurrently). Reports are functions of the results.
+
+use crate::case::Case;
+use crate::check::{check, Verdict};
+use crate::mock::{Mock, MockServer};
+use crate::schema::Schemas;
+use crate::send::{plan, Client, ClientOptions, PlanError, PlannedRequest, SendError, Vars};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// What a run needs to know beyond the cases.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// The service to test; `None` starts the embedded mock.
+    pub base_url: Option<Url>,
+    /// Values for URL placeholders.
+    pub vars: Vars,
+    /// Timeouts, body limit, token.
+    pub client: ClientOptions,
+}
+
+/// How one case ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The answer honoured the documented contract.
+    Passed,
+    /// The answer broke it; the verdict says how.
+    Failed(Verdict),
+    /// The case was not sent; the reason says why.
+    Skipped {
+        /// Short, stable group name for summaries.
+        kind: String,
+        /// The full reason, for a person.
+        reason: String,
+    },
+    /// No answer to check: the exchange itself failed (connection refused, timeout, …).
+    Error(String),
+}
+
+impl Outcome {
+    /// `passed`, `failed`, `skipped` or `error`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed(_) => "failed",
+            Outcome::Skipped { .. } => "skipped",
+            Outcome::Error(_) => "error",
+        }
+    }
+}
+
+/// The result of one case.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// The case id.
+    pub id: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The request as sent (or as it would have been), when one could be built.
+    pub request: Option<PlannedRequest>,
+    /// Time spent on the exchange and the checks.
+    pub duration: Duration,
+}
+
+/// Counts over a run, for the summary line and the reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Cases whose answer honoured the contract.
+    pub passed: usize,
+    /// Cases whose answer broke it.
+    pub failed: usize,
+    /// Cases that got no answer.
+    pub errors: usize,
+    /// Skipped cases by reason kind.
+    pub skipped: BTreeMap<String, usize>,
+    /// Requests sent.
+    pub requests: usize,
+}
+
+impl Summary {
+    /// Counts the results.
+    pub fn of(results: &[CaseResult]) -> Summary {
+        let mut summary = Summary::default();
+        for result in results {
+            match &result.outcome {
+                Outcome::Passed => summary.passed += 1,
+                Outcome::Failed(_) => summary.failed += 1,
+                Outcome::Error(_) => summary.errors += 1,
+                Outcome::Skipped { kind, .. } => {
+                    *summary.skipped.entry(kind.clone()).or_default() += 1
+                }
+            }
+            if matches!(result.outcome, Outcome::Passed | Outcome::Failed(_)) {
+                summary.requests += 1;
+            }
+        }
+        summary
+    }
+
+    /// Skipped cases, all reasons together.
+    pub fn skipped_total(&self) -> usize {
+        self.skipped.values().sum()
+    }
+
+    /// True when nothing failed and nothing errored.
+    pub fn success(&self) -> bool {
+        self.failed == 0 && self.errors == 0
+    }
+}
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The embedded mock could not listen.
+    #[error("failed to start the embedded mock on 127.0.0.1: {0}")]
+    Mock(std::io::Error),
+    /// The HTTP client could not be built.
+    #[error("failed to build the HTTP client: {0}")]
+    Client(SendError),
+}
+
+/// A target, a client and the schemas: everything needed to run cases.
+pub struct Runner {
+    client: Client,
+    base: Url,
+    is_mock: bool,
+    vars: Vars,
+    schemas: Arc<Schemas>,
+    /// Kept alive for the runner's lifetime: dropping it stops the mock.
+    _mock: Option<MockServer>,
+}
+
+impl Runner {
+    /// Prepares a run; with no base URL, starts the embedded mock built from `cases`.
+    /// Must be called inside a tokio runtime (the mock is spawned on it).
+    pub async fn start(
+        cases: &[Case],
+        schemas: Arc<Schemas>,
+        options: RunOptions,
+    ) -> Result<Runner, RunError> {
+        let (base, mock) = match options.base_url {
+            Some(base) => (base, None),
+            None => {
+                let mock = Arc::new(Mock::from_cases(cases));
+                let server = crate::mock::start(mock, ([127, 0, 0, 1], 0).into(), false)
+                    .await
+                    .map_err(RunError::Mock)?;
+                (server.base_url(), Some(server))
+            }
+        };
+        Ok(Runner {
+            client: Client::new(options.client).map_err(RunError::Client)?,
+            is_mock: mock.is_some(),
+            base,
+            vars: options.vars,
+            schemas,
+            _mock: mock,
+        })
+    }
+
+    /// The target's base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// True when the target is the embedded mock.
+    pub fn is_mock(&self) -> bool {
+        self.is_mock
+    }
+
+    /// What would be sent for `case`, or why it would not be.
+    pub fn plan(&self, case: &Case) -> Result<PlannedRequest, Outcome> {
+        if let Some(reason) = &case.skip {
+            return Err(Outcome::Skipped {
+                kind: reason.kind().to_owned(),
+                reason: reason.to_string(),
+            });
+        }
+        plan(case, &self.base, &self.vars, self.is_mock).map_err(|error| Outcome::Skipped {
+            kind: match error {
+                PlanError::Unfilled(_) => "no value for a placeholder",
+                PlanError::ForeignHost(_) => "URL on another host",
+                PlanError::BadUrl(_) | PlanError::NoRequest => "request URL cannot be built",
+            }
+            .to_owned(),
+            reason: error.to_string(),
+        })
+    }
+
+    /// Runs one case: plan, send, check.
+    pub async fn run_case(&self, case: &Case) -> CaseResult {
+        let started = Instant::now();
+        let request = match self.plan(case) {
+            Ok(request) => request,
+            Err(outcome) => {
+                return CaseResult {
+                    id: case.id.clone(),
+                    outcome,
+                    request: None,
+                    duration: started.elapsed(),
+                }
+            }
+        };
+        let outcome = match self.client.send(&request).await {
+            Ok(actual) => {
+                let verdict = check(case, &actual, &self.schemas);
+                if verdict.passed() {
+                    Outcome::Passed
+                } else {
+                    Outcome::Failed(verdict)
+                }
+            }
+            Err(error) => Outcome::Error(error.to_string()),
+        };
+        CaseResult {
+            id: case.id.clone(),
+            outcome,
+            request: Some(request),
+            duration: started.elapsed(),
+        }
+    }
+
+    /// Runs every case with at most `jobs` exchanges at once; results come back in case order.
+    /// `on_result` is called as each case finishes (for progress bars).
+    pub async fn run_all(
+        self: &Arc<Self>,
+        cases: Arc<Vec<Case>>,
+        jobs: usize,
+        on_result: impl Fn(&CaseResult) + Send + Sync + 'static,
+    ) -> Vec<CaseResult> {
+        let on_result = Arc::new(on_result);
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..jobs.max(1).min(cases.len().max(1)) {
+            let (runner, cases, next, on_result) = (
+                Arc::clone(self),
+                Arc::clone(&cases),
+                Arc::clone(&next),
+                Arc::clone(&on_result),
+            );
+            workers.spawn(async move {
+                let mut done = Vec::new();
+                loop {
+                    let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(case) = cases.get(index) else { break };
+                    let result = runner.run_case(case).await;
+                    on_result(&result);
+                    done.push((index, result));
+                }
+                done
+            });
+        }
+        let mut results: Vec<(usize, CaseResult)> = Vec::with_capacity(cases.len());
+        while let Some(done) = workers.join_next().await {
+            results.extend(done.expect("a runner task does not panic"));
+        }
+        results.sort_by_key(|(index, _)| *index);
+        results.into_iter().map(|(_, result)| result).collect()
+    }
+}

@@ -1,0 +1,238 @@
+//! Case → the exact request to send: URL mapped onto the target, placeholders filled, headers
+//! filtered. Pure and synchronous, so that `--dry-run` shows exactly what a run would send.
+
+use super::vars::Vars;
+use crate::case::{Body, Case};
+use std::fmt;
+use url::Url;
+
+/// Hosts whose documented URLs stand for "the service under test".
+const SERVICE_HOSTS: [&str; 4] = [
+    "graph.microsoft.com",
+    "graph.microsoft.us",
+    "dod-graph.microsoft.us",
+    "microsoftgraph.chinacloudapi.cn",
+];
+
+/// Documented request headers we never copy: ours replace them, or they are computed.
+const DROPPED_HEADERS: [&str; 3] = ["authorization", "content-length", "host"];
+
+/// A request ready to go on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedRequest {
+    /// Upper-case method.
+    pub method: String,
+    /// The full URL on the target.
+    pub url: Url,
+    /// Headers to send (documented ones minus those we replace); no Authorization.
+    pub headers: Vec<(String, String)>,
+    /// The body; a JSON body is re-serialised as strict JSON.
+    pub body: Vec<u8>,
+}
+
+/// Why a case cannot be sent to this target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanError {
+    /// A placeholder has no value in the variables file.
+    Unfilled(String),
+    /// The documented URL is on another host than the service; it is never sent.
+    ForeignHost(String),
+    /// The mapped URL does not parse.
+    BadUrl(String),
+    /// The case has no request.
+    NoRequest,
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanError::Unfilled(name) => write!(f, "no value for {{{name}}}: add it to the variables file (--vars FILE or CONTRACT_VARS)"),
+            PlanError::ForeignHost(host) => write!(f, "the documented URL is on {host}, not on the service: it is not sent"),
+            PlanError::BadUrl(detail) => write!(f, "the request URL cannot be built: {detail}"),
+            PlanError::NoRequest => f.write_str("the case has no readable request"),
+        }
+    }
+}
+
+/// Builds the request for `case` on the target at `base`.
+///
+/// `fill_missing`: when true (the embedded mock), placeholders without a value are sent as
+/// written, since the mock matches any segment there; otherwise they make the case unsendable.
+pub fn plan(
+    case: &Case,
+    base: &Url,
+    vars: &Vars,
+    fill_missing: bool,
+) -> Result<PlannedRequest, PlanError> {
+    let request = case.request.as_ref().ok_or(PlanError::NoRequest)?;
+    let path_and_query = service_path(&request.url, &case.version)?;
+    let filled = fill(&path_and_query, vars, fill_missing)?;
+    let url = join(base, &filled).map_err(|e| PlanError::BadUrl(format!("{filled}: {e}")))?;
+    let headers = request
+        .headers
+        .iter()
+        .filter(|h| {
+            !DROPPED_HEADERS
+                .iter()
+                .any(|d| h.name.eq_ignore_ascii_case(d))
+        })
+        .map(|h| (h.name.clone(), h.value.clone()))
+        .collect();
+    let body = match &request.body {
+        Body::Empty => Vec::new(),
+        Body::Json { value, .. } => serde_json::to_vec(value).expect("a JSON value serialises"),
+        Body::Text { text, .. } => text.trim_end_matches(['\r', '\n']).as_bytes().to_vec(),
+    };
+    Ok(PlannedRequest {
+        method: request.method.clone(),
+        url,
+        headers,
+        body,
+    })
+}
+
+/// The documented URL as `/{version}/path?query`, whether it was absolute or relative.
+pub fn service_path(documented: &str, version: &str) -> Result<String, PlanError> {
+    let lower = documented.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        let after_scheme = &documented[documented.find("://").map_or(0, |i| i + 3)..];
+        let (host, rest) =
+            after_scheme.split_at(after_scheme.find(['/', '?']).unwrap_or(after_scheme.len()));
+        let host_name = host
+            .rsplit('@')
+            .next()
+            .unwrap_or(host)
+            .split(':')
+            .next()
+            .unwrap_or(host);
+        if !SERVICE_HOSTS
+            .iter()
+            .any(|h| host_name.eq_ignore_ascii_case(h))
+        {
+            return Err(PlanError::ForeignHost(host_name.to_owned()));
+        }
+        return Ok(if rest.starts_with('/') {
+            rest.to_owned()
+        } else {
+            format!("/{rest}")
+        });
+    }
+    let relative = documented.trim_start_matches('/');
+    let first = relative.split(['/', '?']).next().unwrap_or_default();
+    if version == "unversioned" || crate::case::is_version(first) {
+        Ok(format!("/{relative}"))
+    } else {
+        Ok(format!("/{version}/{relative}"))
+    }
+}
+
+fn fill(path: &str, vars: &Vars, fill_missing: bool) -> Result<String, PlanError> {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let name = rest[open + 1..open + close].trim();
+        out.push_str(&rest[..open]);
+        match vars.get(name) {
+            Some(value) => out.push_str(value),
+            None if fill_missing => out.push_str(&rest[open..=open + close]),
+            None => return Err(PlanError::Unfilled(name.to_owned())),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// `base` + `/v1.0/me?x`, keeping any path prefix the base has.
+fn join(base: &Url, path_and_query: &str) -> Result<Url, url::ParseError> {
+    let prefix = base.as_str().trim_end_matches('/');
+    Url::parse(&format!("{prefix}{path_and_query}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::parse_page;
+
+    fn case(request: &str, version: Option<&str>) -> Case {
+        let text = format!("<!-- {{ \"blockType\": \"request\" }} -->\n```http\n{request}\n```\n<!-- {{ \"blockType\": \"response\" }} -->\n```http\nHTTP/1.1 200 OK\n```\n");
+        crate::case::cases_of_page(&parse_page("p.md", &text), version).remove(0)
+    }
+
+    fn base() -> Url {
+        Url::parse("http://127.0.0.1:8080/").unwrap()
+    }
+
+    #[test]
+    fn absolute_and_relative_urls_map_onto_the_base() {
+        let vars = Vars::default();
+        let absolute = case(
+            "GET https://graph.microsoft.com/beta/me/events?$top=2",
+            None,
+        );
+        assert_eq!(
+            plan(&absolute, &base(), &vars, false).unwrap().url.as_str(),
+            "http://127.0.0.1:8080/beta/me/events?$top=2"
+        );
+        let relative = case("GET /me/drive", Some("v1.0"));
+        assert_eq!(
+            plan(&relative, &base(), &vars, false).unwrap().url.as_str(),
+            "http://127.0.0.1:8080/v1.0/me/drive"
+        );
+        let prefixed = Url::parse("https://example.test/graph/").unwrap();
+        assert_eq!(
+            plan(&relative, &prefixed, &vars, false)
+                .unwrap()
+                .url
+                .as_str(),
+            "https://example.test/graph/v1.0/me/drive"
+        );
+    }
+
+    #[test]
+    fn placeholders_are_filled_or_reported() {
+        let case = case(
+            "GET https://graph.microsoft.com/v1.0/users/{id}/events/{event-id}",
+            None,
+        );
+        let mut vars = Vars::default();
+        vars.insert("id", "adele@contoso.com");
+        assert_eq!(
+            plan(&case, &base(), &vars, false).unwrap_err().to_string(),
+            "no value for {event-id}: add it to the variables file (--vars FILE or CONTRACT_VARS)"
+        );
+        let planned = plan(&case, &base(), &vars, true).unwrap();
+        assert_eq!(
+            planned.url.path(),
+            "/v1.0/users/adele@contoso.com/events/%7Bevent-id%7D"
+        );
+        vars.insert("event-id", "AAMk=");
+        assert_eq!(
+            plan(&case, &base(), &vars, false).unwrap().url.path(),
+            "/v1.0/users/adele@contoso.com/events/AAMk="
+        );
+    }
+
+    #[test]
+    fn foreign_hosts_are_not_sent() {
+        let case = case("POST https://bot.contoso.com/api/calls", None);
+        assert_eq!(
+            plan(&case, &base(), &Vars::default(), true),
+            Err(PlanError::ForeignHost("bot.contoso.com".into()))
+        );
+    }
+
+    #[test]
+    fn headers_we_replace_are_dropped_and_json_is_normalised() {
+        let case = case("POST /me/messages\nAuthorization: Bearer {token}\nContent-Length: 3\nContent-Type: application/json\n\n{\"a\": 1,}", Some("v1.0"));
+        let planned = plan(&case, &base(), &Vars::default(), true).unwrap();
+        assert_eq!(
+            planned.headers,
+            [("Content-Type".to_owned(), "application/json".to_owned())]
+        );
+        assert_eq!(planned.body, b"{\"a\":1}");
+    }
+}
