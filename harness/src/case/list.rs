@@ -113,9 +113,9 @@ fn folder_version(path: &Path) -> Option<&str> {
     let parent = path.parent()?;
     parent
         .iter()
+        .rev()
         .filter_map(|c| c.to_str())
-        .filter(|c| is_version(c))
-        .last()
+        .find(|c| is_version(c))
 }
 
 fn relative(root: &Path, path: &Path) -> String {
