@@ -22,7 +22,9 @@ fn request_annotations(text: &str) -> usize {
 
 #[test]
 fn every_v1_api_page_parses_and_every_request_block_is_one_case() {
-    let Some(corpus) = common::corpus("corpus_list") else { return };
+    let Some(corpus) = common::corpus("corpus_list") else {
+        return;
+    };
     let api = corpus.join("graph-docs-2021/v1.0/api");
     let list = case::list(&api).expect("the corpus folder lists");
 
@@ -37,14 +39,22 @@ fn every_v1_api_page_parses_and_every_request_block_is_one_case() {
         let file = path.file_name().unwrap().to_string_lossy().into_owned();
         let expected = request_annotations(&text);
         expected_total += expected;
-        assert_eq!(per_page.get(file.as_str()).copied().unwrap_or(0), expected, "{file}: request blocks vs cases");
+        assert_eq!(
+            per_page.get(file.as_str()).copied().unwrap_or(0),
+            expected,
+            "{file}: request blocks vs cases"
+        );
     }
     assert_eq!(list.cases.len(), expected_total);
 
     let mut skipped: BTreeMap<&str, usize> = BTreeMap::new();
     for case in &list.cases {
         if let Some(reason) = &case.skip {
-            assert!(!reason.to_string().trim().is_empty(), "{} has an empty skip reason", case.id);
+            assert!(
+                !reason.to_string().trim().is_empty(),
+                "{} has an empty skip reason",
+                case.id
+            );
             *skipped.entry(reason.kind()).or_default() += 1;
         }
     }
@@ -66,8 +76,15 @@ fn every_v1_api_page_parses_and_every_request_block_is_one_case() {
 
 #[test]
 fn every_v1_resource_page_parses() {
-    let Some(corpus) = common::corpus("corpus_list") else { return };
+    let Some(corpus) = common::corpus("corpus_list") else {
+        return;
+    };
     let list = case::list(&corpus.join("graph-docs-2021/v1.0/resources")).expect("lists");
-    eprintln!("corpus v1.0/resources: {} pages, {} cases, {} findings", list.pages, list.cases.len(), list.findings.len());
+    eprintln!(
+        "corpus v1.0/resources: {} pages, {} cases, {} findings",
+        list.pages,
+        list.cases.len(),
+        list.findings.len()
+    );
     assert!(list.pages > 1000);
 }

@@ -11,9 +11,15 @@ use std::sync::Arc;
 
 /// Two examples the mock cannot tell apart: same method, path, query, headers and body.
 fn same_request(a: &Case, b: &Case) -> bool {
-    let (Some(ra), Some(rb)) = (&a.request, &b.request) else { return false };
+    let (Some(ra), Some(rb)) = (&a.request, &b.request) else {
+        return false;
+    };
     let headers = |r: &case::Request| {
-        let mut h: Vec<(String, String)> = r.headers.iter().map(|h| (h.name.to_ascii_lowercase(), h.value.clone())).collect();
+        let mut h: Vec<(String, String)> = r
+            .headers
+            .iter()
+            .map(|h| (h.name.to_ascii_lowercase(), h.value.clone()))
+            .collect();
         h.sort();
         h
     };
@@ -25,10 +31,16 @@ fn same_request(a: &Case, b: &Case) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_runnable_corpus_case_passes_against_the_mock() {
-    let Some(corpus) = common::corpus("corpus_mock") else { return };
+    let Some(corpus) = common::corpus("corpus_mock") else {
+        return;
+    };
     let list = case::list(&corpus.join("graph-docs-2021/v1.0/api")).unwrap();
     let cases = Arc::new(list.cases);
-    let runner = Arc::new(Runner::start(&cases, Arc::new(Schemas::empty()), RunOptions::default()).await.unwrap());
+    let runner = Arc::new(
+        Runner::start(&cases, Arc::new(Schemas::empty()), RunOptions::default())
+            .await
+            .unwrap(),
+    );
     let results = runner.run_all(Arc::clone(&cases), 16, |_| {}).await;
     let summary = Summary::of(&results);
 
@@ -40,8 +52,14 @@ async fn every_runnable_corpus_case_passes_against_the_mock() {
             Outcome::Error(message) => message.clone(),
             _ => continue,
         };
-        match cases.iter().find(|other| other.id != case.id && same_request(case, other)) {
-            Some(twin) => known.push(format!("{}: the docs give {} the same request", case.id, twin.id)),
+        match cases
+            .iter()
+            .find(|other| other.id != case.id && same_request(case, other))
+        {
+            Some(twin) => known.push(format!(
+                "{}: the docs give {} the same request",
+                case.id, twin.id
+            )),
             None => unexpected.push(message),
         }
     }
@@ -56,6 +74,11 @@ async fn every_runnable_corpus_case_passes_against_the_mock() {
     for line in &known {
         eprintln!("  known: {line}");
     }
-    assert!(unexpected.is_empty(), "{} unexpected failures:\n{}", unexpected.len(), unexpected.join("\n"));
+    assert!(
+        unexpected.is_empty(),
+        "{} unexpected failures:\n{}",
+        unexpected.len(),
+        unexpected.join("\n")
+    );
     assert!(summary.passed > 1400, "{summary:?}");
 }

@@ -14,8 +14,17 @@ const SEED_003: &str = "beta::workbookchartpoint_post::create_workbookchartpoint
 /// Values for seed 003's five placeholders: a real service needs them all.
 fn vars_file(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("vars.toml");
-    let ids = ["invitationsId", "driveItemId", "workbookNamedItemId", "workbookChartId", "workbookChartSeriesId"];
-    let text: String = ids.iter().map(|id| format!("{id} = \"{}-1\"\n", id.to_lowercase())).collect();
+    let ids = [
+        "invitationsId",
+        "driveItemId",
+        "workbookNamedItemId",
+        "workbookChartId",
+        "workbookChartSeriesId",
+    ];
+    let text: String = ids
+        .iter()
+        .map(|id| format!("{id} = \"{}-1\"\n", id.to_lowercase()))
+        .collect();
     std::fs::write(&path, text).unwrap();
     path
 }
@@ -39,7 +48,12 @@ async fn drifted_server() -> std::net::SocketAddr {
 async fn the_runner_reports_the_drift() {
     let addr = drifted_server().await;
     let list = case::list(&common::cases()).unwrap();
-    let case = list.cases.iter().find(|c| c.id == SEED_003).expect("seed 003 is listed").clone();
+    let case = list
+        .cases
+        .iter()
+        .find(|c| c.id == SEED_003)
+        .expect("seed 003 is listed")
+        .clone();
     // Configured the way the suite is: from CONTRACT_* values.
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::from_env(&common::workspace()).unwrap();
@@ -47,15 +61,29 @@ async fn the_runner_reports_the_drift() {
     config.base_url = Some(format!("http://{addr}/").parse().unwrap());
     config.cases = common::cases();
     let schemas = Arc::new(config.load_schemas().unwrap());
-    let runner = Runner::start(std::slice::from_ref(&case), schemas, config.run_options().unwrap()).await.unwrap();
+    let runner = Runner::start(
+        std::slice::from_ref(&case),
+        schemas,
+        config.run_options().unwrap(),
+    )
+    .await
+    .unwrap();
     assert!(!runner.is_mock());
 
     let result = runner.run_case(&case).await;
-    let Outcome::Failed(verdict) = &result.outcome else { panic!("expected a failure, got {:?}", result.outcome) };
+    let Outcome::Failed(verdict) = &result.outcome else {
+        panic!("expected a failure, got {:?}", result.outcome)
+    };
     let message = verdict.render(&case, false);
     assert!(message.contains(SEED_003), "{message}");
-    assert!(message.contains("beta/api/workbookchartpoint-post.md"), "{message}");
-    assert!(message.contains("201") && message.contains("200"), "{message}");
+    assert!(
+        message.contains("beta/api/workbookchartpoint-post.md"),
+        "{message}"
+    );
+    assert!(
+        message.contains("201") && message.contains("200"),
+        "{message}"
+    );
     let request = result.request.unwrap();
     assert_eq!(request.url.host_str(), Some("127.0.0.1"));
     assert_eq!(request.url.path(), "/beta/invitations/invitationsid-1/invitedUser/drive/items/driveitemid-1/workbook/names/workbooknameditemid-1/worksheet/charts/workbookchartid-1/series/workbookchartseriesid-1/points");
@@ -76,7 +104,12 @@ async fn contract_run_fails_with_the_message_and_exit_status_1() {
         .await
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "stdout:\n{stdout}\nstderr:\n{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.contains(SEED_003), "{stdout}");
     assert!(stdout.contains("0 passed, 1 failed"), "{stdout}");
 }

@@ -9,10 +9,33 @@ use crate::send::ActualResponse;
 pub struct Verdict {
     /// Each way the response breaks the documented contract.
     pub violations: Vec<Violation>,
+    /// Documented versus actual body, when both are JSON and the case failed.
+    pub diff: Option<BodyDiff>,
+}
+
+/// The documented and the actual body, pretty-printed with sorted keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BodyDiff {
+    /// The documented body.
+    pub expected: String,
+    /// The actual body (cut down to the documented keys for truncated examples).
+    pub actual: String,
+    /// Keys the actual body has beyond the documented ones.
+    pub extra_keys: Vec<String>,
+}
+
+impl BodyDiff {
+    /// A unified diff, documented (`-`) against actual (`+`).
+    pub fn unified(&self, _color: bool) -> String {
+        similar::TextDiff::from_lines(&self.expected, &self.actual)
+            .unified_diff()
+            .header("documented", "actual")
+            .to_string()
+    }
 }
 
 /// One broken expectation, located by a JSON pointer into the actual body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Violation {
     /// JSON pointer (RFC 6901) into the actual body; empty for the whole body, status, headers.
     pub pointer: String,
@@ -27,7 +50,8 @@ pub struct Violation {
 }
 
 /// The rule a violation breaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ViolationKind {
     /// Wrong status code.
     Status,

@@ -14,6 +14,9 @@ pub(crate) struct MockArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// Do not log each request (for load tests).
+    #[arg(long)]
+    quiet: bool,
 }
 
 pub(crate) fn run(args: MockArgs) -> anyhow::Result<ExitCode> {
@@ -23,7 +26,7 @@ pub(crate) fn run(args: MockArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let server = mock::start(Arc::clone(&mock), args.addr, true)
+        let server = mock::start(Arc::clone(&mock), args.addr, !args.quiet)
             .await
             .map_err(|e| anyhow::anyhow!("failed to listen on {}: {e}", args.addr))?;
         eprintln!(

@@ -73,7 +73,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     runtime.block_on(async {
         let runner = Arc::new(Runner::start(&cases, schemas, options).await?);
         if args.dry_run {
-            return dry_run(&runner, &cases);
+            return dry_run(&runner, &cases, args.format);
         }
         let started = Instant::now();
         let progress = progress_bar(cases.len() as u64);
@@ -111,9 +111,31 @@ fn progress_bar(len: u64) -> indicatif::ProgressBar {
     bar
 }
 
-fn dry_run(runner: &Runner, cases: &[Case]) -> anyhow::Result<ExitCode> {
+fn dry_run(runner: &Runner, cases: &[Case], format: Format) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    if format == Format::Json {
+        let planned: Vec<serde_json::Value> = cases
+            .iter()
+            .map(|case| match runner.plan(case) {
+                Ok(request) => serde_json::json!({
+                    "id": case.id,
+                    "method": request.method,
+                    "url": request.url.as_str(),
+                    "headers": request.headers,
+                    "body": String::from_utf8_lossy(&request.body),
+                }),
+                Err(outcome) => serde_json::json!({
+                    "id": case.id,
+                    "skipped": match outcome { Outcome::Skipped { reason, .. } => reason, other => other.label().to_owned() },
+                }),
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &planned)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     for case in cases {
         writeln!(out, "# {} ({}:{})", case.id, case.file, case.line)?;
         match runner.plan(case) {

@@ -226,7 +226,8 @@ async fn handle(
         }
     }
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, headers, answer.body).into_response()
+    // A plain `Body`, not `Vec<u8>`, so that no Content-Type is invented for an empty answer.
+    (status, headers, axum::body::Body::from(answer.body)).into_response()
 }
 
 #[cfg(test)]

@@ -168,3 +168,15 @@ fn documented_request_headers_select_the_variant() {
         204
     );
 }
+
+#[test]
+fn no_body_is_sent_with_a_204_even_when_the_page_shows_one() {
+    let mock = mock(&example(
+        "publish",
+        "POST /assignments/{id}/publish",
+        "HTTP/1.1 204 No Content\n\n{\n}",
+    ));
+    let answer = mock.answer("POST", "/v1.0/assignments/1/publish", None, vec![], b"");
+    assert_eq!(answer.status, 204);
+    assert!(answer.body.is_empty());
+}
