@@ -65,6 +65,10 @@ pub struct CaseResult {
     pub request: Option<PlannedRequest>,
     /// Time spent on the exchange and the checks.
     pub duration: Duration,
+    /// What lint found wrong with this example's own documentation (it still runs).
+    pub findings: Vec<crate::finding::Finding>,
+    /// One line per retried attempt (`429 Too Many Requests: waited 2s as Retry-After asked`).
+    pub retries: Vec<String>,
 }
 
 /// Counts over a run, for the summary line and the reports.
