@@ -207,6 +207,8 @@ impl Runner {
                     outcome,
                     request: None,
                     duration: started.elapsed(),
+                    findings: Vec::new(),
+                    retries: Vec::new(),
                 }
             }
         };
@@ -226,6 +228,8 @@ impl Runner {
             outcome,
             request: Some(request),
             duration: started.elapsed(),
+            findings: Vec::new(),
+            retries: Vec::new(),
         }
     }
 
