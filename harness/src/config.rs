@@ -2,7 +2,7 @@
 //! command line (where flags override it).
 
 use crate::run::RunOptions;
-use crate::send::{ClientOptions, Vars, VarsError};
+use crate::send::{ClientCredentials, ClientOptions, Vars, VarsError};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use url::Url;
@@ -27,6 +27,19 @@ pub struct Config {
     pub report_dir: Option<PathBuf>,
     /// Per-exchange timeout (`CONTRACT_TIMEOUT`, seconds).
     pub timeout: Option<Duration>,
+    /// OAuth 2.0 client credentials (`CONTRACT_TOKEN_URL`, `CONTRACT_CLIENT_ID`,
+    /// `CONTRACT_CLIENT_SECRET`, `CONTRACT_SCOPE`), used when there is no token.
+    pub oauth: Option<ClientCredentials>,
+    /// Extra request headers (`CONTRACT_HEADERS`: one `Name: value` per line).
+    pub headers: Vec<(String, String)>,
+    /// Allow writes against a target that is not loopback (`CONTRACT_ALLOW_WRITES=1`).
+    pub allow_writes: bool,
+    /// Retries per case (`CONTRACT_RETRIES`, default 3).
+    pub retries: Option<u32>,
+    /// Requests per second cap (`CONTRACT_RPS`).
+    pub requests_per_second: Option<f64>,
+    /// Largest body read whole, in bytes (`CONTRACT_MAX_BODY`, default 10 MiB).
+    pub body_limit: Option<usize>,
 }
 
 /// A configuration value that cannot be used.
@@ -50,6 +63,9 @@ pub enum ConfigError {
         /// Its value.
         value: String,
     },
+    /// An extra header that is not `Name: value`.
+    #[error("failed to read the header {0:?}: expected `Name: value`")]
+    BadHeader(String),
     /// The variables file cannot be used.
     #[error(transparent)]
     Vars(#[from] VarsError),
@@ -86,6 +102,30 @@ impl Config {
             None => None,
         };
         let schemas = var("CONTRACT_SCHEMAS");
+        let number = |name: &'static str| -> Result<Option<f64>, ConfigError> {
+            var(name)
+                .map(|value| {
+                    value
+                        .trim()
+                        .parse::<f64>()
+                        .map_err(|_| ConfigError::BadNumber { name, value })
+                })
+                .transpose()
+        };
+        let oauth = match (
+            var("CONTRACT_TOKEN_URL"),
+            var("CONTRACT_CLIENT_ID"),
+            var("CONTRACT_CLIENT_SECRET"),
+        ) {
+            (Some(token_url), Some(client_id), Some(client_secret)) => Some(ClientCredentials {
+                token_url,
+                client_id,
+                client_secret,
+                scope: var("CONTRACT_SCOPE")
+                    .unwrap_or_else(|| "https://graph.microsoft.com/.default".into()),
+            }),
+            _ => None,
+        };
         Ok(Config {
             cases: path(var("CONTRACT_CASES").unwrap_or_else(|| "cases".into())),
             schemas_explicit: schemas.is_some(),
@@ -95,6 +135,16 @@ impl Config {
             token: var("CONTRACT_TOKEN"),
             report_dir: var("CONTRACT_REPORT_DIR").map(PathBuf::from),
             timeout,
+            oauth,
+            headers: var("CONTRACT_HEADERS")
+                .map(|h| parse_headers(&h))
+                .transpose()?
+                .unwrap_or_default(),
+            allow_writes: var("CONTRACT_ALLOW_WRITES")
+                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
+            retries: number("CONTRACT_RETRIES")?.map(|n| n as u32),
+            requests_per_second: number("CONTRACT_RPS")?,
+            body_limit: number("CONTRACT_MAX_BODY")?.map(|n| n as usize),
         })
     }
 
@@ -114,17 +164,40 @@ impl Config {
         };
         let mut client = ClientOptions {
             token: self.token.clone(),
+            oauth: self.oauth.clone(),
+            extra_headers: self.headers.clone(),
+            requests_per_second: self.requests_per_second,
             ..ClientOptions::default()
         };
         if let Some(timeout) = self.timeout {
             client.timeout = timeout;
         }
+        if let Some(retries) = self.retries {
+            client.retry.max_retries = retries;
+        }
+        if let Some(limit) = self.body_limit {
+            client.body_limit = limit;
+        }
         Ok(RunOptions {
             base_url: self.base_url.clone(),
             vars,
             client,
+            allow_writes: self.allow_writes,
         })
     }
+}
+
+/// Parses `Name: value` lines (blank lines ignored).
+pub fn parse_headers(text: &str) -> Result<Vec<(String, String)>, ConfigError> {
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| match line.split_once(':') {
+            Some((name, value)) if !name.trim().is_empty() => {
+                Ok((name.trim().to_owned(), value.trim().to_owned()))
+            }
+            _ => Err(ConfigError::BadHeader(line.to_owned())),
+        })
+        .collect()
 }
 
 /// Parses a base URL, insisting on http(s).

@@ -11,6 +11,7 @@ pub mod doc;
 pub mod finding;
 pub mod json;
 pub mod mock;
+pub mod redact;
 pub mod run;
 pub mod schema;
 pub mod send;

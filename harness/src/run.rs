@@ -20,8 +20,10 @@ pub struct RunOptions {
     pub base_url: Option<Url>,
     /// Values for URL placeholders.
     pub vars: Vars,
-    /// Timeouts, body limit, token.
+    /// Timeouts, body limit, token, retries.
     pub client: ClientOptions,
+    /// Send POST, PUT, PATCH and DELETE to a target that is not on this machine.
+    pub allow_writes: bool,
 }
 
 /// How one case ended.
@@ -134,6 +136,7 @@ pub struct Runner {
     base: Url,
     is_mock: bool,
     vars: Vars,
+    allow_writes: bool,
     schemas: Arc<Schemas>,
     /// Kept alive for the runner's lifetime: dropping it stops the mock.
     _mock: Option<MockServer>,
@@ -162,6 +165,7 @@ impl Runner {
             is_mock: mock.is_some(),
             base,
             vars: options.vars,
+            allow_writes: options.allow_writes,
             schemas,
             _mock: mock,
         })
@@ -183,6 +187,19 @@ impl Runner {
             return Err(Outcome::Skipped {
                 kind: reason.kind().to_owned(),
                 reason: reason.to_string(),
+            });
+        }
+        let writes = case
+            .request
+            .as_ref()
+            .is_some_and(|r| matches!(r.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"));
+        if writes && !self.allow_writes && !is_loopback(&self.base) {
+            return Err(Outcome::Skipped {
+                kind: "writes not allowed".to_owned(),
+                reason: format!(
+                    "writes are not allowed against {}: pass --allow-writes (CONTRACT_ALLOW_WRITES=1)",
+                    self.base.host_str().unwrap_or_default()
+                ),
             });
         }
         plan(case, &self.base, &self.vars, self.is_mock).map_err(|error| Outcome::Skipped {
@@ -212,7 +229,8 @@ impl Runner {
                 }
             }
         };
-        let outcome = match self.client.send(&request).await {
+        let exchange = self.client.send(&request).await;
+        let outcome = match exchange.result {
             Ok(actual) => {
                 let verdict = check(case, &actual, &self.schemas);
                 if verdict.passed() {
@@ -229,7 +247,7 @@ impl Runner {
             request: Some(request),
             duration: started.elapsed(),
             findings: Vec::new(),
-            retries: Vec::new(),
+            retries: exchange.retries,
         }
     }
 
@@ -269,5 +287,39 @@ impl Runner {
         }
         results.sort_by_key(|(index, _)| *index);
         results.into_iter().map(|(_, result)| result).collect()
+    }
+}
+
+/// True for targets on this machine, where writes cannot hurt a shared tenant.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_targets() {
+        for url in [
+            "http://127.0.0.1:8080/",
+            "http://[::1]/",
+            "http://localhost/",
+            "http://127.8.0.1/",
+        ] {
+            assert!(is_loopback(&url.parse().unwrap()), "{url}");
+        }
+        for url in [
+            "https://graph.microsoft.com/",
+            "http://10.0.0.1/",
+            "http://localhost.example.com/",
+        ] {
+            assert!(!is_loopback(&url.parse().unwrap()), "{url}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::case::{self, Case};
 use crate::config::Config;
+use crate::redact::Secrets;
 use crate::run::{Outcome, Runner};
 use libtest_mimic::{Arguments, ColorSetting, Completion, Failed, Trial};
 use std::io::IsTerminal;
@@ -28,12 +29,13 @@ fn trials(root: &Path, args: &Arguments) -> anyhow::Result<(Vec<Trial>, tokio::r
     let config = Config::from_env(root)?;
     let list = case::list(&config.cases)?;
     let schemas = Arc::new(config.load_schemas()?);
+    let options = config.run_options()?;
+    let secrets = Arc::new(Secrets::new(options.client.secrets()));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let runner =
-        Arc::new(runtime.block_on(Runner::start(&list.cases, schemas, config.run_options()?))?);
+    let runner = Arc::new(runtime.block_on(Runner::start(&list.cases, schemas, options))?);
     let color = match args.color.unwrap_or_default() {
         ColorSetting::Always => true,
         ColorSetting::Never => false,
@@ -51,14 +53,23 @@ fn trials(root: &Path, args: &Arguments) -> anyhow::Result<(Vec<Trial>, tokio::r
         .into_iter()
         .map(|case| {
             let skipped = runner.plan(&case).is_err();
-            let (runner, handle) = (Arc::clone(&runner), handle.clone());
+            let (runner, handle, secrets) =
+                (Arc::clone(&runner), handle.clone(), Arc::clone(&secrets));
             Trial::ignorable_test(case.id.clone(), move || {
-                run_trial(&runner, &handle, &case, color)
+                run_trial(&runner, &handle, &case, color).map_err(|failed| redact(&secrets, failed))
             })
             .with_ignored_flag(skipped && flag_skips)
         })
         .collect();
     Ok((trials, runtime))
+}
+
+/// Failure messages hold actual bodies and error texts: either may echo a secret.
+fn redact(secrets: &Secrets, failed: Failed) -> Failed {
+    match failed.message() {
+        Some(message) => secrets.redact(message).into_owned().into(),
+        None => failed,
+    }
 }
 
 fn run_trial(

@@ -2,7 +2,8 @@
 
 use super::{CasesArg, Format};
 use contract_harness::case::{self, Case};
-use contract_harness::config::{parse_base_url, Config};
+use contract_harness::config::{parse_base_url, parse_headers, Config};
+use contract_harness::redact::Secrets;
 use contract_harness::run::{CaseResult, Outcome, Runner, Summary};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -35,6 +36,24 @@ pub(crate) struct RunArgs {
     /// Print each request that would be sent, and send nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Send POST, PUT, PATCH and DELETE to a target that is not this machine [env: CONTRACT_ALLOW_WRITES=1]
+    #[arg(long)]
+    allow_writes: bool,
+    /// Read the bearer token from this environment variable instead of CONTRACT_TOKEN.
+    #[arg(long, value_name = "NAME")]
+    token_env: Option<String>,
+    /// Add a header to every request, `Name: value` (repeatable) [env: CONTRACT_HEADERS, one per line]
+    #[arg(long = "header", value_name = "HEADER")]
+    headers: Vec<String>,
+    /// Retries for throttled (429/503) and transient failures [env: CONTRACT_RETRIES, default: 3]
+    #[arg(long)]
+    retries: Option<u32>,
+    /// At most this many requests per second [env: CONTRACT_RPS]
+    #[arg(long)]
+    rps: Option<f64>,
+    /// Largest response body read, in bytes; longer ones are cut and fail [env: CONTRACT_MAX_BODY, default: 10 MiB]
+    #[arg(long)]
+    max_body_bytes: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -56,6 +75,18 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(timeout) = args.timeout {
         config.timeout = Some(Duration::from_secs_f64(timeout));
     }
+    if let Some(name) = &args.token_env {
+        let token = std::env::var(name)
+            .map_err(|_| anyhow::anyhow!("--token-env {name}: the variable {name} is not set"))?;
+        config.token = Some(token);
+    }
+    for header in &args.headers {
+        config.headers.extend(parse_headers(header)?);
+    }
+    config.allow_writes |= args.allow_writes;
+    config.retries = args.retries.or(config.retries);
+    config.requests_per_second = args.rps.or(config.requests_per_second);
+    config.body_limit = args.max_body_bytes.or(config.body_limit);
     let list = case::list(&config.cases)?;
     let cases: Vec<Case> = match &args.filter {
         Some(filter) => list
@@ -67,13 +98,17 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let schemas = Arc::new(config.load_schemas()?);
     let options = config.run_options()?;
+    let secrets = Secrets::new(options.client.secrets());
+    let authenticated = options.client.token.is_some() || options.client.oauth.is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
         let runner = Arc::new(Runner::start(&cases, schemas, options).await?);
         if args.dry_run {
-            return dry_run(&runner, &cases, args.format);
+            let text = dry_run(&runner, &cases, args.format, authenticated)?;
+            print_redacted(&secrets, &text)?;
+            return Ok(ExitCode::SUCCESS);
         }
         let started = Instant::now();
         let progress = progress_bar(cases.len() as u64);
@@ -86,8 +121,13 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         let wall = started.elapsed();
         let summary = Summary::of(&results);
         match args.format {
-            Format::Text => print_text(&cases, &results, &summary, wall, runner.base_url())?,
-            Format::Json => print_json(&cases, &results, &summary, wall)?,
+            Format::Text => print_redacted(
+                &secrets,
+                &text_report(&cases, &results, &summary, wall, &runner)?,
+            )?,
+            Format::Json => {
+                print_redacted(&secrets, &json_report(&cases, &results, &summary, wall)?)?
+            }
         }
         Ok(if summary.success() {
             ExitCode::SUCCESS
@@ -111,9 +151,22 @@ fn progress_bar(len: u64) -> indicatif::ProgressBar {
     bar
 }
 
-fn dry_run(runner: &Runner, cases: &[Case], format: Format) -> anyhow::Result<ExitCode> {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+/// Output goes through one place, so that no secret can reach the terminal.
+fn print_redacted(secrets: &Secrets, bytes: &[u8]) -> anyhow::Result<()> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(secrets.redact(&text).as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+fn dry_run(
+    runner: &Runner,
+    cases: &[Case],
+    format: Format,
+    authenticated: bool,
+) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
     if format == Format::Json {
         let planned: Vec<serde_json::Value> = cases
             .iter()
@@ -133,8 +186,7 @@ fn dry_run(runner: &Runner, cases: &[Case], format: Format) -> anyhow::Result<Ex
             .collect();
         serde_json::to_writer_pretty(&mut out, &planned)?;
         writeln!(out)?;
-        out.flush()?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(out);
     }
     for case in cases {
         writeln!(out, "# {} ({}:{})", case.id, case.file, case.line)?;
@@ -143,6 +195,9 @@ fn dry_run(runner: &Runner, cases: &[Case], format: Format) -> anyhow::Result<Ex
                 writeln!(out, "{} {}", request.method, request.url)?;
                 for (name, value) in &request.headers {
                     writeln!(out, "{name}: {value}")?;
+                }
+                if authenticated {
+                    writeln!(out, "Authorization: Bearer ***")?;
                 }
                 if !request.body.is_empty() {
                     writeln!(out, "\n{}", String::from_utf8_lossy(&request.body))?;
@@ -153,20 +208,18 @@ fn dry_run(runner: &Runner, cases: &[Case], format: Format) -> anyhow::Result<Ex
         }
         writeln!(out)?;
     }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(out)
 }
 
-fn print_text(
+fn text_report(
     cases: &[Case],
     results: &[CaseResult],
     summary: &Summary,
     wall: Duration,
-    target: &url::Url,
-) -> anyhow::Result<()> {
+    runner: &Runner,
+) -> anyhow::Result<Vec<u8>> {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = Vec::new();
     for (case, result) in cases.iter().zip(results) {
         match &result.outcome {
             Outcome::Failed(verdict) => writeln!(out, "{}", verdict.render(case, color))?,
@@ -177,6 +230,9 @@ fn print_text(
             )?,
             _ => {}
         }
+        for retry in &result.retries {
+            writeln!(out, "retried {}: {retry}", case.id)?;
+        }
     }
     let seconds = wall.as_secs_f64();
     let rate = if seconds > 0.0 {
@@ -184,29 +240,31 @@ fn print_text(
     } else {
         0.0
     };
-    write!(
+    let target = if runner.is_mock() {
+        format!("the embedded mock ({})", runner.base_url())
+    } else {
+        redacted(runner.base_url())
+    };
+    writeln!(
         out,
-        "{} passed, {} failed, {} errors, {} skipped in {seconds:.2}s ({rate:.0} requests/s) against {}",
+        "{} passed, {} failed, {} errors, {} skipped in {seconds:.2}s ({rate:.0} requests/s) against {target}",
         summary.passed,
         summary.failed,
         summary.errors,
         summary.skipped_total(),
-        if target.host_str() == Some("127.0.0.1") && std::env::var_os("CONTRACT_BASE_URL").is_none() { format!("the embedded mock ({target})") } else { redacted(target) },
     )?;
-    writeln!(out)?;
     for (kind, count) in &summary.skipped {
         writeln!(out, "  skipped {count}: {kind}")?;
     }
-    out.flush()?;
-    Ok(())
+    Ok(out)
 }
 
-fn print_json(
+fn json_report(
     cases: &[Case],
     results: &[CaseResult],
     summary: &Summary,
     wall: Duration,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<u8>> {
     let rows: Vec<serde_json::Value> = cases
         .iter()
         .zip(results)
@@ -224,6 +282,7 @@ fn print_json(
                 "outcome": result.outcome.label(),
                 "duration_ms": result.duration.as_secs_f64() * 1000.0,
                 "message": message,
+                "retries": result.retries,
             })
         })
         .collect();
@@ -234,8 +293,9 @@ fn print_json(
         },
         "cases": rows,
     });
-    println!("{}", serde_json::to_string_pretty(&report)?);
-    Ok(())
+    let mut out = serde_json::to_vec_pretty(&report)?;
+    out.push(b'\n');
+    Ok(out)
 }
 
 /// The target without credentials or query, fit to print.

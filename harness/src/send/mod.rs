@@ -3,11 +3,17 @@
 //! [`plan`] turns a case into the exact request (pure, used by `--dry-run`); [`Client`] sends
 //! it and reads the answer into an [`ActualResponse`] for `check`.
 
+mod auth;
 mod plan;
+mod retry;
 mod vars;
 
+pub use auth::ClientCredentials;
 pub use plan::{plan, service_path, PlanError, PlannedRequest};
+pub use retry::{parse_retry_after, RetryPolicy};
 pub use vars::{Vars, VarsError};
+
+use auth::TokenSource;
 
 use std::time::{Duration, Instant};
 
@@ -47,6 +53,14 @@ pub struct ClientOptions {
     pub body_limit: usize,
     /// Bearer token for the `Authorization` header.
     pub token: Option<String>,
+    /// OAuth 2.0 client credentials, used when there is no `token`.
+    pub oauth: Option<ClientCredentials>,
+    /// Headers added to every request (after the documented ones).
+    pub extra_headers: Vec<(String, String)>,
+    /// When to retry.
+    pub retry: RetryPolicy,
+    /// At most this many requests per second across the run (attempts included).
+    pub requests_per_second: Option<f64>,
 }
 
 impl Default for ClientOptions {
@@ -56,7 +70,20 @@ impl Default for ClientOptions {
             timeout: Duration::from_secs(30),
             body_limit: 10 * 1024 * 1024,
             token: None,
+            oauth: None,
+            extra_headers: Vec::new(),
+            retry: RetryPolicy::default(),
+            requests_per_second: None,
         }
+    }
+}
+
+impl ClientOptions {
+    /// Every value that must never appear in output: the token and the client secret.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut secrets: Vec<String> = self.token.iter().cloned().collect();
+        secrets.extend(self.oauth.iter().map(|o| o.client_secret.clone()));
+        secrets
     }
 }
 
@@ -67,18 +94,43 @@ pub enum SendError {
     #[error("failed to connect to the target: {0}")]
     Connect(String),
     /// The exchange took longer than the timeout.
-    #[error("no complete answer within {0:?} (raise it with --timeout)")]
+    #[error("no complete answer within {0:?} (raise it with --timeout or CONTRACT_TIMEOUT)")]
     Timeout(Duration),
     /// The connection broke, or the answer was not HTTP.
     #[error("the exchange failed: {0}")]
     Broken(String),
+    /// No token could be obtained.
+    #[error("{0}")]
+    Auth(String),
+}
+
+impl SendError {
+    /// Failures worth another try: the network, not the request.
+    fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            SendError::Connect(_) | SendError::Timeout(_) | SendError::Broken(_)
+        )
+    }
+}
+
+/// One case's exchange: the final answer (or failure) and a line per retried attempt.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// The last attempt's answer.
+    pub result: Result<ActualResponse, SendError>,
+    /// Why each earlier attempt was retried and how long we waited.
+    pub retries: Vec<String>,
 }
 
 /// One HTTP client for a whole run, so that connections are reused.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Client {
     http: reqwest::Client,
     options: ClientOptions,
+    token: TokenSource,
+    /// The earliest moment the next request may start, for the requests-per-second limit.
+    next_slot: tokio::sync::Mutex<Instant>,
 }
 
 impl Client {
@@ -93,20 +145,86 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| SendError::Broken(e.without_url().to_string()))?;
-        Ok(Client { http, options })
+        Ok(Client {
+            token: TokenSource::new(options.token.clone(), options.oauth.clone()),
+            http,
+            options,
+            next_slot: tokio::sync::Mutex::new(Instant::now()),
+        })
     }
 
-    /// Sends one request and reads the answer, cutting the body at the limit.
-    pub async fn send(&self, request: &PlannedRequest) -> Result<ActualResponse, SendError> {
+    /// Sends one request, retrying throttled and transient failures as the policy allows.
+    pub async fn send(&self, request: &PlannedRequest) -> Exchange {
+        let policy = &self.options.retry;
+        let mut retries = Vec::new();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self.send_once(request).await;
+            let can_retry = attempt <= policy.max_retries;
+            let wait = match &result {
+                Ok(answer) if can_retry && retry::is_transient_status(answer.status) => {
+                    let asked = matches!(answer.status, 429 | 503)
+                        .then(|| answer.header("retry-after").and_then(parse_retry_after))
+                        .flatten();
+                    let status = status_text(answer.status);
+                    Some(match asked {
+                        Some(asked) => {
+                            let wait = asked.min(policy.max_retry_after);
+                            (
+                                wait,
+                                format!("{status}: waited {} as Retry-After asked", seconds(wait)),
+                            )
+                        }
+                        None => {
+                            let wait = policy.backoff(attempt);
+                            (
+                                wait,
+                                format!("{status}: waited {} (backoff)", seconds(wait)),
+                            )
+                        }
+                    })
+                }
+                Err(error) if can_retry && error.is_transient() => {
+                    let wait = policy.backoff(attempt);
+                    Some((wait, format!("{error}: waited {} (backoff)", seconds(wait))))
+                }
+                _ => None,
+            };
+            match wait {
+                Some((wait, note)) => {
+                    retries.push(format!("attempt {attempt}: {note}"));
+                    tokio::time::sleep(wait).await;
+                }
+                None => return Exchange { result, retries },
+            }
+        }
+    }
+
+    async fn pace(&self) {
+        let Some(rate) = self.options.requests_per_second.filter(|r| *r > 0.0) else {
+            return;
+        };
+        let start = {
+            let mut next = self.next_slot.lock().await;
+            let start = (*next).max(Instant::now());
+            *next = start + Duration::from_secs_f64(1.0 / rate);
+            start
+        };
+        tokio::time::sleep_until(start.into()).await;
+    }
+
+    async fn send_once(&self, request: &PlannedRequest) -> Result<ActualResponse, SendError> {
+        self.pace().await;
         let started = Instant::now();
         let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| {
             SendError::Broken(format!("`{}` is not an HTTP method", request.method))
         })?;
         let mut builder = self.http.request(method, request.url.clone());
-        for (name, value) in &request.headers {
+        for (name, value) in request.headers.iter().chain(&self.options.extra_headers) {
             builder = builder.header(name, value);
         }
-        if let Some(token) = &self.options.token {
+        if let Some(token) = self.token.token(&self.http).await? {
             builder = builder.bearer_auth(token);
         }
         if !request.body.is_empty() {
@@ -163,4 +281,18 @@ impl Client {
             SendError::Broken(message)
         }
     }
+}
+
+fn status_text(status: u16) -> String {
+    match reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(reason) => format!("{status} {reason}"),
+        None => status.to_string(),
+    }
+}
+
+fn seconds(duration: Duration) -> String {
+    format!("{:.1}s", duration.as_secs_f64())
 }

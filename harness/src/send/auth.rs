@@ -1,0 +1,124 @@
+//! Where the bearer token comes from: given as is, or fetched with OAuth 2.0 client
+//! credentials, cached, and refreshed before it expires.
+
+use super::SendError;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+
+/// OAuth 2.0 client-credentials settings (`CONTRACT_TOKEN_URL`, `CONTRACT_CLIENT_ID`,
+/// `CONTRACT_CLIENT_SECRET`, `CONTRACT_SCOPE`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientCredentials {
+    /// The token endpoint, e.g. `https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token`.
+    pub token_url: String,
+    /// The application (client) id.
+    pub client_id: String,
+    /// The client secret. Never printed.
+    pub client_secret: String,
+    /// The scope, e.g. `https://graph.microsoft.com/.default`.
+    pub scope: String,
+}
+
+/// Debug output never shows the secret.
+impl std::fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// Refresh this long before the token's announced expiry, so no request carries a token that
+/// expires in flight.
+const REFRESH_MARGIN: Duration = Duration::from_secs(120);
+
+/// Hands out the current token, fetching or refreshing it when needed.
+#[derive(Debug)]
+pub(crate) enum TokenSource {
+    None,
+    Static(String),
+    ClientCredentials {
+        settings: ClientCredentials,
+        cached: Mutex<Option<(String, Instant)>>,
+    },
+}
+
+impl TokenSource {
+    pub(crate) fn new(token: Option<String>, oauth: Option<ClientCredentials>) -> TokenSource {
+        match (token, oauth) {
+            (Some(token), _) => TokenSource::Static(token),
+            (None, Some(settings)) => TokenSource::ClientCredentials {
+                settings,
+                cached: Mutex::new(None),
+            },
+            (None, None) => TokenSource::None,
+        }
+    }
+
+    /// The token to send, if any.
+    pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<Option<String>, SendError> {
+        match self {
+            TokenSource::None => Ok(None),
+            TokenSource::Static(token) => Ok(Some(token.clone())),
+            TokenSource::ClientCredentials { settings, cached } => {
+                let mut cached = cached.lock().await;
+                if let Some((token, expires)) = cached.as_ref() {
+                    if Instant::now() + REFRESH_MARGIN < *expires {
+                        return Ok(Some(token.clone()));
+                    }
+                }
+                let (token, lifetime) = fetch(http, settings).await?;
+                *cached = Some((token.clone(), Instant::now() + lifetime));
+                Ok(Some(token))
+            }
+        }
+    }
+}
+
+async fn fetch(
+    http: &reqwest::Client,
+    settings: &ClientCredentials,
+) -> Result<(String, Duration), SendError> {
+    let form = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "client_credentials")
+        .append_pair("client_id", &settings.client_id)
+        .append_pair("client_secret", &settings.client_secret)
+        .append_pair("scope", &settings.scope)
+        .finish();
+    let failed = |detail: String| {
+        SendError::Auth(format!(
+            "failed to get a token from {}: {detail}",
+            settings.token_url
+        ))
+    };
+    let response = http
+        .post(&settings.token_url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .map_err(|e| failed(e.without_url().to_string()))?;
+    let status = response.status();
+    let body: serde_json::Value = response
+        .json()
+        .await
+        .map_err(|e| failed(e.without_url().to_string()))?;
+    if !status.is_success() {
+        let reason = body["error_description"]
+            .as_str()
+            .or(body["error"].as_str())
+            .unwrap_or("no reason given");
+        return Err(failed(format!("{status}: {reason}")));
+    }
+    let token = body["access_token"]
+        .as_str()
+        .ok_or_else(|| failed("the answer has no access_token".into()))?;
+    let lifetime = body["expires_in"]
+        .as_u64()
+        .or_else(|| body["expires_in"].as_str()?.parse().ok())
+        .unwrap_or(3600);
+    Ok((token.to_owned(), Duration::from_secs(lifetime)))
+}
