@@ -1,0 +1,270 @@
+//! Issue 7 acceptance: a hostile service on 127.0.0.1:0 (resets, stalls, 500s, throttling,
+//! garbage, a 20 MiB body, a wrong content type, gzip, a cut body). Every case ends with the
+//! expected verdict, the run completes, and nothing panics.
+
+mod common;
+
+use contract_harness::case;
+use contract_harness::run::{Outcome, RunOptions, Runner, Summary};
+use contract_harness::schema::Schemas;
+use contract_harness::send::ClientOptions;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const ROUTES: [&str; 9] = [
+    "reset",
+    "stall",
+    "error500",
+    "throttled",
+    "garbage",
+    "huge",
+    "wrong-type",
+    "gzip",
+    "cut",
+];
+
+/// One documented example per hostile route, all documenting the same small JSON answer.
+fn page() -> String {
+    let mut page = String::from("# Hostile service\n\n");
+    for route in ROUTES {
+        page.push_str(&format!(
+            "<!-- {{ \"blockType\": \"request\", \"name\": \"{route}\" }} -->\n```http\nGET https://graph.microsoft.com/v1.0/hostile/{route}\n```\n\
+             <!-- {{ \"blockType\": \"response\", \"name\": \"{route}\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{{\"id\": \"1\"}}\n```\n\n"
+        ));
+    }
+    page
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn head(status: &str, content_type: &str, length: usize, extra: &str) -> Vec<u8> {
+    format!("HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n{extra}\r\n").into_bytes()
+}
+
+/// When each /throttled request arrived, to observe the wait the client honoured.
+type Arrivals = Arc<Mutex<Vec<Instant>>>;
+
+async fn serve(mut stream: TcpStream, arrivals: Arrivals) {
+    let mut buffer = vec![0u8; 8192];
+    let Ok(n) = stream.read(&mut buffer).await else {
+        return;
+    };
+    let request = String::from_utf8_lossy(&buffer[..n]).into_owned();
+    let path = request.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let route = path.rsplit('/').next().unwrap_or_default();
+    let json = br#"{"id": "1"}"#;
+    let reply: Vec<u8> = match route {
+        "reset" => {
+            // Close with unread data and SO_LINGER 0: the client sees a connection reset.
+            let _ = stream.set_zero_linger();
+            return;
+        }
+        "stall" => {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            return;
+        }
+        "error500" => [
+            head("500 Internal Server Error", "application/json", 2, ""),
+            b"{}".to_vec(),
+        ]
+        .concat(),
+        "throttled" => {
+            let first = {
+                let mut arrivals = arrivals.lock().unwrap();
+                arrivals.push(Instant::now());
+                arrivals.len() == 1
+            };
+            if first {
+                [
+                    head(
+                        "429 Too Many Requests",
+                        "application/json",
+                        2,
+                        "Retry-After: 1\r\n",
+                    ),
+                    b"{}".to_vec(),
+                ]
+                .concat()
+            } else {
+                [
+                    head("200 OK", "application/json", json.len(), ""),
+                    json.to_vec(),
+                ]
+                .concat()
+            }
+        }
+        "garbage" => [
+            head("200 OK", "application/json", 9, ""),
+            b"{\"id\": ]]".to_vec(),
+        ]
+        .concat(),
+        "huge" => {
+            let body = format!("{{\"id\": \"{}\"}}", "x".repeat(20 * 1024 * 1024));
+            [
+                head("200 OK", "application/json", body.len(), ""),
+                body.into_bytes(),
+            ]
+            .concat()
+        }
+        "wrong-type" => [
+            head("200 OK", "text/html", 13, ""),
+            b"<p>hello</p>\n".to_vec(),
+        ]
+        .concat(),
+        "gzip" => {
+            let body = gzip(json);
+            [
+                head(
+                    "200 OK",
+                    "application/json",
+                    body.len(),
+                    "Content-Encoding: gzip\r\n",
+                ),
+                body,
+            ]
+            .concat()
+        }
+        "cut" => [
+            head("200 OK", "application/json", 1000, ""),
+            b"{\"id\": \"1".to_vec(),
+        ]
+        .concat(),
+        _ => [
+            head("404 Not Found", "application/json", 2, ""),
+            b"{}".to_vec(),
+        ]
+        .concat(),
+    };
+    let _ = stream.write_all(&reply).await;
+    let _ = stream.flush().await;
+    if route == "cut" {
+        return;
+    }
+    // Keep the connection open briefly so the client reads everything before we close.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+async fn hostile_server(arrivals: Arrivals) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            tokio::spawn(serve(stream, Arc::clone(&arrivals)));
+        }
+    });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_hostile_answer_ends_as_a_clear_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("v1.0")).unwrap();
+    std::fs::write(dir.path().join("v1.0/hostile.md"), page()).unwrap();
+    let list = case::list(dir.path()).unwrap();
+    assert_eq!(list.cases.len(), ROUTES.len());
+
+    let arrivals: Arrivals = Arc::default();
+    let addr = hostile_server(Arc::clone(&arrivals)).await;
+    let mut client = ClientOptions {
+        timeout: Duration::from_millis(700),
+        ..ClientOptions::default()
+    };
+    client.retry.max_retries = 2;
+    client.retry.base_delay = Duration::from_millis(10);
+    let options = RunOptions {
+        base_url: Some(format!("http://{addr}/").parse().unwrap()),
+        client,
+        ..RunOptions::default()
+    };
+    let runner = Arc::new(
+        Runner::start(&list.cases, Arc::new(Schemas::empty()), options)
+            .await
+            .unwrap(),
+    );
+    let cases = Arc::new(list.cases);
+    let results = runner.run_all(Arc::clone(&cases), 4, |_| {}).await;
+
+    let outcome = |route: &str| {
+        let index = cases
+            .iter()
+            .position(|c| c.id.ends_with(&format!("::{}", route.replace('-', "_"))))
+            .unwrap();
+        &results[index]
+    };
+    let verdict_kinds = |route: &str| match &outcome(route).outcome {
+        Outcome::Failed(verdict) => verdict
+            .violations
+            .iter()
+            .map(|v| format!("{:?}", v.kind))
+            .collect::<Vec<_>>(),
+        other => panic!("{route}: expected a failure, got {other:?}"),
+    };
+
+    // The network failed: errors, after the allowed retries.
+    for route in ["reset", "stall", "cut"] {
+        let result = outcome(route);
+        assert!(
+            matches!(result.outcome, Outcome::Error(_)),
+            "{route}: {:?}",
+            result.outcome
+        );
+        assert_eq!(result.retries.len(), 2, "{route}: {:?}", result.retries);
+    }
+    let Outcome::Error(stalled) = &outcome("stall").outcome else {
+        unreachable!()
+    };
+    assert!(stalled.contains("no complete answer within"), "{stalled}");
+
+    // The service answered wrongly: failures with the checks' violations.
+    assert_eq!(verdict_kinds("error500"), ["Status"]);
+    assert!(
+        outcome("error500").retries.is_empty(),
+        "500 is not transient"
+    );
+    assert!(!verdict_kinds("garbage").is_empty());
+    assert!(!verdict_kinds("huge").is_empty());
+    assert!(!verdict_kinds("wrong-type").is_empty());
+
+    // Throttled once, then fine: passes, the retry is on record, the wait was honoured.
+    let throttled = outcome("throttled");
+    assert!(
+        matches!(throttled.outcome, Outcome::Passed),
+        "{:?}",
+        throttled.outcome
+    );
+    assert_eq!(
+        throttled.retries,
+        ["attempt 1: 429 Too Many Requests: waited 1.0s as Retry-After asked"]
+    );
+    let arrivals = arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 2);
+    assert!(
+        arrivals[1] - arrivals[0] >= Duration::from_secs(1),
+        "the retry came after {:?}",
+        arrivals[1] - arrivals[0]
+    );
+
+    // gzip is decoded before the checks.
+    assert!(
+        matches!(outcome("gzip").outcome, Outcome::Passed),
+        "{:?}",
+        outcome("gzip").outcome
+    );
+
+    let summary = Summary::of(&results);
+    assert_eq!(
+        (summary.passed, summary.failed, summary.errors),
+        (2, 4, 3),
+        "{summary:?}"
+    );
+}
