@@ -10,6 +10,7 @@ pub mod config;
 pub mod doc;
 pub mod finding;
 pub mod json;
+pub mod lint;
 pub mod mock;
 pub mod redact;
 pub mod run;

@@ -1,7 +1,7 @@
 //! The case list: every page under a folder, parsed, with ids made unique across pages.
 
 use super::{cases_of_page, is_version, Case};
-use crate::doc::parse_page;
+use crate::doc::{parse_page, Page};
 use crate::finding::Finding;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -32,10 +32,27 @@ pub enum ListError {
     },
 }
 
+/// One page as the listing saw it, for tools that look at more than the cases (lint).
+pub struct PageView<'a> {
+    /// The page's path relative to the cases folder.
+    pub file: &'a str,
+    /// The page's text.
+    pub text: &'a str,
+    /// The parsed page.
+    pub page: &'a Page,
+    /// The page's cases (ids not yet unique across pages).
+    pub cases: &'a [Case],
+}
+
 /// Reads every `.md` page under `root` (recursively) and builds its cases.
 ///
 /// A page that cannot be read becomes a finding; the listing goes on.
 pub fn list(root: &Path) -> Result<CaseList, ListError> {
+    list_with(root, |_| {})
+}
+
+/// [`list`], calling `visit` with each page after its cases are built.
+pub fn list_with(root: &Path, mut visit: impl FnMut(&PageView)) -> Result<CaseList, ListError> {
     let absolute = root.canonicalize().map_err(|source| ListError::Root {
         path: root.to_owned(),
         source,
@@ -96,7 +113,9 @@ pub fn list(root: &Path) -> Result<CaseList, ListError> {
             }
         };
         let page = parse_page(&file, &text);
-        cases.extend(cases_of_page(&page, folder_version(path)));
+        let page_cases = cases_of_page(&page, folder_version(path));
+        visit(&PageView { file: &file, text: &text, page: &page, cases: &page_cases });
+        cases.extend(page_cases);
         findings.extend(page.findings);
     }
     make_ids_unique(&mut cases);

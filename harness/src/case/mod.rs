@@ -5,7 +5,7 @@ pub mod http;
 mod list;
 
 pub use http::{Body, Header, Request, Response};
-pub use list::{list, CaseList, ListError};
+pub use list::{list, list_with, CaseList, ListError, PageView};
 
 use crate::doc::{Annotation, Block, BlockType, Page};
 use serde::Serialize;

@@ -39,6 +39,9 @@ pub struct Block {
     pub content: String,
     /// The annotation, when one precedes the block and could be read.
     pub annotation: Option<Annotation>,
+    /// 1-based line where the annotation's JSON starts, when a comment precedes the block
+    /// (set even when the annotation could not be read).
+    pub annotation_line: Option<usize>,
     /// The tab the block sits in (`http` for `# [HTTP](#tab/http)`), if inside a tab section.
     pub tab: Option<String>,
 }
@@ -118,7 +121,9 @@ pub fn parse_page(file: &str, text: &str) -> Page {
             Event::Rule => tab = None,
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 let line = lines.line(start);
-                let annotation = annotation::preceding(text, start, body_start).map(|comment| {
+                let comment = annotation::preceding(text, start, body_start);
+                let annotation_line = comment.as_ref().map(|c| lines.line(c.offset));
+                let annotation = comment.map(|comment| {
                     Annotation::parse(comment.json).map_err(|error| {
                         findings.push(Finding::error(
                             "annotation-syntax",
@@ -137,6 +142,7 @@ pub fn parse_page(file: &str, text: &str) -> Page {
                     lang: info.split_whitespace().next().map(str::to_owned),
                     content: String::new(),
                     annotation: annotation.and_then(Result::ok),
+                    annotation_line,
                     tab: tab.clone(),
                 });
             }

@@ -20,8 +20,37 @@ impl Schemas {
         Schemas {}
     }
 
+    /// How many schemas are loaded (interim: none).
+    pub fn len(&self) -> usize {
+        0
+    }
+
+    /// True when no schema is loaded.
+    pub fn is_empty(&self) -> bool {
+        true
+    }
+
+    /// True when a schema exists for the type (interim: none).
+    pub fn knows(&self, _odata_type: &str) -> bool {
+        false
+    }
+
+    /// Validates `value` against the type's schema (interim: nothing to validate against).
+    pub fn validate(&self, _odata_type: &str, _value: &serde_json::Value) -> Vec<SchemaIssue> {
+        Vec::new()
+    }
+
     /// Loads every `*.json` schema under `dir`.
     pub fn load(_dir: &Path) -> Result<Self, SchemaError> {
         Ok(Schemas {})
     }
+}
+
+/// One schema error: where in the value, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaIssue {
+    /// JSON pointer into the validated value.
+    pub pointer: String,
+    /// The validator's message.
+    pub message: String,
 }

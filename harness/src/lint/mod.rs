@@ -1,0 +1,228 @@
+//! `contract lint`: what is wrong with the documentation itself, found without any service.
+//!
+//! Each rule yields [`Finding`]s at the offending line. The page rules look at the text and
+//! the blocks; the case rules look at one documented example and are also attached to that
+//! case's entry when the suite runs it.
+
+mod pointer;
+
+use crate::case::{self, Body, Case, CaseList, Header, ListError, PageView, SkipReason};
+use crate::doc::BlockType;
+use crate::finding::Finding;
+use crate::json::Strictness;
+use crate::schema::Schemas;
+use serde_json::Value;
+use std::path::Path;
+
+/// Lints every page under `root`; returns the case list and all findings, sorted by place.
+pub fn lint(root: &Path, schemas: &Schemas) -> Result<(CaseList, Vec<Finding>), ListError> {
+    let mut findings = Vec::new();
+    let list = case::list_with(root, |view| findings.extend(lint_page(view, schemas)))?;
+    findings.extend(list.findings.iter().cloned());
+    findings.sort_by(|a, b| (&a.file, a.line, a.rule).cmp(&(&b.file, b.line, b.rule)));
+    findings.dedup();
+    Ok((list, findings))
+}
+
+/// The findings of one page: page rules, then the rules of each of its cases.
+pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
+    let file = view.file;
+    let mut findings = Vec::new();
+    for (index, line) in view.text.lines().enumerate() {
+        if line.contains("TODO") {
+            let text = line.trim().trim_matches('|').trim();
+            findings.push(Finding::warning("todo", file, index + 1, format!("a TODO is left in the page: `{}`", shorten(text))));
+        }
+    }
+    let paired: Vec<usize> = view.cases.iter().filter_map(|c| c.response_line).collect();
+    for block in &view.page.blocks {
+        let annotation_line = block.annotation_line.unwrap_or(block.line);
+        match block.block_type() {
+            Some(BlockType::Other(name)) => findings.push(Finding::warning(
+                "unknown-block-type",
+                file,
+                annotation_line,
+                format!("unknown blockType `{name}`: expected request, response, resource, example or ignored"),
+            )),
+            Some(BlockType::Response) if !paired.contains(&block.line) => findings.push(Finding::warning(
+                "response-without-request",
+                file,
+                annotation_line,
+                "this response block follows no request block, so no case checks it",
+            )),
+            _ => {}
+        }
+        // Generator leftovers appear in ignored blocks too (the "HTTP request" section).
+        let is_request = block.block_type() == Some(&BlockType::Request);
+        if !is_request {
+            for (offset, line) in block.content.lines().enumerate() {
+                if is_generator_url(line) {
+                    findings.push(generator_url(file, block.content_line + offset, line));
+                }
+            }
+        }
+    }
+    for case in view.cases {
+        findings.extend(lint_case(case, schemas));
+    }
+    findings
+}
+
+/// The findings of one documented example.
+pub fn lint_case(case: &Case, schemas: &Schemas) -> Vec<Finding> {
+    let file = case.file.as_str();
+    let mut findings = Vec::new();
+    match &case.skip {
+        Some(SkipReason::NotAUrl(_)) => {
+            let url = case.request.as_ref().map_or("", |r| r.url.as_str());
+            findings.push(if is_generator_url(url) {
+                generator_url(file, case.line + 1, url)
+            } else {
+                Finding::error("bad-url", file, case.line + 1, case.skip.as_ref().map(ToString::to_string).unwrap_or_default())
+            });
+        }
+        Some(SkipReason::BadRequestLine(detail)) => {
+            findings.push(Finding::error("request-line", file, case.line + 1, format!("the request line cannot be read: {detail}")))
+        }
+        Some(SkipReason::NoResponse) => findings.push(Finding::error(
+            "request-without-response",
+            file,
+            case.line,
+            "this request has no response block after it, so it cannot be checked; add one annotated `\"blockType\": \"response\"`",
+        )),
+        Some(SkipReason::BadResponse(detail)) => {
+            let line = case.response_line.map_or(case.line, |l| l + 1);
+            findings.push(Finding::error("status-line", file, line, format!("the documented response cannot be read: {detail}")))
+        }
+        _ => {}
+    }
+    if let Some(request) = &case.request {
+        findings.extend(body_findings(file, "request", &request.headers, &request.body, &request.body_text, request.body_line));
+        if let Some(value) = request.body.json() {
+            if let Some(odata_type) = value.get("@odata.type").and_then(Value::as_str) {
+                findings.extend(schema_findings(file, "request", odata_type, value, &request.body_text, request.body_line, schemas));
+            }
+        }
+    }
+    if let Some(response) = &case.response {
+        findings.extend(body_findings(file, "response", &response.headers, &response.body, &response.body_text, response.body_line));
+        let has_body = !matches!(response.body, Body::Empty);
+        if has_body && matches!(response.status, 204 | 304) {
+            findings.push(Finding::warning(
+                "body-with-no-content",
+                file,
+                response.body_line,
+                format!("a {} response has no body, but the page shows one", response.status),
+            ));
+        }
+        if let Some(value) = response.body.json() {
+            let documented_type = case.expect.odata_type.clone().or_else(|| value.get("@odata.type").and_then(Value::as_str).map(str::to_owned));
+            if let Some(odata_type) = documented_type {
+                if !schemas.is_empty() && !schemas.knows(&odata_type) {
+                    findings.push(Finding::warning(
+                        "unknown-odata-type",
+                        file,
+                        case.response_line.unwrap_or(case.line),
+                        format!("no schema knows the type `{odata_type}`: its bodies are not validated (check the spelling, or import the schema)"),
+                    ));
+                }
+                let items: Vec<(String, &Value)> = match (case.expect.is_collection, value) {
+                    (true, Value::Object(map)) => {
+                        let property = case.expect.collection_property.as_deref().unwrap_or("value");
+                        match map.get(property) {
+                            Some(Value::Array(items)) => items.iter().enumerate().map(|(i, item)| (format!("/{}/{i}", pointer::escape(property)), item)).collect(),
+                            _ => Vec::new(),
+                        }
+                    }
+                    _ => vec![(String::new(), value)],
+                };
+                for (prefix, item) in items {
+                    let mut item_findings = schema_findings(file, "response", &odata_type, item, &response.body_text, response.body_line, schemas);
+                    if !prefix.is_empty() {
+                        for finding in &mut item_findings {
+                            finding.message = format!("{prefix}: {}", finding.message);
+                        }
+                    }
+                    findings.extend(item_findings);
+                }
+            }
+        }
+    }
+    findings
+}
+
+fn is_generator_url(line: &str) -> bool {
+    line.contains("**") && line.contains("not found")
+}
+
+fn generator_url(file: &str, line: usize, text: &str) -> Finding {
+    Finding::error(
+        "generator-url",
+        file,
+        line,
+        format!("the generator could not find the collection URI: `{}`; write the real request URL", shorten(text.trim())),
+    )
+}
+
+fn body_findings(file: &str, what: &str, headers: &[Header], body: &Body, text: &str, body_line: usize) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(header) = headers.iter().find(|h| h.name.eq_ignore_ascii_case("content-length")) {
+        let actual = text.trim_end().len();
+        if header.value.trim().parse::<usize>().ok() != Some(actual) {
+            findings.push(Finding::warning(
+                "content-length",
+                file,
+                header.line,
+                format!("the {what}'s {}: {} disagrees with its body, which has {actual} bytes; fix it or drop the header", header.name, header.value),
+            ));
+        }
+    }
+    match body {
+        Body::Json { strictness: Strictness::Lenient, .. } => {
+            let (line, detail) = match serde_json::from_str::<Value>(text) {
+                Err(error) => (body_line + error.line() - 1, format!("{error}")),
+                Ok(_) => (body_line, String::new()),
+            };
+            findings.push(Finding::warning(
+                "lenient-json",
+                file,
+                line,
+                format!("the {what} body is not strict JSON ({}); readers accept it, but copy-pasting it fails", strip_position(&detail)),
+            ));
+        }
+        Body::Text { json_error: Some(error), .. } => findings.push(Finding::error(
+            "invalid-json",
+            file,
+            error.line,
+            format!("the {what} body is not JSON: {} (column {})", error.message, error.column),
+        )),
+        _ => {}
+    }
+    findings
+}
+
+fn schema_findings(file: &str, what: &str, odata_type: &str, value: &Value, text: &str, body_line: usize, schemas: &Schemas) -> Vec<Finding> {
+    schemas
+        .validate(odata_type, value)
+        .into_iter()
+        .map(|issue| {
+            let line = body_line + pointer::line_in(text, &issue.pointer);
+            let at = if issue.pointer.is_empty() { "the body".to_owned() } else { format!("`{}`", issue.pointer) };
+            Finding::error("schema", file, line, format!("the {what} example contradicts the schema of {odata_type} at {at}: {}", issue.message))
+        })
+        .collect()
+}
+
+fn strip_position(message: &str) -> &str {
+    message.find(" at line ").map_or(message, |i| &message[..i])
+}
+
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(100) {
+        Some((index, _)) => format!("{}…", &text[..index]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
