@@ -9,8 +9,17 @@ const TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.s3cr3t-test-token";
 
 fn contract(args: &[&str], envs: &[(&str, &str)]) -> Output {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_contract"));
-    command.args(args).arg("--cases").arg(common::cases()).env("NO_COLOR", "1");
-    for name in ["CONTRACT_BASE_URL", "CONTRACT_TOKEN", "CONTRACT_ALLOW_WRITES", "CONTRACT_VARS"] {
+    command
+        .args(args)
+        .arg("--cases")
+        .arg(common::cases())
+        .env("NO_COLOR", "1");
+    for name in [
+        "CONTRACT_BASE_URL",
+        "CONTRACT_TOKEN",
+        "CONTRACT_ALLOW_WRITES",
+        "CONTRACT_VARS",
+    ] {
         command.env_remove(name);
     }
     command.envs(envs.iter().copied());
@@ -18,13 +27,21 @@ fn contract(args: &[&str], envs: &[(&str, &str)]) -> Output {
 }
 
 fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
 
 /// Echoes the Authorization header back in the body, the worst case for a leak.
 async fn echo_server() -> std::net::SocketAddr {
     let app = axum::Router::new().fallback(|headers: HeaderMap| async move {
-        let authorization = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("none").to_owned();
+        let authorization = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("none")
+            .to_owned();
         axum::Json(serde_json::json!({
             "value": [{ "displayName": authorization, "id": 1 }],
             "authorization": authorization,
@@ -44,19 +61,40 @@ async fn a_known_token_appears_nowhere_in_the_output() {
     let junit = reports.path().join("junit.xml");
     let run = tokio::task::spawn_blocking(move || {
         contract(
-            &["run", "--filter", "list_users_select", "--base-url", &base, "--token-env", "MY_TOKEN"],
+            &[
+                "run",
+                "--filter",
+                "list_users_select",
+                "--base-url",
+                &base,
+                "--token-env",
+                "MY_TOKEN",
+            ],
             &[("MY_TOKEN", TOKEN)],
         )
     })
     .await
     .unwrap();
     let output = text(&run);
-    assert_eq!(run.status.code(), Some(1), "the echoed body differs from the docs:\n{output}");
-    assert!(output.contains("Bearer ***") || output.contains("***"), "the echo is shown, redacted:\n{output}");
-    assert!(!output.contains("s3cr3t-test-token"), "token leaked:\n{output}");
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "the echoed body differs from the docs:\n{output}"
+    );
+    assert!(
+        output.contains("Bearer ***") || output.contains("***"),
+        "the echo is shown, redacted:\n{output}"
+    );
+    assert!(
+        !output.contains("s3cr3t-test-token"),
+        "token leaked:\n{output}"
+    );
     let _ = junit;
 
-    let dry = contract(&["run", "--dry-run", "--filter", "list_users"], &[("CONTRACT_TOKEN", TOKEN)]);
+    let dry = contract(
+        &["run", "--dry-run", "--filter", "list_users"],
+        &[("CONTRACT_TOKEN", TOKEN)],
+    );
     let output = text(&dry);
     assert!(output.contains("Authorization: Bearer ***"), "{output}");
     assert!(!output.contains("s3cr3t-test-token"), "{output}");
@@ -65,7 +103,14 @@ async fn a_known_token_appears_nowhere_in_the_output() {
 #[test]
 fn writes_are_skipped_against_a_remote_service_unless_allowed() {
     // --dry-run: nothing leaves the machine, and graph.example.test does not resolve anyway.
-    let remote = ["run", "--dry-run", "--base-url", "https://graph.example.test/", "--filter", "message_update"];
+    let remote = [
+        "run",
+        "--dry-run",
+        "--base-url",
+        "https://graph.example.test/",
+        "--filter",
+        "message_update",
+    ];
     let output = text(&contract(&remote, &[]));
     assert!(
         output.contains("(not sent: writes are not allowed against graph.example.test: pass --allow-writes (CONTRACT_ALLOW_WRITES=1))"),
@@ -76,10 +121,22 @@ fn writes_are_skipped_against_a_remote_service_unless_allowed() {
     let vars_path = vars.path().to_str().unwrap();
     let allowed = [&remote[..], &["--allow-writes", "--vars", vars_path]].concat();
     let output = text(&contract(&allowed, &[]));
-    assert!(output.contains("PATCH https://graph.example.test/v1.0/me/messages/AAMkAGI2"), "{output}");
-    let by_env = text(&contract(&[&remote[..], &["--vars", vars_path]].concat(), &[("CONTRACT_ALLOW_WRITES", "1")]));
-    assert!(by_env.contains("PATCH https://graph.example.test/v1.0/me/messages/AAMkAGI2"), "{by_env}");
+    assert!(
+        output.contains("PATCH https://graph.example.test/v1.0/me/messages/AAMkAGI2"),
+        "{output}"
+    );
+    let by_env = text(&contract(
+        &[&remote[..], &["--vars", vars_path]].concat(),
+        &[("CONTRACT_ALLOW_WRITES", "1")],
+    ));
+    assert!(
+        by_env.contains("PATCH https://graph.example.test/v1.0/me/messages/AAMkAGI2"),
+        "{by_env}"
+    );
     // The embedded mock is loopback: writes run there without asking.
-    let local = text(&contract(&["run", "--dry-run", "--filter", "message_update"], &[]));
+    let local = text(&contract(
+        &["run", "--dry-run", "--filter", "message_update"],
+        &[],
+    ));
     assert!(local.contains("PATCH http://127.0.0.1:"), "{local}");
 }

@@ -114,7 +114,12 @@ pub fn list_with(root: &Path, mut visit: impl FnMut(&PageView)) -> Result<CaseLi
         };
         let page = parse_page(&file, &text);
         let page_cases = cases_of_page(&page, folder_version(path));
-        visit(&PageView { file: &file, text: &text, page: &page, cases: &page_cases });
+        visit(&PageView {
+            file: &file,
+            text: &text,
+            page: &page,
+            cases: &page_cases,
+        });
         cases.extend(page_cases);
         findings.extend(page.findings);
     }

@@ -1,5 +1,6 @@
 //! Command-line parsing and the subcommands. Each subcommand is a thin shell over the library.
 
+mod lint;
 mod list;
 mod mock;
 mod run;
@@ -24,6 +25,8 @@ enum Command {
     Run(run::RunArgs),
     /// Serve the documented examples as a mock service.
     Mock(mock::MockArgs),
+    /// Check the pages themselves, without a service: schemas, annotations, leftovers.
+    Lint(lint::LintArgs),
 }
 
 /// Output format shared by the subcommands.
@@ -52,6 +55,7 @@ pub(crate) fn main() -> ExitCode {
         Command::List(args) => list::run(args),
         Command::Run(args) => run::run(args),
         Command::Mock(args) => mock::run(args),
+        Command::Lint(args) => lint::run(args),
     };
     match result {
         Ok(code) => code,

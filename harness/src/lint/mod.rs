@@ -31,7 +31,12 @@ pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
     for (index, line) in view.text.lines().enumerate() {
         if line.contains("TODO") {
             let text = line.trim().trim_matches('|').trim();
-            findings.push(Finding::warning("todo", file, index + 1, format!("a TODO is left in the page: `{}`", shorten(text))));
+            findings.push(Finding::warning(
+                "todo",
+                file,
+                index + 1,
+                format!("a TODO is left in the page: `{}`", shorten(text)),
+            ));
         }
     }
     let paired: Vec<usize> = view.cases.iter().filter_map(|c| c.response_line).collect();
@@ -97,26 +102,56 @@ pub fn lint_case(case: &Case, schemas: &Schemas) -> Vec<Finding> {
         _ => {}
     }
     if let Some(request) = &case.request {
-        findings.extend(body_findings(file, "request", &request.headers, &request.body, &request.body_text, request.body_line));
+        findings.extend(body_findings(
+            file,
+            "request",
+            &request.headers,
+            &request.body,
+            &request.body_text,
+            request.body_line,
+        ));
         if let Some(value) = request.body.json() {
             if let Some(odata_type) = value.get("@odata.type").and_then(Value::as_str) {
-                findings.extend(schema_findings(file, "request", odata_type, value, &request.body_text, request.body_line, schemas));
+                findings.extend(schema_findings(
+                    file,
+                    "request",
+                    odata_type,
+                    value,
+                    &request.body_text,
+                    request.body_line,
+                    schemas,
+                ));
             }
         }
     }
     if let Some(response) = &case.response {
-        findings.extend(body_findings(file, "response", &response.headers, &response.body, &response.body_text, response.body_line));
+        findings.extend(body_findings(
+            file,
+            "response",
+            &response.headers,
+            &response.body,
+            &response.body_text,
+            response.body_line,
+        ));
         let has_body = !matches!(response.body, Body::Empty);
         if has_body && matches!(response.status, 204 | 304) {
             findings.push(Finding::warning(
                 "body-with-no-content",
                 file,
                 response.body_line,
-                format!("a {} response has no body, but the page shows one", response.status),
+                format!(
+                    "a {} response has no body, but the page shows one",
+                    response.status
+                ),
             ));
         }
         if let Some(value) = response.body.json() {
-            let documented_type = case.expect.odata_type.clone().or_else(|| value.get("@odata.type").and_then(Value::as_str).map(str::to_owned));
+            let documented_type = case.expect.odata_type.clone().or_else(|| {
+                value
+                    .get("@odata.type")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
             if let Some(odata_type) = documented_type {
                 if !schemas.is_empty() && !schemas.knows(&odata_type) {
                     findings.push(Finding::warning(
@@ -128,16 +163,34 @@ pub fn lint_case(case: &Case, schemas: &Schemas) -> Vec<Finding> {
                 }
                 let items: Vec<(String, &Value)> = match (case.expect.is_collection, value) {
                     (true, Value::Object(map)) => {
-                        let property = case.expect.collection_property.as_deref().unwrap_or("value");
+                        let property = case
+                            .expect
+                            .collection_property
+                            .as_deref()
+                            .unwrap_or("value");
                         match map.get(property) {
-                            Some(Value::Array(items)) => items.iter().enumerate().map(|(i, item)| (format!("/{}/{i}", pointer::escape(property)), item)).collect(),
+                            Some(Value::Array(items)) => items
+                                .iter()
+                                .enumerate()
+                                .map(|(i, item)| {
+                                    (format!("/{}/{i}", pointer::escape(property)), item)
+                                })
+                                .collect(),
                             _ => Vec::new(),
                         }
                     }
                     _ => vec![(String::new(), value)],
                 };
                 for (prefix, item) in items {
-                    let mut item_findings = schema_findings(file, "response", &odata_type, item, &response.body_text, response.body_line, schemas);
+                    let mut item_findings = schema_findings(
+                        file,
+                        "response",
+                        &odata_type,
+                        item,
+                        &response.body_text,
+                        response.body_line,
+                        schemas,
+                    );
                     if !prefix.is_empty() {
                         for finding in &mut item_findings {
                             finding.message = format!("{prefix}: {}", finding.message);
@@ -160,13 +213,26 @@ fn generator_url(file: &str, line: usize, text: &str) -> Finding {
         "generator-url",
         file,
         line,
-        format!("the generator could not find the collection URI: `{}`; write the real request URL", shorten(text.trim())),
+        format!(
+            "the generator could not find the collection URI: `{}`; write the real request URL",
+            shorten(text.trim())
+        ),
     )
 }
 
-fn body_findings(file: &str, what: &str, headers: &[Header], body: &Body, text: &str, body_line: usize) -> Vec<Finding> {
+fn body_findings(
+    file: &str,
+    what: &str,
+    headers: &[Header],
+    body: &Body,
+    text: &str,
+    body_line: usize,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
-    if let Some(header) = headers.iter().find(|h| h.name.eq_ignore_ascii_case("content-length")) {
+    if let Some(header) = headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+    {
         let actual = text.trim_end().len();
         if header.value.trim().parse::<usize>().ok() != Some(actual) {
             findings.push(Finding::warning(
@@ -178,7 +244,10 @@ fn body_findings(file: &str, what: &str, headers: &[Header], body: &Body, text: 
         }
     }
     match body {
-        Body::Json { strictness: Strictness::Lenient, .. } => {
+        Body::Json {
+            strictness: Strictness::Lenient,
+            ..
+        } => {
             let (line, detail) = match serde_json::from_str::<Value>(text) {
                 Err(error) => (body_line + error.line() - 1, format!("{error}")),
                 Ok(_) => (body_line, String::new()),
@@ -190,25 +259,51 @@ fn body_findings(file: &str, what: &str, headers: &[Header], body: &Body, text: 
                 format!("the {what} body is not strict JSON ({}); readers accept it, but copy-pasting it fails", strip_position(&detail)),
             ));
         }
-        Body::Text { json_error: Some(error), .. } => findings.push(Finding::error(
+        Body::Text {
+            json_error: Some(error),
+            ..
+        } => findings.push(Finding::error(
             "invalid-json",
             file,
             error.line,
-            format!("the {what} body is not JSON: {} (column {})", error.message, error.column),
+            format!(
+                "the {what} body is not JSON: {} (column {})",
+                error.message, error.column
+            ),
         )),
         _ => {}
     }
     findings
 }
 
-fn schema_findings(file: &str, what: &str, odata_type: &str, value: &Value, text: &str, body_line: usize, schemas: &Schemas) -> Vec<Finding> {
+fn schema_findings(
+    file: &str,
+    what: &str,
+    odata_type: &str,
+    value: &Value,
+    text: &str,
+    body_line: usize,
+    schemas: &Schemas,
+) -> Vec<Finding> {
     schemas
         .validate(odata_type, value)
         .into_iter()
         .map(|issue| {
             let line = body_line + pointer::line_in(text, &issue.pointer);
-            let at = if issue.pointer.is_empty() { "the body".to_owned() } else { format!("`{}`", issue.pointer) };
-            Finding::error("schema", file, line, format!("the {what} example contradicts the schema of {odata_type} at {at}: {}", issue.message))
+            let at = if issue.pointer.is_empty() {
+                "the body".to_owned()
+            } else {
+                format!("`{}`", issue.pointer)
+            };
+            Finding::error(
+                "schema",
+                file,
+                line,
+                format!(
+                    "the {what} example contradicts the schema of {odata_type} at {at}: {}",
+                    issue.message
+                ),
+            )
         })
         .collect()
 }

@@ -18,7 +18,9 @@ pub(super) fn line_in(text: &str, pointer: &str) -> usize {
         let key = segment.replace("~1", "/").replace("~0", "~");
         let rest = &text[position..];
         let found = match key.parse::<usize>() {
-            Ok(index) if rest.trim_start().starts_with('[') || after_colon_is_array(rest) => nth_element(rest, index),
+            Ok(index) if rest.trim_start().starts_with('[') || after_colon_is_array(rest) => {
+                nth_element(rest, index)
+            }
             _ => find_key(rest, &key),
         };
         match found {
@@ -30,7 +32,10 @@ pub(super) fn line_in(text: &str, pointer: &str) -> usize {
 }
 
 fn after_colon_is_array(rest: &str) -> bool {
-    rest.trim_start().trim_start_matches(':').trim_start().starts_with('[')
+    rest.trim_start()
+        .trim_start_matches(':')
+        .trim_start()
+        .starts_with('[')
 }
 
 fn find_key(text: &str, key: &str) -> Option<usize> {

@@ -5,7 +5,12 @@ use crate::doc::parse_page;
 fn lint_text(text: &str) -> Vec<Finding> {
     let page = parse_page("p.md", text);
     let cases = cases_of_page(&page, Some("v1.0"));
-    let view = PageView { file: "p.md", text, page: &page, cases: &cases };
+    let view = PageView {
+        file: "p.md",
+        text,
+        page: &page,
+        cases: &cases,
+    };
     let mut findings = lint_page(&view, &Schemas::empty());
     findings.extend(page.findings.iter().cloned());
     findings
@@ -28,7 +33,13 @@ fn content_length_that_disagrees_with_the_body() {
     let text = "<!-- { \"blockType\": \"request\" } -->\n```http\nPOST /me/x\nContent-length: 99\n\n{\"a\": 1}\n```\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\nContent-Length: 8\n\n{\"a\": 1}\n```\n";
     let findings = lint_text(text);
     assert_eq!(rules(&findings), [("content-length", 4)]);
-    assert!(findings[0].message.contains("Content-length: 99 disagrees with its body, which has 8 bytes"), "{}", findings[0]);
+    assert!(
+        findings[0]
+            .message
+            .contains("Content-length: 99 disagrees with its body, which has 8 bytes"),
+        "{}",
+        findings[0]
+    );
 }
 
 #[test]
@@ -36,7 +47,12 @@ fn annotation_problems() {
     let text = "<!-- { \"blockType\": \"sample\" } -->\n```json\n{}\n```\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n```\n<!-- { \"blockType\": \"request\", } -->\n```http\nGET /me\n```\n<!-- { \"blockType\": \"request\" \"name\": 1 } -->\n```http\nGET /me\n```\n";
     assert_eq!(
         rules(&lint_text(text)),
-        [("annotation-syntax", 13), ("request-without-response", 10), ("response-without-request", 5), ("unknown-block-type", 1)]
+        [
+            ("annotation-syntax", 13),
+            ("request-without-response", 10),
+            ("response-without-request", 5),
+            ("unknown-block-type", 1)
+        ]
     );
 }
 
@@ -44,7 +60,10 @@ fn annotation_problems() {
 fn lenient_and_invalid_json_bodies() {
     let text = "<!-- { \"blockType\": \"request\" } -->\n```http\nPOST /me/x\n\n{\n  \"a\": 1,\n}\n```\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\n  \"value\": [ ... ]\n}\n```\n";
     let findings = lint_text(text);
-    assert_eq!(rules(&findings), [("invalid-json", 15), ("lenient-json", 7)]);
+    assert_eq!(
+        rules(&findings),
+        [("invalid-json", 15), ("lenient-json", 7)]
+    );
     let invalid = findings.iter().find(|f| f.rule == "invalid-json").unwrap();
     assert_eq!(invalid.severity, crate::finding::Severity::Error);
 }

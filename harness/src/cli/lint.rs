@@ -1,0 +1,72 @@
+//! `contract lint`: documentation problems, as compiler-style diagnostics.
+
+use super::{CasesArg, Format};
+use contract_harness::config::Config;
+use contract_harness::finding::Severity;
+use contract_harness::lint;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct LintArgs {
+    #[command(flatten)]
+    cases: CasesArg,
+    /// Folder of JSON Schemas to validate the documented bodies against [env: CONTRACT_SCHEMAS, default: schemas]
+    #[arg(long)]
+    schemas: Option<PathBuf>,
+    /// Output format: diagnostics (`file:line: severity[rule]: message`) or a JSON array.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
+    let mut config = Config::from_env(&std::env::current_dir()?)?;
+    if let Some(schemas) = args.schemas {
+        config.schemas = schemas;
+        config.schemas_explicit = true;
+    }
+    let schemas = config.load_schemas()?;
+    let (list, findings) = lint::lint(&args.cases.cases, &schemas)?;
+    let root = args.cases.cases.display().to_string();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &findings)?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            for finding in &findings {
+                // Paths as the user gave the folder, so editors and terminals can jump to them.
+                writeln!(out, "{}/{finding}", root.trim_end_matches('/'))?;
+            }
+            let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+            for finding in &findings {
+                *by_rule.entry(finding.rule).or_default() += 1;
+            }
+            let errors = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            writeln!(
+                out,
+                "\n{errors} errors, {} warnings in {} pages ({} schemas loaded)",
+                findings.len() - errors,
+                list.pages,
+                schemas.len()
+            )?;
+            for (rule, count) in by_rule {
+                writeln!(out, "  {count:6} {rule}")?;
+            }
+        }
+    }
+    out.flush()?;
+    let failed = findings.iter().any(|f| f.severity == Severity::Error);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
