@@ -12,7 +12,7 @@ mod shape;
 pub use diff::BodyDiff;
 
 use crate::case::Case;
-use crate::schema::Schemas;
+use crate::schema::{prune_unevaluated, Schemas};
 use crate::send::ActualResponse;
 use serde::Serialize;
 use serde_json::Value;
@@ -62,6 +62,7 @@ pub enum ViolationKind {
     /// A JSON body is documented and the actual body is not JSON.
     NotJson,
     /// An error is documented (`expectError`) and the body is not an OData error object.
+    #[serde(rename = "not-odata-error")]
     NotODataError,
     /// A documented property is absent.
     MissingProperty,
@@ -70,6 +71,7 @@ pub enum ViolationKind {
     /// A value of another JSON type than documented.
     WrongType,
     /// `@odata.type` names another type.
+    #[serde(rename = "odata-type")]
     ODataType,
     /// The JSON Schema of the response type rejects the body.
     Schema,
@@ -489,13 +491,21 @@ fn check_schema(
             .and_then(|f| f.file_name())
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
-        for issue in schemas.validate(type_name, value) {
+        let mut issues = schemas.validate(type_name, value);
+        // A null the annotation allows is not the schema's business either.
+        let forgiven: Vec<String> = issues
+            .iter()
+            .filter(|i| {
+                value.pointer(&i.pointer).is_some_and(Value::is_null)
+                    && relax.nullable_pointer(&format!("{prefix}{}", i.pointer))
+            })
+            .map(|i| i.pointer.clone())
+            .collect();
+        issues.retain(|i| !forgiven.contains(&i.pointer) || !i.unevaluated.is_empty());
+        prune_unevaluated(&mut issues, &forgiven);
+        for issue in issues {
             let pointer = format!("{prefix}{}", issue.pointer);
             let at = body.pointer(&pointer);
-            // A null the annotation allows is not the schema's business either.
-            if at.is_some_and(Value::is_null) && relax.nullable_pointer(&pointer) {
-                continue;
-            }
             out.push(Violation::new(
                 pointer,
                 ViolationKind::Schema,

@@ -54,6 +54,42 @@ pub struct SchemaIssue {
     pub pointer: String,
     /// The validator's explanation.
     pub message: String,
+    /// For an `unevaluatedProperties` failure, the properties it rejects. A property whose own
+    /// value fails its schema also counts as unevaluated; [`prune_unevaluated`] drops those so
+    /// that one mistake is reported once, where it is.
+    pub unevaluated: Vec<String>,
+}
+
+/// Drops, from `unevaluatedProperties` issues, each property that is already accounted for at
+/// or below one of the `covered` pointers (another issue, or one the caller chose to forgive);
+/// an issue left with no property is dropped.
+pub fn prune_unevaluated(issues: &mut Vec<SchemaIssue>, covered: &[String]) {
+    issues.retain_mut(|issue| {
+        if issue.unevaluated.is_empty() {
+            return true;
+        }
+        let before = issue.unevaluated.len();
+        let parent = issue.pointer.clone();
+        issue.unevaluated.retain(|name| {
+            let mut child = parent.clone();
+            child.push('/');
+            child.push_str(&name.replace('~', "~0").replace('/', "~1"));
+            !covered.iter().any(|p| {
+                p == &child
+                    || p.strip_prefix(child.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+        });
+        if issue.unevaluated.len() != before {
+            let names: Vec<String> = issue.unevaluated.iter().map(|n| format!("'{n}'")).collect();
+            let verb = if names.len() == 1 { "was" } else { "were" };
+            issue.message = format!(
+                "Unevaluated properties are not allowed ({} {verb} unexpected)",
+                names.join(", ")
+            );
+        }
+        !issue.unevaluated.is_empty()
+    });
 }
 
 /// Why the schemas folder could not be loaded.
@@ -256,11 +292,18 @@ impl Schemas {
                 for error in validator.iter_errors(value) {
                     flatten(&error, &mut issues);
                 }
+                let covered: Vec<String> = issues
+                    .iter()
+                    .filter(|i| i.unevaluated.is_empty())
+                    .map(|i| i.pointer.clone())
+                    .collect();
+                prune_unevaluated(&mut issues, &covered);
                 issues
             }
             Err(message) => vec![SchemaIssue {
                 pointer: String::new(),
                 message: message.clone(),
+                unevaluated: Vec::new(),
             }],
         }
     }
@@ -343,10 +386,19 @@ fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             context
         }
+        ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            issues.push(SchemaIssue {
+                pointer: error.instance_path().to_string(),
+                message: error.to_string(),
+                unevaluated: unexpected.clone(),
+            });
+            return;
+        }
         _ => {
             issues.push(SchemaIssue {
                 pointer: error.instance_path().to_string(),
                 message: error.to_string(),
+                unevaluated: Vec::new(),
             });
             return;
         }
@@ -364,6 +416,7 @@ fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue
         _ => issues.push(SchemaIssue {
             pointer: here.to_owned(),
             message: error.to_string(),
+            unevaluated: Vec::new(),
         }),
     }
 }
