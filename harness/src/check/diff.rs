@@ -103,7 +103,7 @@ impl BodyDiff {
             }
             let _ = writeln!(
                 out,
-                "not documented, left out of the diff (allowed: truncated example): {}",
+                "not in the (truncated) example, left out of the diff: {}",
                 shown.join(", ")
             );
         }

@@ -504,6 +504,23 @@ fn check_schema(
         issues.retain(|i| !forgiven.contains(&i.pointer) || !i.unevaluated.is_empty());
         prune_unevaluated(&mut issues, &forgiven);
         for issue in issues {
+            if !issue.unevaluated.is_empty() {
+                // One violation per undeclared property, located at the property itself: the
+                // validator's own pointer names the object that holds it.
+                for name in &issue.unevaluated {
+                    let mut pointer = format!("{prefix}{}", issue.pointer);
+                    pointer_push(&mut pointer, name);
+                    let at = body.pointer(&pointer);
+                    out.push(Violation::new(
+                        pointer,
+                        ViolationKind::Schema,
+                        format!("valid {type_name} ({file})"),
+                        at.map_or_else(|| "absent".to_owned(), compact),
+                        format!("`{name}` is not a property of this type (schema {file} does not declare it)"),
+                    ));
+                }
+                continue;
+            }
             let pointer = format!("{prefix}{}", issue.pointer);
             let at = body.pointer(&pointer);
             out.push(Violation::new(
@@ -511,7 +528,7 @@ fn check_schema(
                 ViolationKind::Schema,
                 format!("valid {type_name} ({file})"),
                 at.map_or_else(|| "absent".to_owned(), compact),
-                issue.message,
+                format!("{} (schema {file})", issue.message),
             ));
         }
     }
