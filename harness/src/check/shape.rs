@@ -223,26 +223,31 @@ impl Shape {
                 ViolationKind::WrongType,
                 expected,
                 got,
-                format!(
-                    "expected {} {expected}, got {} {got} ({})",
-                    article(expected),
-                    article(got),
-                    super::compact(actual)
-                ),
+                if actual.is_null() {
+                    format!(
+                        "expected {} {expected}, got null; if null is allowed, list the property in \"nullableProperties\"",
+                        article(expected)
+                    )
+                } else {
+                    format!(
+                        "expected {} {expected}, got {} {got} ({})",
+                        article(expected),
+                        article(got),
+                        super::compact(actual)
+                    )
+                },
             ));
             return;
         }
         match (self, actual) {
-            (Shape::ODataType(name), Value::String(found)) => {
-                if normalise_type(found) != *name {
-                    out.push(Violation::new(
-                        pointer.clone(),
-                        ViolationKind::ODataType,
-                        name.clone(),
-                        found.clone(),
-                        format!("expected an object of type {name}, got {found}"),
-                    ));
-                }
+            (Shape::ODataType(name), Value::String(found)) if normalise_type(found) != *name => {
+                out.push(Violation::new(
+                    pointer.clone(),
+                    ViolationKind::ODataType,
+                    name.clone(),
+                    found.clone(),
+                    format!("expected an object of type {name}, got {found}"),
+                ));
             }
             (Shape::Array(Some(item), _), Value::Array(items)) => {
                 for (index, value) in items.iter().enumerate() {

@@ -522,3 +522,22 @@ fn passing_verdict_renders_nothing() {
     let case = json_response(PLAIN, &json!({}));
     assert_eq!(run(&case, &json!({})).render(&case, true), "");
 }
+
+#[test]
+fn render_names_page_line_and_colours_on_request() {
+    let case = json_response(PLAIN, &json!({"id": "1"}));
+    let verdict = run(&case, &json!({"id": null}));
+    assert_eq!(found(&verdict), [("/id", K::WrongType)]);
+    assert!(verdict.violations[0].message.contains("nullableProperties"));
+    let plain = verdict.render(&case, false);
+    let line = case.response_line.unwrap();
+    assert!(
+        plain.starts_with("error: the response does not match the documentation (1 violation)\n"),
+        "{plain}"
+    );
+    assert!(plain.contains(&format!("  --> t.md:{line}\n")), "{plain}");
+    assert!(plain.contains("-documented\n+actual\n"), "{plain}");
+    assert!(!plain.contains('\x1b'));
+    let coloured = verdict.render(&case, true);
+    assert!(coloured.contains("\x1b[1;31merror\x1b[0m"), "{coloured}");
+}
