@@ -150,3 +150,38 @@ fn missing_id_gets_the_conventional_one() {
     assert_eq!(schemas.validate("ns.c", &json!("s")), []);
     assert_eq!(schemas.validate("ns.c", &json!(1)).len(), 1);
 }
+
+#[test]
+fn every_repository_schema_compiles() {
+    let schemas = repo_schemas();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            assert!(schemas.knows(&stem), "{stem}");
+            let issues = schemas.validate(&stem, &json!({"@odata.type": "x"}));
+            assert!(
+                issues.iter().all(|i| !i.message.contains("cannot be")),
+                "{stem}: {issues:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn prune_drops_properties_reported_deeper_and_rewords() {
+    let mut issues = vec![SchemaIssue {
+        pointer: "/a".into(),
+        message: "Unevaluated properties are not allowed ('x', 'y' were unexpected)".into(),
+        unevaluated: vec!["x".into(), "y".into()],
+    }];
+    prune_unevaluated(&mut issues, &["/a/x/z".to_owned(), "/a/xx".to_owned()]);
+    assert_eq!(issues[0].unevaluated, ["y"]);
+    assert_eq!(
+        issues[0].message,
+        "Unevaluated properties are not allowed ('y' was unexpected)"
+    );
+    prune_unevaluated(&mut issues, &["/a/y".to_owned()]);
+    assert!(issues.is_empty());
+}
