@@ -41,8 +41,8 @@ const EXPECTED: &str = r##"error: the response does not match the documentation 
    | beta::workbookchartpoint_post::create_workbookchartpoint_from_
    |
    | (status)  status            expected status 201, got 200
-   | /id       missing-property  `id` is missing; the documentation shows it (a string)
-   | /value    wrong-type        expected an object, got a string ("12")
+89 | /id       missing-property  `id` is missing; the documentation shows it (a string)
+90 | /value    wrong-type        expected an object, got a string ("12")
    | /colour   schema            `colour` is not a property of this type (schema microsoft.graph.workbookChartPoint.json does not declare it)
    |
 -documented
