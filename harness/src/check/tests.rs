@@ -541,3 +541,11 @@ fn render_names_page_line_and_colours_on_request() {
     let coloured = verdict.render(&case, true);
     assert!(coloured.contains("\x1b[1;31merror\x1b[0m"), "{coloured}");
 }
+
+#[test]
+fn schemas_and_verdicts_cross_threads() {
+    // The runner checks responses on many tasks against one shared set of schemas.
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Schemas>();
+    shareable::<Verdict>();
+}
