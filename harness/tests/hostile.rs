@@ -226,14 +226,22 @@ async fn every_hostile_answer_ends_as_a_clear_verdict() {
     assert!(stalled.contains("no complete answer within"), "{stalled}");
 
     // The service answered wrongly: failures with the checks' violations.
-    assert_eq!(verdict_kinds("error500"), ["Status"]);
+    assert_eq!(verdict_kinds("error500"), ["Status", "MissingProperty"]);
     assert!(
         outcome("error500").retries.is_empty(),
         "500 is not transient"
     );
-    assert!(!verdict_kinds("garbage").is_empty());
-    assert!(!verdict_kinds("huge").is_empty());
-    assert!(!verdict_kinds("wrong-type").is_empty());
+    assert_eq!(verdict_kinds("garbage"), ["NotJson"]);
+    assert!(
+        verdict_kinds("huge").contains(&"BodyCut".to_owned()),
+        "{:?}",
+        verdict_kinds("huge")
+    );
+    assert!(
+        verdict_kinds("wrong-type").contains(&"ContentType".to_owned()),
+        "{:?}",
+        verdict_kinds("wrong-type")
+    );
 
     // Throttled once, then fine: passes, the retry is on record, the wait was honoured.
     let throttled = outcome("throttled");

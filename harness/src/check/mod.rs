@@ -1,41 +1,35 @@
-//! (case, actual response) → verdict. Interim: status only, until the full checks land.
+//! (case, actual response) → verdict: does the service's answer honour the documented one?
+//!
+//! Documented bodies are illustrative: ids, dates and names are made up, and `truncated`
+//! examples show only some properties. So bodies are compared by shape (which properties, which
+//! JSON types), not by value; the JSON Schema of the response type, when `schemas/` has one,
+//! checks what the example cannot show.
+
+mod diff;
+mod render;
+mod shape;
+
+pub use diff::BodyDiff;
 
 use crate::case::Case;
-use crate::schema::Schemas;
+use crate::schema::{prune_unevaluated, Schemas};
 use crate::send::ActualResponse;
+use serde::Serialize;
+use serde_json::Value;
+use shape::{json_type, pointer_push, Relax, Shape};
+use std::fmt;
 
 /// The outcome of checking one response: it passed when there are no violations.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Verdict {
     /// Each way the response breaks the documented contract.
     pub violations: Vec<Violation>,
-    /// Documented versus actual body, when both are JSON and the case failed.
+    /// Documented body against actual body, when the check failed and both bodies are JSON.
     pub diff: Option<BodyDiff>,
 }
 
-/// The documented and the actual body, pretty-printed with sorted keys.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct BodyDiff {
-    /// The documented body.
-    pub expected: String,
-    /// The actual body (cut down to the documented keys for truncated examples).
-    pub actual: String,
-    /// Keys the actual body has beyond the documented ones.
-    pub extra_keys: Vec<String>,
-}
-
-impl BodyDiff {
-    /// A unified diff, documented (`-`) against actual (`+`).
-    pub fn unified(&self, _color: bool) -> String {
-        similar::TextDiff::from_lines(&self.expected, &self.actual)
-            .unified_diff()
-            .header("documented", "actual")
-            .to_string()
-    }
-}
-
 /// One broken expectation, located by a JSON pointer into the actual body.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
     /// JSON pointer (RFC 6901) into the actual body; empty for the whole body, status, headers.
     pub pointer: String,
@@ -49,12 +43,83 @@ pub struct Violation {
     pub message: String,
 }
 
-/// The rule a violation breaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// The rule a violation breaks. Serialised as the kebab-case name of [`ViolationKind::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ViolationKind {
     /// Wrong status code.
     Status,
+    /// A documented header is missing.
+    MissingHeader,
+    /// The Content-Type names another media type.
+    ContentType,
+    /// A body came where none is documented (`isEmpty`).
+    UnexpectedBody,
+    /// No body came where a JSON body is documented.
+    MissingBody,
+    /// The body was longer than the limit and was cut, so it was not checked.
+    BodyCut,
+    /// A JSON body is documented and the actual body is not JSON.
+    NotJson,
+    /// An error is documented (`expectError`) and the body is not an OData error object.
+    #[serde(rename = "not-odata-error")]
+    NotODataError,
+    /// A documented property is absent.
+    MissingProperty,
+    /// A property the (non-truncated) example does not show.
+    ExtraProperty,
+    /// A value of another JSON type than documented.
+    WrongType,
+    /// `@odata.type` names another type.
+    #[serde(rename = "odata-type")]
+    ODataType,
+    /// The JSON Schema of the response type rejects the body.
+    Schema,
+}
+
+impl ViolationKind {
+    /// The stable kebab-case name (`missing-property`), as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViolationKind::Status => "status",
+            ViolationKind::MissingHeader => "missing-header",
+            ViolationKind::ContentType => "content-type",
+            ViolationKind::UnexpectedBody => "unexpected-body",
+            ViolationKind::MissingBody => "missing-body",
+            ViolationKind::BodyCut => "body-cut",
+            ViolationKind::NotJson => "not-json",
+            ViolationKind::NotODataError => "not-odata-error",
+            ViolationKind::MissingProperty => "missing-property",
+            ViolationKind::ExtraProperty => "extra-property",
+            ViolationKind::WrongType => "wrong-type",
+            ViolationKind::ODataType => "odata-type",
+            ViolationKind::Schema => "schema",
+        }
+    }
+}
+
+impl fmt::Display for ViolationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Violation {
+    fn new(
+        pointer: impl Into<String>,
+        kind: ViolationKind,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Violation {
+            pointer: pointer.into(),
+            kind,
+            expected: expected.into(),
+            actual: actual.into(),
+            message: message.into(),
+        }
+    }
 }
 
 impl Verdict {
@@ -63,34 +128,416 @@ impl Verdict {
         self.violations.is_empty()
     }
 
-    /// The verdict as a person reads it: violations, then a diff. `color` adds ANSI colours.
-    pub fn render(&self, case: &Case, _color: bool) -> String {
-        let mut out = format!(
-            "{} failed ({}:{}):\n",
-            case.id,
-            case.file,
-            case.response_line.unwrap_or(case.line)
-        );
-        for v in &self.violations {
-            out.push_str(&format!("  {}: {}\n", v.pointer, v.message));
-        }
-        out
+    /// The verdict as a person reads it: a title, `--> page:line` of the documented response,
+    /// the violations, then the diff. `color` adds ANSI colours (the caller decides: a terminal
+    /// and no `NO_COLOR`). Empty when the response passed.
+    pub fn render(&self, case: &Case, color: bool) -> String {
+        render::render(self, case, color)
     }
 }
 
+/// Headers whose values differ on every call; never compared, not even for presence.
+const VARYING_HEADERS: [&str; 5] = [
+    "date",
+    "content-length",
+    "request-id",
+    "client-request-id",
+    "x-ms-ags-diagnostic",
+];
+
 /// Checks one actual response against the case's documented one.
-pub fn check(case: &Case, actual: &ActualResponse, _schemas: &Schemas) -> Verdict {
-    let mut verdict = Verdict::default();
-    if let Some(expected) = case.expected_status() {
-        if expected != actual.status {
-            verdict.violations.push(Violation {
-                pointer: String::new(),
-                kind: ViolationKind::Status,
-                expected: expected.to_string(),
-                actual: actual.status.to_string(),
-                message: format!("expected status {expected}, got {}", actual.status),
-            });
+pub fn check(case: &Case, actual: &ActualResponse, schemas: &Schemas) -> Verdict {
+    let mut violations = Vec::new();
+    let Some(documented) = &case.response else {
+        // Nothing documented, nothing to hold the service to; such cases are skipped upstream.
+        return Verdict::default();
+    };
+    let expect = &case.expect;
+
+    check_status(
+        documented.status,
+        expect.expect_error,
+        actual,
+        &mut violations,
+    );
+    check_headers(&documented.headers, actual, &mut violations);
+
+    if expect.is_empty {
+        if !actual.body.iter().all(u8::is_ascii_whitespace) {
+            violations.push(Violation::new(
+                "",
+                ViolationKind::UnexpectedBody,
+                "no body",
+                preview(&actual.body),
+                format!(
+                    "the documentation shows no body (isEmpty), but the service sent {} bytes",
+                    actual.body.len()
+                ),
+            ));
+        }
+        return Verdict {
+            violations,
+            diff: None,
+        };
+    }
+    let documented_json = documented.body.json();
+    let wants_json = expect.expect_error || documented_json.is_some();
+    if !wants_json {
+        // A text or empty documented body is illustrative only: nothing to compare it with.
+        return Verdict {
+            violations,
+            diff: None,
+        };
+    }
+    if actual.body_cut {
+        violations.push(Violation::new(
+            "",
+            ViolationKind::BodyCut,
+            "the whole body",
+            format!("the first {} bytes", actual.body.len()),
+            "the body was longer than the body limit and was cut, so it was not checked; raise the limit to check it",
+        ));
+        return Verdict {
+            violations,
+            diff: None,
+        };
+    }
+    let body = match parse_actual(&actual.body) {
+        Ok(body) => body,
+        Err(violation) => {
+            violations.push(violation);
+            return Verdict {
+                violations,
+                diff: None,
+            };
+        }
+    };
+
+    if expect.expect_error {
+        check_odata_error(&body, &mut violations);
+        return Verdict {
+            violations,
+            diff: None,
+        };
+    }
+    let Some(documented_json) = documented_json else {
+        return Verdict {
+            violations,
+            diff: None,
+        };
+    };
+
+    let relax = Relax::new(&expect.nullable_properties, &expect.optional_properties);
+    let shape = Shape::of(documented_json);
+    let mut pointer = String::new();
+    shape.compare(
+        &body,
+        expect.truncated,
+        &relax,
+        &mut pointer,
+        &mut violations,
+    );
+
+    let collection = expect.is_collection.then(|| {
+        expect
+            .collection_property
+            .clone()
+            .unwrap_or_else(|| "value".to_owned())
+    });
+    if let Some(property) = &collection {
+        check_collection(property, documented_json, &body, &mut violations);
+    }
+    check_schema(
+        case,
+        documented_json,
+        &body,
+        collection.as_deref(),
+        schemas,
+        &relax,
+        &mut violations,
+    );
+
+    let diff = (!violations.is_empty())
+        .then(|| BodyDiff::new(documented_json, &body, &shape, expect.truncated))
+        .filter(|diff| diff.expected != diff.actual || !diff.extra_keys.is_empty());
+    Verdict { violations, diff }
+}
+
+fn check_status(
+    expected: u16,
+    expect_error: bool,
+    actual: &ActualResponse,
+    out: &mut Vec<Violation>,
+) {
+    if expect_error {
+        if !(400..=599).contains(&actual.status) {
+            out.push(Violation::new(
+                "",
+                ViolationKind::Status,
+                "4xx or 5xx",
+                actual.status.to_string(),
+                format!(
+                    "expected an error status (4xx or 5xx, documented {expected}), got {}",
+                    actual.status
+                ),
+            ));
+        }
+    } else if expected != actual.status {
+        out.push(Violation::new(
+            "",
+            ViolationKind::Status,
+            expected.to_string(),
+            actual.status.to_string(),
+            format!("expected status {expected}, got {}", actual.status),
+        ));
+    }
+}
+
+/// The media type of a Content-Type value: parameters (`charset`, `odata.metadata`) dropped.
+fn media_type(value: &str) -> String {
+    value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn check_headers(
+    documented: &[crate::case::Header],
+    actual: &ActualResponse,
+    out: &mut Vec<Violation>,
+) {
+    for header in documented {
+        let name = header.name.to_ascii_lowercase();
+        if VARYING_HEADERS.contains(&name.as_str()) {
+            continue;
+        }
+        let found = actual.header(&header.name);
+        if name == "content-type" {
+            let expected = media_type(&header.value);
+            let got = found.map(media_type);
+            if got.as_deref() != Some(expected.as_str()) {
+                let shown = found.unwrap_or("(none)");
+                out.push(Violation::new(
+                    "",
+                    ViolationKind::ContentType,
+                    expected.clone(),
+                    shown,
+                    format!("expected Content-Type {expected}, got {shown}"),
+                ));
+            }
+        } else if found.is_none() {
+            // Values like Location ids are illustrative: only presence is part of the contract.
+            out.push(Violation::new(
+                "",
+                ViolationKind::MissingHeader,
+                format!("{}: {}", header.name, header.value),
+                "(none)",
+                format!("the documented header {} is missing", header.name),
+            ));
         }
     }
-    verdict
 }
+
+fn parse_actual(body: &[u8]) -> Result<Value, Violation> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Violation::new(
+            "",
+            ViolationKind::MissingBody,
+            "a JSON body",
+            "no body",
+            "the documentation shows a JSON body, but the service sent none",
+        ));
+    }
+    serde_json::from_slice(body).map_err(|error| {
+        Violation::new(
+            "",
+            ViolationKind::NotJson,
+            "a JSON body",
+            preview(body),
+            format!("the body is not JSON: {error}"),
+        )
+    })
+}
+
+/// The start of a body, for messages: at most 80 characters, lossy UTF-8, on one line.
+fn preview(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(80) {
+        Some((index, _)) => format!("{}…", &flat[..index]),
+        None => flat,
+    }
+}
+
+/// `{"error": {"code": "...", "message": "..."}}`, the OData JSON error format.
+fn check_odata_error(body: &Value, out: &mut Vec<Violation>) {
+    let Some(error) = body.get("error") else {
+        out.push(Violation::new(
+            "/error",
+            ViolationKind::NotODataError,
+            "object",
+            json_type(body).map_or("null", |_| "absent"),
+            "expected an OData error body {\"error\": {\"code\": …, \"message\": …}}, but there is no `error`",
+        ));
+        return;
+    };
+    if !error.is_object() {
+        out.push(Violation::new(
+            "/error",
+            ViolationKind::NotODataError,
+            "object",
+            type_name(error),
+            "`error` must be an object with `code` and `message`",
+        ));
+        return;
+    }
+    for field in ["code", "message"] {
+        match error.get(field) {
+            Some(Value::String(_)) => {}
+            other => out.push(Violation::new(
+                format!("/error/{field}"),
+                ViolationKind::NotODataError,
+                "string",
+                other.map_or("absent", type_name),
+                format!("an OData error must have a string `error.{field}`"),
+            )),
+        }
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    json_type(value).unwrap_or("null")
+}
+
+/// The collection property must hold an array even when the example does not show it.
+fn check_collection(property: &str, documented: &Value, body: &Value, out: &mut Vec<Violation>) {
+    if documented.get(property).is_some() {
+        // Shown in the example: the shape comparison has already checked it.
+        return;
+    }
+    let mut pointer = String::new();
+    pointer_push(&mut pointer, property);
+    match body.get(property) {
+        Some(Value::Array(_)) => {}
+        Some(other) => out.push(Violation::new(
+            pointer,
+            ViolationKind::WrongType,
+            "array",
+            type_name(other),
+            format!("the collection `{property}` must be an array"),
+        )),
+        None => out.push(Violation::new(
+            pointer,
+            ViolationKind::MissingProperty,
+            "array",
+            "absent",
+            format!("the collection `{property}` is missing"),
+        )),
+    }
+}
+
+/// `@odata.type` of a JSON object, if it has one.
+fn odata_type_of(value: &Value) -> Option<&str> {
+    value.get("@odata.type").and_then(Value::as_str)
+}
+
+fn check_schema(
+    case: &Case,
+    documented: &Value,
+    body: &Value,
+    collection: Option<&str>,
+    schemas: &Schemas,
+    relax: &Relax,
+    out: &mut Vec<Violation>,
+) {
+    if schemas.is_empty() {
+        return;
+    }
+    let documented_item = match collection {
+        Some(property) => documented
+            .get(property)
+            .and_then(|items| items.as_array()?.first()),
+        None => Some(documented),
+    };
+    let declared = case
+        .expect
+        .odata_type
+        .as_deref()
+        .or_else(|| documented_item.and_then(odata_type_of));
+    let mut targets: Vec<(String, &Value)> = Vec::new();
+    match collection {
+        Some(property) => {
+            if let Some(items) = body.get(property).and_then(Value::as_array) {
+                let mut base = String::new();
+                pointer_push(&mut base, property);
+                for (index, item) in items.iter().enumerate() {
+                    targets.push((format!("{base}/{index}"), item));
+                }
+            }
+        }
+        None => targets.push((String::new(), body)),
+    }
+    for (prefix, value) in targets {
+        // An item may be of a derived type (a user in a directoryObject collection): its own
+        // `@odata.type` wins when there is a schema for it.
+        let own = odata_type_of(value).filter(|t| schemas.knows(t));
+        let Some(type_name) = own.or(declared).filter(|t| schemas.knows(t)) else {
+            continue;
+        };
+        let file = schemas
+            .file_of(type_name)
+            .and_then(|f| f.file_name())
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut issues = schemas.validate(type_name, value);
+        // A null the annotation allows is not the schema's business either.
+        let forgiven: Vec<String> = issues
+            .iter()
+            .filter(|i| {
+                value.pointer(&i.pointer).is_some_and(Value::is_null)
+                    && relax.nullable_pointer(&format!("{prefix}{}", i.pointer))
+            })
+            .map(|i| i.pointer.clone())
+            .collect();
+        issues.retain(|i| !forgiven.contains(&i.pointer) || !i.unevaluated.is_empty());
+        prune_unevaluated(&mut issues, &forgiven);
+        for issue in issues {
+            if !issue.unevaluated.is_empty() {
+                // One violation per undeclared property, located at the property itself: the
+                // validator's own pointer names the object that holds it.
+                for name in &issue.unevaluated {
+                    let mut pointer = format!("{prefix}{}", issue.pointer);
+                    pointer_push(&mut pointer, name);
+                    let at = body.pointer(&pointer);
+                    out.push(Violation::new(
+                        pointer,
+                        ViolationKind::Schema,
+                        format!("valid {type_name} ({file})"),
+                        at.map_or_else(|| "absent".to_owned(), compact),
+                        format!("`{name}` is not a property of this type (schema {file} does not declare it)"),
+                    ));
+                }
+                continue;
+            }
+            let pointer = format!("{prefix}{}", issue.pointer);
+            let at = body.pointer(&pointer);
+            out.push(Violation::new(
+                pointer,
+                ViolationKind::Schema,
+                format!("valid {type_name} ({file})"),
+                at.map_or_else(|| "absent".to_owned(), compact),
+                format!("{} (schema {file})", issue.message),
+            ));
+        }
+    }
+}
+
+/// A value on one line, cut to 80 characters, for the `actual` field.
+fn compact(value: &Value) -> String {
+    preview(value.to_string().as_bytes())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,56 +1,449 @@
 //! JSON Schemas for response types: loading `schemas/`, looking a type up, validating.
+//!
+//! One file per OData type, `<namespace>.<Type>.json`, draft 2020-12, `$id` under
+//! [`ID_BASE`], relative `$ref`s between files (see `schemas/README.md`). Every file is read and
+//! parsed by [`Schemas::load`] so that a broken file is reported at once, but a type's validator
+//! is compiled only on first use: a project may carry thousands of schemas and a run uses few.
 
-use std::path::Path;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+/// The base of every schema's `$id`; the host is reserved (`.invalid`), so nothing is ever fetched.
+pub const ID_BASE: &str = "https://schemas.contract-harness.invalid/";
+
+/// The dialect used when a schema file does not name one.
+const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// The schemas of a `schemas/` folder, looked up by OData type name (case-insensitive).
-#[derive(Debug, Default)]
-pub struct Schemas {}
+#[derive(Default)]
+pub struct Schemas {
+    /// Lower-cased lookup keys (file stem, `$id`) → index into `docs`.
+    by_key: HashMap<String, usize>,
+    /// `$id` without fragment, as written → index; `$ref`s resolve through this.
+    by_id: HashMap<String, usize>,
+    docs: Vec<SchemaDoc>,
+}
+
+struct SchemaDoc {
+    file: PathBuf,
+    id: String,
+    value: Arc<Value>,
+    /// Compiled on first use; a schema that does not compile keeps its message so every
+    /// validation against it says why instead of panicking or silently passing.
+    validator: OnceLock<Result<jsonschema::Validator, String>>,
+}
+
+impl fmt::Debug for Schemas {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Schemas")
+            .field(
+                "files",
+                &self.docs.iter().map(|d| &d.file).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// One way a value breaks its type's schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SchemaIssue {
+    /// JSON pointer (RFC 6901) into the validated value; empty for the value itself.
+    pub pointer: String,
+    /// The validator's explanation.
+    pub message: String,
+    /// For an `unevaluatedProperties` failure, the properties it rejects. A property whose own
+    /// value fails its schema also counts as unevaluated; [`prune_unevaluated`] drops those so
+    /// that one mistake is reported once, where it is.
+    pub unevaluated: Vec<String>,
+}
+
+/// Drops, from `unevaluatedProperties` issues, each property that is already accounted for at
+/// or below one of the `covered` pointers (another issue, or one the caller chose to forgive);
+/// an issue left with no property is dropped.
+pub fn prune_unevaluated(issues: &mut Vec<SchemaIssue>, covered: &[String]) {
+    issues.retain_mut(|issue| {
+        if issue.unevaluated.is_empty() {
+            return true;
+        }
+        let before = issue.unevaluated.len();
+        let parent = issue.pointer.clone();
+        issue.unevaluated.retain(|name| {
+            let mut child = parent.clone();
+            child.push('/');
+            child.push_str(&name.replace('~', "~0").replace('/', "~1"));
+            !covered.iter().any(|p| {
+                p == &child
+                    || p.strip_prefix(child.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+        });
+        if issue.unevaluated.len() != before {
+            let names: Vec<String> = issue.unevaluated.iter().map(|n| format!("'{n}'")).collect();
+            let verb = if names.len() == 1 { "was" } else { "were" };
+            issue.message = format!(
+                "Unevaluated properties are not allowed ({} {verb} unexpected)",
+                names.join(", ")
+            );
+        }
+        !issue.unevaluated.is_empty()
+    });
+}
 
 /// Why the schemas folder could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
-    /// Placeholder until the schema stage is built.
-    #[error("failed to read schemas from {0}")]
-    Load(String),
+    /// The folder or a file in it cannot be read.
+    #[error("failed to read the schema {path}: {source}; check that the path exists and is readable (or pass another --schemas DIR)")]
+    Read {
+        /// The folder or file.
+        path: PathBuf,
+        /// What the file system said.
+        source: std::io::Error,
+    },
+    /// A file is not JSON.
+    #[error("{path}:{line}:{column}: the schema is not JSON: {message}; fix the file or remove it from the schemas folder")]
+    NotJson {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the parse error.
+        line: usize,
+        /// 1-based column of the parse error.
+        column: usize,
+        /// The parser's message.
+        message: String,
+    },
+    /// A file is JSON but not a schema object.
+    #[error("{path}: not a JSON Schema: {message}")]
+    NotASchema {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// Two files describe the same type (names differ only in case) or share an `$id`.
+    #[error("{path}: describes the same type as {other} (`{key}`); keep one of the two files")]
+    Duplicate {
+        /// The second file found.
+        path: PathBuf,
+        /// The first file found.
+        other: PathBuf,
+        /// The shared lookup key.
+        key: String,
+    },
+}
+
+/// The lookup key of an OData type name: `#` and `Collection(…)` removed, lower case.
+fn type_key(odata_type: &str) -> String {
+    let name = odata_type.trim().trim_start_matches('#');
+    let name = name
+        .strip_prefix("Collection(")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or(name);
+    name.trim_start_matches('#').to_ascii_lowercase()
 }
 
 impl Schemas {
     /// No schemas: only the example-shape checks apply.
     pub fn empty() -> Self {
-        Schemas {}
+        Schemas::default()
     }
 
-    /// How many schemas are loaded (interim: none).
+    /// Loads every `*.json` schema under `dir` (recursively), parsing each so that a broken
+    /// file is reported now, with its line and column; validators are compiled on first use.
+    pub fn load(dir: &Path) -> Result<Self, SchemaError> {
+        let mut paths = Vec::new();
+        for entry in walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .follow_links(true)
+        {
+            let entry = entry.map_err(|error| SchemaError::Read {
+                path: error.path().unwrap_or(dir).to_owned(),
+                source: error
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("file system loop")),
+            })?;
+            if entry.file_type().is_file()
+                && entry
+                    .path()
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            {
+                paths.push(entry.into_path());
+            }
+        }
+        let mut schemas = Schemas::default();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|source| SchemaError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let value: Value =
+                serde_json::from_str(&text).map_err(|error| SchemaError::NotJson {
+                    path: path.clone(),
+                    line: error.line(),
+                    column: error.column(),
+                    message: strip_position(&error.to_string()),
+                })?;
+            schemas.add(path, value)?;
+        }
+        Ok(schemas)
+    }
+
+    /// Adds one schema document, as if read from `file`. Used by `load`, and by tests and
+    /// callers that build schemas in memory.
+    pub fn add(&mut self, file: PathBuf, value: Value) -> Result<(), SchemaError> {
+        let Some(object) = value.as_object() else {
+            return Err(SchemaError::NotASchema {
+                path: file,
+                message: "the top level must be a JSON object".to_owned(),
+            });
+        };
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // A file without `$id` gets the conventional one, so relative refs to it still resolve.
+        let id = match object.get("$id") {
+            Some(Value::String(id)) => id.split('#').next().unwrap_or_default().to_owned(),
+            Some(_) => {
+                return Err(SchemaError::NotASchema {
+                    path: file,
+                    message: "`$id` must be a string".to_owned(),
+                })
+            }
+            None => format!("{ID_BASE}{stem}.json"),
+        };
+        if url::Url::parse(&id).is_err() {
+            return Err(SchemaError::NotASchema {
+                path: file,
+                message: format!("`$id` `{id}` is not an absolute URI; use {ID_BASE}{stem}.json"),
+            });
+        }
+        let index = self.docs.len();
+        let id_key = id.to_ascii_lowercase();
+        let mut keys = vec![type_key(&stem), id_key.clone()];
+        keys.dedup();
+        for key in keys {
+            if let Some(&other) = self.by_key.get(&key) {
+                return Err(SchemaError::Duplicate {
+                    path: file,
+                    other: self.docs[other].file.clone(),
+                    key,
+                });
+            }
+            self.by_key.insert(key, index);
+        }
+        self.by_id.insert(id.clone(), index);
+        self.docs.push(SchemaDoc {
+            file,
+            id,
+            value: Arc::new(value),
+            validator: OnceLock::new(),
+        });
+        Ok(())
+    }
+
+    /// The number of schema files.
     pub fn len(&self) -> usize {
-        0
+        self.docs.len()
     }
 
-    /// True when no schema is loaded.
+    /// True when there are no schemas.
     pub fn is_empty(&self) -> bool {
-        true
+        self.docs.is_empty()
     }
 
-    /// True when a schema exists for the type (interim: none).
-    pub fn knows(&self, _odata_type: &str) -> bool {
-        false
+    fn find(&self, odata_type: &str) -> Option<&SchemaDoc> {
+        let key = type_key(odata_type);
+        if key.is_empty() {
+            return None;
+        }
+        let index = self.by_key.get(&key).or_else(|| {
+            // Docs often write the bare type name; Graph's types live in `microsoft.graph`.
+            (!key.contains('.'))
+                .then(|| self.by_key.get(&format!("microsoft.graph.{key}")))
+                .flatten()
+        })?;
+        Some(&self.docs[*index])
     }
 
-    /// Validates `value` against the type's schema (interim: nothing to validate against).
-    pub fn validate(&self, _odata_type: &str, _value: &serde_json::Value) -> Vec<SchemaIssue> {
-        Vec::new()
+    /// True when there is a schema for the type (`microsoft.graph.x`, `#microsoft.graph.X`).
+    pub fn knows(&self, odata_type: &str) -> bool {
+        self.find(odata_type).is_some()
     }
 
-    /// Loads every `*.json` schema under `dir`.
-    pub fn load(_dir: &Path) -> Result<Self, SchemaError> {
-        Ok(Schemas {})
+    /// The file holding the type's schema, when there is one.
+    pub fn file_of(&self, odata_type: &str) -> Option<&Path> {
+        self.find(odata_type).map(|d| d.file.as_path())
+    }
+
+    /// Validates `value` against the type's schema. Empty when valid or when the type is
+    /// unknown; a schema that does not compile yields one issue (pointer empty) saying why.
+    pub fn validate(&self, odata_type: &str, value: &Value) -> Vec<SchemaIssue> {
+        let Some(doc) = self.find(odata_type) else {
+            return Vec::new();
+        };
+        match doc.validator.get_or_init(|| self.compile(doc)) {
+            Ok(validator) => {
+                let mut issues = Vec::new();
+                for error in validator.iter_errors(value) {
+                    flatten(&error, &mut issues);
+                }
+                let covered: Vec<String> = issues
+                    .iter()
+                    .filter(|i| i.unevaluated.is_empty())
+                    .map(|i| i.pointer.clone())
+                    .collect();
+                prune_unevaluated(&mut issues, &covered);
+                issues
+            }
+            Err(message) => vec![SchemaIssue {
+                pointer: String::new(),
+                message: message.clone(),
+                unevaluated: Vec::new(),
+            }],
+        }
+    }
+
+    /// Compiles a type's validator from a registry of just the documents it reaches through
+    /// `$ref`, so that compiling one type never indexes the whole folder.
+    fn compile(&self, root: &SchemaDoc) -> Result<jsonschema::Validator, String> {
+        let mut reached = vec![self.index_of(root)];
+        let mut seen: HashSet<usize> = reached.iter().copied().collect();
+        let mut next = 0;
+        while next < reached.len() {
+            let doc = &self.docs[reached[next]];
+            next += 1;
+            let mut refs = Vec::new();
+            collect_refs(&doc.value, &mut refs);
+            let base = url::Url::parse(&doc.id).ok();
+            for reference in refs {
+                let target = base
+                    .as_ref()
+                    .and_then(|b| b.join(reference).ok())
+                    .map(|mut u| {
+                        u.set_fragment(None);
+                        u.to_string()
+                    });
+                let found = target.as_ref().and_then(|t| {
+                    self.by_id
+                        .get(t)
+                        .or_else(|| self.by_key.get(&t.to_ascii_lowercase()))
+                });
+                // Unknown targets are left for the compiler, which names the missing reference.
+                if let Some(&index) = found {
+                    if seen.insert(index) {
+                        reached.push(index);
+                    }
+                }
+            }
+        }
+        let registry = jsonschema::Registry::new()
+            .extend(
+                reached
+                    .iter()
+                    .map(|&i| (self.docs[i].id.clone(), Arc::clone(&self.docs[i].value))),
+            )
+            .and_then(|builder| builder.prepare())
+            .map_err(|error| {
+                format!(
+                    "the schema {} cannot be prepared: {error}; fix it or its references",
+                    root.file.display()
+                )
+            })?;
+        let dialect = root
+            .value
+            .get("$schema")
+            .and_then(Value::as_str)
+            .unwrap_or(DRAFT_2020_12);
+        let entry = serde_json::json!({ "$schema": dialect, "$ref": root.id });
+        jsonschema::options()
+            .with_registry(&registry)
+            .build(&entry)
+            .map_err(|error| {
+                format!(
+                    "the schema {} cannot be compiled: {error}; fix the file (a `$ref` must name a file in the schemas folder)",
+                    root.file.display()
+                )
+            })
+    }
+
+    fn index_of(&self, doc: &SchemaDoc) -> usize {
+        self.by_id.get(&doc.id).copied().unwrap_or_default()
     }
 }
 
-/// One schema error: where in the value, and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchemaIssue {
-    /// JSON pointer into the validated value.
-    pub pointer: String,
-    /// The validator's message.
-    pub message: String,
+/// Turns one validation error into issues, looking inside `anyOf`/`oneOf` when only one branch
+/// could have applied. Nullable structured properties are `anyOf: [{$ref}, {type: null}]`;
+/// reporting "not valid under any of the schemas" at `/points` would hide that the problem is
+/// `/points/points`, so branches that fail only on the value's JSON type are set aside.
+fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue>) {
+    use jsonschema::error::ValidationErrorKind;
+    let branches = match error.kind() {
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            context
+        }
+        ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            issues.push(SchemaIssue {
+                pointer: error.instance_path().to_string(),
+                message: error.to_string(),
+                unevaluated: unexpected.clone(),
+            });
+            return;
+        }
+        _ => {
+            issues.push(SchemaIssue {
+                pointer: error.instance_path().to_string(),
+                message: error.to_string(),
+                unevaluated: Vec::new(),
+            });
+            return;
+        }
+    };
+    let here = error.instance_path().as_str();
+    let plausible: Vec<_> = branches
+        .iter()
+        .filter(|branch| {
+            !matches!(branch.as_slice(), [only] if matches!(only.kind(), ValidationErrorKind::Type { .. })
+                && only.instance_path().as_str() == here)
+        })
+        .collect();
+    match plausible.as_slice() {
+        [branch] if !branch.is_empty() => branch.iter().for_each(|e| flatten(e, issues)),
+        _ => issues.push(SchemaIssue {
+            pointer: here.to_owned(),
+            message: error.to_string(),
+            unevaluated: Vec::new(),
+        }),
+    }
 }
+
+/// Every `$ref` string in a schema document.
+fn collect_refs<'a>(value: &'a Value, refs: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                match (key.as_str(), child) {
+                    ("$ref" | "$dynamicRef", Value::String(reference)) => refs.push(reference),
+                    _ => collect_refs(child, refs),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, refs)),
+        _ => {}
+    }
+}
+
+/// serde_json appends "at line X column Y"; the error prints the position itself.
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,187 @@
+use super::*;
+use serde_json::json;
+
+fn repo_schemas() -> Schemas {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    Schemas::load(&dir).expect("the repository's schemas load")
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn lookup_ignores_case_hash_and_collection() {
+    let schemas = repo_schemas();
+    assert!(schemas.len() >= 10);
+    assert!(!schemas.is_empty());
+    assert!(schemas.knows("microsoft.graph.workbookchartpoint"));
+    assert!(schemas.knows("#microsoft.graph.workbookChartPoint"));
+    assert!(schemas.knows("Collection(microsoft.graph.workbookChartPoint)"));
+    assert!(schemas.knows("workbookChartPoint"));
+    assert!(!schemas.knows("microsoft.graph.user"));
+    assert!(!schemas.knows(""));
+    assert!(!Schemas::empty().knows("microsoft.graph.entity"));
+}
+
+#[test]
+fn valid_body_has_no_issues() {
+    let schemas = repo_schemas();
+    let body = json!({
+        "@odata.type": "#microsoft.graph.workbookChartPoint",
+        "id": "1",
+        "value": {"anything": [1, 2]}
+    });
+    assert_eq!(
+        schemas.validate("microsoft.graph.workbookchartpoint", &body),
+        []
+    );
+}
+
+#[test]
+fn inherited_properties_count_and_unknown_ones_do_not() {
+    let schemas = repo_schemas();
+    let issues = schemas.validate(
+        "microsoft.graph.workbookChartPoint",
+        &json!({"id": 7, "colour": "red", "value@odata.type": "x"}),
+    );
+    let pointers: Vec<&str> = issues.iter().map(|i| i.pointer.as_str()).collect();
+    assert!(pointers.contains(&"/id"), "{issues:?}");
+    assert!(
+        issues.iter().any(|i| i.message.contains("colour")),
+        "{issues:?}"
+    );
+    assert_eq!(issues.len(), 2, "{issues:?}");
+}
+
+#[test]
+fn nested_refs_resolve_and_report_their_pointer() {
+    let schemas = repo_schemas();
+    // Seed 000's documented example: `points` is "Single" where the CSDL says Edm.Single.
+    let issues = schemas.validate(
+        "microsoft.graph.educationPointsOutcome",
+        &json!({
+            "id": "x",
+            "lastModifiedBy": {"user": {"id": "u", "displayName": null}},
+            "points": {"gradedBy": {}, "points": "Single"},
+            "publishedPoints": null
+        }),
+    );
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0].pointer, "/points/points");
+}
+
+#[test]
+fn unknown_type_validates_nothing() {
+    assert_eq!(
+        repo_schemas().validate("microsoft.graph.nope", &json!(1)),
+        []
+    );
+}
+
+#[test]
+fn bad_json_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.json",
+        "{\n  \"type\": \"object\",\n  oops\n}",
+    );
+    let error = Schemas::load(dir.path()).unwrap_err();
+    let SchemaError::NotJson {
+        path, line, column, ..
+    } = &error
+    else {
+        panic!("{error}")
+    };
+    assert!(path.ends_with("a.json"));
+    assert_eq!((*line, *column), (3, 3));
+    assert!(error.to_string().contains("a.json:3:3"), "{error}");
+}
+
+#[test]
+fn non_object_and_duplicate_files_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "x.json", "[1]");
+    let error = Schemas::load(dir.path()).unwrap_err();
+    assert!(matches!(error, SchemaError::NotASchema { .. }), "{error}");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    write(dir.path(), "ns.T.json", "{}");
+    write(&dir.path().join("sub"), "ns.t.json", "{}");
+    let error = Schemas::load(dir.path()).unwrap_err();
+    assert!(matches!(error, SchemaError::Duplicate { .. }), "{error}");
+}
+
+#[test]
+fn missing_folder_is_an_error() {
+    let error = Schemas::load(Path::new("/nonexistent/schemas")).unwrap_err();
+    assert!(matches!(error, SchemaError::Read { .. }), "{error}");
+}
+
+#[test]
+fn a_dangling_ref_is_reported_not_panicked() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "ns.a.json",
+        &json!({
+            "$schema": DRAFT_2020_12,
+            "$id": format!("{ID_BASE}ns.a.json"),
+            "allOf": [{"$ref": "ns.missing.json"}]
+        })
+        .to_string(),
+    );
+    let schemas = Schemas::load(dir.path()).unwrap();
+    let issues = schemas.validate("ns.a", &json!({}));
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert!(issues[0].message.contains("ns.a.json"), "{issues:?}");
+    // The failure is cached, and said again on the next call.
+    assert_eq!(schemas.validate("ns.a", &json!({})), issues);
+}
+
+#[test]
+fn missing_id_gets_the_conventional_one() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "ns.b.json", r#"{"type": "string"}"#);
+    write(dir.path(), "ns.c.json", r#"{"$ref": "ns.b.json"}"#);
+    let schemas = Schemas::load(dir.path()).unwrap();
+    assert_eq!(schemas.validate("ns.c", &json!("s")), []);
+    assert_eq!(schemas.validate("ns.c", &json!(1)).len(), 1);
+}
+
+#[test]
+fn every_repository_schema_compiles() {
+    let schemas = repo_schemas();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            assert!(schemas.knows(&stem), "{stem}");
+            let issues = schemas.validate(&stem, &json!({"@odata.type": "x"}));
+            assert!(
+                issues.iter().all(|i| !i.message.contains("cannot be")),
+                "{stem}: {issues:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn prune_drops_properties_reported_deeper_and_rewords() {
+    let mut issues = vec![SchemaIssue {
+        pointer: "/a".into(),
+        message: "Unevaluated properties are not allowed ('x', 'y' were unexpected)".into(),
+        unevaluated: vec!["x".into(), "y".into()],
+    }];
+    prune_unevaluated(&mut issues, &["/a/x/z".to_owned(), "/a/xx".to_owned()]);
+    assert_eq!(issues[0].unevaluated, ["y"]);
+    assert_eq!(
+        issues[0].message,
+        "Unevaluated properties are not allowed ('y' was unexpected)"
+    );
+    prune_unevaluated(&mut issues, &["/a/y".to_owned()]);
+    assert!(issues.is_empty());
+}
