@@ -162,7 +162,10 @@ pub fn check(case: &Case, actual: &ActualResponse, schemas: &Schemas) -> Verdict
     );
     check_headers(&documented.headers, actual, &mut violations);
 
-    if expect.is_empty {
+    // HTTP forbids a body on 1xx, 204 and 304: a page that shows one anyway is a doc bug for
+    // `contract lint` (body-with-no-content), not something to hold the service to.
+    let no_body_status = documented.status < 200 || matches!(documented.status, 204 | 304);
+    if expect.is_empty || no_body_status {
         if !actual.body.iter().all(u8::is_ascii_whitespace) {
             violations.push(Violation::new(
                 "",
@@ -170,7 +173,12 @@ pub fn check(case: &Case, actual: &ActualResponse, schemas: &Schemas) -> Verdict
                 "no body",
                 preview(&actual.body),
                 format!(
-                    "the documentation shows no body (isEmpty), but the service sent {} bytes",
+                    "the documentation shows no body ({}), but the service sent {} bytes",
+                    if expect.is_empty {
+                        "isEmpty".to_owned()
+                    } else {
+                        format!("status {}", documented.status)
+                    },
                     actual.body.len()
                 ),
             ));

@@ -132,6 +132,28 @@ fn is_empty_wants_no_body() {
 }
 
 #[test]
+fn a_204_wants_no_body_even_when_the_page_shows_one() {
+    let case = case_of(
+        r#"{"blockType": "response", "truncated": true}"#,
+        "HTTP/1.1 204 No Content\nContent-type: application/json\n\n{\n}\n",
+    );
+    let mut response = ActualResponse {
+        status: 204,
+        headers: vec![("content-type".into(), "application/json".into())],
+        ..ActualResponse::default()
+    };
+    assert!(check(&case, &response, &Schemas::empty()).passed());
+    response.body = b"{}".to_vec();
+    let verdict = check(&case, &response, &Schemas::empty());
+    assert_eq!(found(&verdict), [("", K::UnexpectedBody)]);
+    assert!(
+        verdict.violations[0].message.contains("(status 204)"),
+        "{}",
+        verdict.violations[0].message
+    );
+}
+
+#[test]
 fn truncated_allows_extra_properties() {
     let case = json_response(TRUNCATED, &json!({"id": "1", "name": "a"}));
     let verdict = run(&case, &json!({"id": "2", "name": "b", "extra": true}));
