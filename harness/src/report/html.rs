@@ -138,7 +138,8 @@ fn row(out: &mut String, case: &CaseReport, link_base: &str) {
         toggle = if has_detail {
             "<button class=\"toggle\" type=\"button\" aria-expanded=\"false\" aria-label=\"details\">▸</button>"
         } else {
-            ""
+            // Keeps the ids of cases without details in line with the others.
+            "<span class=\"toggle\" aria-hidden=\"true\"></span>"
         },
         href = escape(&href),
         file = escape(&case.file),
