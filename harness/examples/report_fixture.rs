@@ -64,7 +64,10 @@ fn main() -> ExitCode {
     if let Err(error) = std::fs::create_dir_all(cases_dir.join("v1.0/api"))
         .and_then(|()| std::fs::write(cases_dir.join(file), PAGE))
     {
-        eprintln!("error: failed to write the fixture page under {}: {error}", out.display());
+        eprintln!(
+            "error: failed to write the fixture page under {}: {error}",
+            out.display()
+        );
         return ExitCode::from(2);
     }
     let page = contract_harness::doc::parse_page(file, PAGE);
