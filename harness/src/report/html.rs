@@ -52,9 +52,9 @@ pub fn render(run: &Run, secrets: &Secrets, link_base: &str) -> String {
         ("passed", s.passed),
         ("skipped", s.skipped_total()),
     ] {
-        let _ = write!(
+        let _ = writeln!(
             filters,
-            "<label class=\"filter {outcome}\"><input type=\"checkbox\" value=\"{outcome}\" checked><b>{count}</b> {outcome}</label>\n"
+            "<label class=\"filter {outcome}\"><input type=\"checkbox\" value=\"{outcome}\" checked><b>{count}</b> {outcome}</label>"
         );
     }
     let mut rows = String::with_capacity(run.cases.len() * 600);
