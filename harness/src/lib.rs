@@ -1,7 +1,7 @@
 //! Contract tests for Markdown API reference docs.
 //!
 //! Data flows one way: [`doc`] (Markdown → annotated blocks) → [`case`] (blocks → test cases)
-//! → [`send`] (case → HTTP exchange) → [`check`] (exchange → verdict) → `report`.
+//! → [`send`] (case → HTTP exchange) → [`check`] (exchange → verdict) → [`report`].
 //! [`schema`] serves `check`; [`mock`] serves documented responses when no service is given.
 
 pub mod case;
@@ -13,6 +13,7 @@ pub mod json;
 pub mod lint;
 pub mod mock;
 pub mod redact;
+pub mod report;
 pub mod run;
 pub mod schema;
 pub mod send;

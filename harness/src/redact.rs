@@ -1,35 +1,82 @@
-//! Secrets never reach output: every text a person or a CI system sees passes through here.
+//! Secrets that must never reach a report, a log line or an annotation.
+//!
+//! Every writer takes a [`Secrets`] and passes its text through [`Secrets::redact`]; the set is
+//! built once from the run's configuration (the bearer token, and whatever else is sensitive).
 
 use std::borrow::Cow;
+use url::Url;
 
-/// Values to hide (tokens, client secrets), replaced by `***` wherever they appear.
+/// Secrets shorter than this are not redacted: replacing every `a` or `42` in a report would
+/// destroy it while protecting nothing a guess could not find.
+pub const MIN_SECRET_LEN: usize = 6;
+
+/// What stands in for a secret.
+pub const MASK: &str = "***";
+
+/// The values to hide, longest first so that a secret containing another is hidden whole.
 #[derive(Debug, Clone, Default)]
-pub struct Secrets(Vec<String>);
-
-/// Shorter values would be found inside ordinary words and only mangle the output.
-const MIN_SECRET_LEN: usize = 6;
+pub struct Secrets {
+    values: Vec<String>,
+}
 
 impl Secrets {
-    /// The secrets to hide; empty and very short values are ignored.
-    pub fn new(values: impl IntoIterator<Item = String>) -> Secrets {
-        let mut values: Vec<String> = values
-            .into_iter()
-            .filter(|v| v.len() >= MIN_SECRET_LEN)
-            .collect();
-        // Longest first, so a secret that contains another is hidden whole.
-        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
-        Secrets(values)
+    /// No secrets: `redact` returns its input unchanged.
+    pub fn none() -> Secrets {
+        Secrets::default()
     }
 
-    /// `text` with every secret replaced by `***`.
+    /// The given secrets; empty and very short ones (under [`MIN_SECRET_LEN`] bytes) are
+    /// ignored. A secret's percent-encoded form is hidden too, since it may travel in a URL.
+    pub fn new<I, S>(secrets: I) -> Secrets
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut values = Vec::new();
+        for secret in secrets {
+            let secret = secret.as_ref().trim();
+            if secret.len() < MIN_SECRET_LEN {
+                continue;
+            }
+            let encoded =
+                percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string();
+            if encoded != secret {
+                values.push(encoded);
+            }
+            values.push(secret.to_owned());
+        }
+        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        values.dedup();
+        Secrets { values }
+    }
+
+    /// True when there is nothing to hide.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// `text` with every secret replaced by `***`; borrowed when there was nothing to replace.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut text = Cow::Borrowed(text);
-        for secret in &self.0 {
+        for secret in &self.values {
             if text.contains(secret.as_str()) {
-                text = Cow::Owned(text.replace(secret.as_str(), "***"));
+                text = Cow::Owned(text.replace(secret.as_str(), MASK));
             }
         }
         text
+    }
+
+    /// A URL fit to print: user name, password and query removed (they are where credentials
+    /// travel), then any secret left in the path hidden.
+    pub fn redact_url(&self, url: &Url) -> String {
+        let mut url = url.clone();
+        // Both fail only for URLs that cannot have credentials, which is fine.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        url.set_query(None);
+        url.set_fragment(None);
+        self.redact(url.as_str()).into_owned()
     }
 }
 
@@ -38,16 +85,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn secrets_are_replaced_everywhere() {
-        let secrets = Secrets::new(["s3cr3t-token".to_owned(), "abc".to_owned(), String::new()]);
+    fn replaces_every_occurrence_and_borrows_when_clean() {
+        let secrets = Secrets::new(["s3cr3t-token"]);
         assert_eq!(
-            secrets.redact("Bearer s3cr3t-token and s3cr3t-token"),
-            "Bearer *** and ***"
+            secrets.redact("Bearer s3cr3t-token, again s3cr3t-token"),
+            "Bearer ***, again ***"
         );
+        assert!(matches!(secrets.redact("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn ignores_empty_and_short_secrets() {
+        let secrets = Secrets::new(["", "  ", "abc"]);
+        assert!(secrets.is_empty());
+        assert_eq!(secrets.redact("abc"), "abc");
+    }
+
+    #[test]
+    fn hides_the_longer_secret_whole_and_the_percent_encoded_form() {
+        let secrets = Secrets::new(["token", "token-and-more", "a b/c=d+e"]);
+        assert_eq!(secrets.redact("x token-and-more y"), "x *** y");
+        assert_eq!(secrets.redact("q=a%20b%2Fc%3Dd%2Be"), "q=***");
+    }
+
+    #[test]
+    fn urls_lose_credentials_and_query() {
+        let url = Url::parse("https://user:pw@example.com/v1.0/s3cr3t-token/x?key=1#f").unwrap();
         assert_eq!(
-            secrets.redact("abc is too short to hide"),
-            "abc is too short to hide"
+            Secrets::new(["s3cr3t-token"]).redact_url(&url),
+            "https://example.com/v1.0/***/x"
         );
-        assert!(matches!(secrets.redact("clean"), Cow::Borrowed(_)));
     }
 }

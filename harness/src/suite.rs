@@ -2,39 +2,97 @@
 //!
 //! Trials share one tokio runtime, one HTTP client and (when no service is configured) one
 //! embedded mock. Skipped cases become ignored trials that print their reason.
+//!
+//! Each trial also records its [`CaseResult`]; after libtest-mimic returns, the reports are
+//! written into `CONTRACT_REPORT_DIR` (when set) and, on GitHub Actions, each failure is
+//! printed as an annotation. Cases left out by libtest's filter have no result and are absent.
 
 use crate::case::{self, Case};
 use crate::config::Config;
 use crate::redact::Secrets;
-use crate::run::{Outcome, Runner};
+use crate::report::{self, Outputs};
+use crate::run::{CaseResult, Outcome, Runner};
 use libtest_mimic::{Arguments, ColorSetting, Completion, Failed, Trial};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// Results as the trials finish, in any order; the reports put them back in page order.
+type Collected = Arc<Mutex<Vec<CaseResult>>>;
+
+/// What the reports need once the trials are done.
+struct Suite {
+    trials: Vec<Trial>,
+    cases: Vec<Case>,
+    results: Collected,
+    runner: Arc<Runner>,
+    config: Config,
+    /// The token and client secret, hidden from every message and report.
+    secrets: Arc<Secrets>,
+    /// Kept alive until the reports are written: the trials block on it.
+    _runtime: tokio::runtime::Runtime,
+}
 
 /// Runs the suite: reads the configuration from the environment, lists the cases under the
 /// cases folder (relative paths resolved against `root`), and hands the trials to libtest-mimic.
 pub fn main(root: &Path, args: Arguments) -> ExitCode {
-    match trials(root, &args) {
-        Ok((trials, _runtime)) => libtest_mimic::run(&args, trials).exit_code(),
+    let suite = match trials(root, &args) {
+        Ok(suite) => suite,
         Err(error) => {
             eprintln!("error: the contract suite could not start: {error}");
-            ExitCode::from(2)
+            return ExitCode::from(2);
+        }
+    };
+    let started = Instant::now();
+    let conclusion = libtest_mimic::run(&args, suite.trials);
+    let wall = started.elapsed();
+    let results = std::mem::take(&mut *suite.results.lock().unwrap_or_else(|e| e.into_inner()));
+    if results.is_empty() {
+        // --list, or a filter that matched nothing: no run to report on.
+        return conclusion.exit_code();
+    }
+    let secrets = &*suite.secrets;
+    let run = report::Run::new(
+        &suite.cases,
+        &results,
+        wall,
+        suite.runner.base_url(),
+        suite.runner.is_mock(),
+        &suite.config.cases,
+        secrets,
+    );
+    if report::github::enabled() {
+        print!(
+            "{}",
+            report::github::annotations(&run, secrets, &report::github::repo_root())
+        );
+    }
+    // nextest runs one case per process: each would overwrite the last one's reports, so there
+    // the reports are nextest's own (its JUnit output), see .github/workflows/contract.yml.
+    if let Some(dir) = suite.config.report_dir.as_deref() {
+        if std::env::var_os("NEXTEST").is_none() {
+            let outputs = Outputs::in_dir(dir).with_env();
+            if let Err(error) = report::write(&run, secrets, &outputs) {
+                eprintln!("error: {error}");
+                return ExitCode::from(2);
+            }
         }
     }
+    conclusion.exit_code()
 }
 
-fn trials(root: &Path, args: &Arguments) -> anyhow::Result<(Vec<Trial>, tokio::runtime::Runtime)> {
+fn trials(root: &Path, args: &Arguments) -> anyhow::Result<Suite> {
     let config = Config::from_env(root)?;
     let list = case::list(&config.cases)?;
     let schemas = Arc::new(config.load_schemas()?);
-    let options = config.run_options()?;
-    let secrets = Arc::new(Secrets::new(options.client.secrets()));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
+    let options = config.run_options()?;
+    let secrets = Arc::new(Secrets::new(options.client.secrets()));
     let runner = Arc::new(runtime.block_on(Runner::start(&list.cases, schemas, options))?);
     let color = match args.color.unwrap_or_default() {
         ColorSetting::Always => true,
@@ -48,20 +106,35 @@ fn trials(root: &Path, args: &Arguments) -> anyhow::Result<(Vec<Trial>, tokio::r
     // their reason ("ignored, <reason>") unless --ignored asks for exactly the ignored ones.
     let flag_skips = args.ignored || std::env::var_os("NEXTEST").is_some();
     let handle = runtime.handle().clone();
+    let results: Collected = Arc::default();
+    let cases = list.cases.clone();
     let trials = list
         .cases
         .into_iter()
         .map(|case| {
             let skipped = runner.plan(&case).is_err();
-            let (runner, handle, secrets) =
-                (Arc::clone(&runner), handle.clone(), Arc::clone(&secrets));
+            let (runner, handle, results, secrets) = (
+                Arc::clone(&runner),
+                handle.clone(),
+                Arc::clone(&results),
+                Arc::clone(&secrets),
+            );
             Trial::ignorable_test(case.id.clone(), move || {
-                run_trial(&runner, &handle, &case, color).map_err(|failed| redact(&secrets, failed))
+                run_trial(&runner, &handle, &case, color, &results)
+                    .map_err(|failed| redact(&secrets, failed))
             })
             .with_ignored_flag(skipped && flag_skips)
         })
         .collect();
-    Ok((trials, runtime))
+    Ok(Suite {
+        trials,
+        cases,
+        results,
+        runner,
+        config,
+        secrets,
+        _runtime: runtime,
+    })
 }
 
 /// Failure messages hold actual bodies and error texts: either may echo a secret.
@@ -77,8 +150,13 @@ fn run_trial(
     handle: &tokio::runtime::Handle,
     case: &Case,
     color: bool,
+    results: &Collected,
 ) -> Result<Completion, Failed> {
     let result = handle.block_on(runner.run_case(case));
+    results
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(result.clone());
     match result.outcome {
         Outcome::Passed => Ok(Completion::Completed),
         Outcome::Skipped { reason, .. } => Ok(Completion::ignored_with(reason)),

@@ -22,7 +22,7 @@ enum Command {
     /// List the test cases found in the pages, with why a case cannot run.
     List(list::ListArgs),
     /// Run every documented example against a service (or the embedded mock) and check it.
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// Serve the documented examples as a mock service.
     Mock(mock::MockArgs),
     /// Check the pages themselves, without a service: schemas, annotations, leftovers.
@@ -53,7 +53,7 @@ pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::List(args) => list::run(args),
-        Command::Run(args) => run::run(args),
+        Command::Run(args) => run::run(*args),
         Command::Mock(args) => mock::run(args),
         Command::Lint(args) => lint::run(args),
     };

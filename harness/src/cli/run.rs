@@ -4,6 +4,7 @@ use super::{CasesArg, Format};
 use contract_harness::case::{self, Case};
 use contract_harness::config::{parse_base_url, parse_headers, Config};
 use contract_harness::redact::Secrets;
+use contract_harness::report;
 use contract_harness::run::{CaseResult, Outcome, Runner, Summary};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -57,6 +58,22 @@ pub(crate) struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    report_junit: Option<PathBuf>,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "FILE")]
+    report_json: Option<PathBuf>,
+    /// Write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when it is set).
+    #[arg(long, value_name = "FILE")]
+    report_markdown: Option<PathBuf>,
+    /// Write a self-contained HTML report here.
+    #[arg(long, value_name = "FILE")]
+    report_html: Option<PathBuf>,
+    /// Prefix for the HTML report's links to pages, e.g. https://github.com/org/repo/blob/main/cases/
+    /// [env: CONTRACT_REPORT_LINK_BASE, default: the cases folder relative to the HTML file]
+    #[arg(long, value_name = "URL")]
+    report_link_base: Option<String>,
 }
 
 pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
@@ -120,6 +137,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         progress.finish_and_clear();
         let wall = started.elapsed();
         let summary = Summary::of(&results);
+        write_reports(&args, &config, &secrets, &cases, &results, wall, &runner)?;
         match args.format {
             Format::Text => print_redacted(
                 &secrets,
@@ -135,6 +153,59 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             ExitCode::from(1)
         })
     })
+}
+
+/// The reports the flags ask for, and the GitHub annotations when running on GitHub Actions.
+fn write_reports(
+    args: &RunArgs,
+    config: &Config,
+    secrets: &Secrets,
+    cases: &[Case],
+    results: &[CaseResult],
+    wall: Duration,
+    runner: &Runner,
+) -> anyhow::Result<()> {
+    let outputs = report::Outputs {
+        junit: args.report_junit.clone(),
+        json: args.report_json.clone(),
+        markdown: args.report_markdown.clone(),
+        html: args.report_html.clone(),
+        link_base: args.report_link_base.clone(),
+        github_step_summary: None,
+    }
+    .with_env();
+    // The job summary is one per step: only a run that was asked for Markdown adds to it.
+    let outputs = report::Outputs {
+        github_step_summary: outputs
+            .github_step_summary
+            .filter(|_| outputs.markdown.is_some()),
+        ..outputs
+    };
+    let annotate = report::github::enabled();
+    let wanted = outputs.junit.is_some()
+        || outputs.json.is_some()
+        || outputs.markdown.is_some()
+        || outputs.html.is_some();
+    if !wanted && !annotate {
+        return Ok(());
+    }
+    let run = report::Run::new(
+        cases,
+        results,
+        wall,
+        runner.base_url(),
+        runner.is_mock(),
+        &config.cases,
+        secrets,
+    );
+    if annotate {
+        print!(
+            "{}",
+            report::github::annotations(&run, secrets, &report::github::repo_root())
+        );
+    }
+    report::write(&run, secrets, &outputs)?;
+    Ok(())
 }
 
 fn progress_bar(len: u64) -> indicatif::ProgressBar {

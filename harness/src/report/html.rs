@@ -1,0 +1,309 @@
+//! The HTML report: one self-contained page (inline CSS and JS, no network) with the counts, a
+//! table of cases filterable by outcome and searchable by id, and each failure expandable to
+//! its violations and a side-by-side diff. The page is `template.html` with its `{{slots}}`
+//! filled; every value put into it is escaped here.
+
+use super::{CaseOutcome, CaseReport, Run};
+use crate::check::BodyDiff;
+use crate::redact::Secrets;
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use std::fmt::Write as _;
+
+const TEMPLATE: &str = include_str!("template.html");
+
+/// Characters a path segment of a link may not carry as they are (`/` stays a separator).
+const PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\'');
+
+/// The page. `link_base` is prefixed to each page's path (relative to the cases folder) to link
+/// to it, e.g. `../cases/` or `https://github.com/org/repo/blob/main/cases/`.
+pub fn render(run: &Run, secrets: &Secrets, link_base: &str) -> String {
+    let s = &run.summary;
+    let (verdict, verdict_class) = if s.success() {
+        ("passed", "passed")
+    } else {
+        ("failed", "failed")
+    };
+    let target = if run.is_mock {
+        format!("the embedded mock ({})", run.target)
+    } else {
+        run.target.clone()
+    };
+    let meta = format!(
+        "{} cases against {} in {:.2}s",
+        run.cases.len(),
+        escape(&target),
+        run.wall.as_secs_f64()
+    );
+    let mut filters = String::new();
+    for (outcome, count) in [
+        ("failed", s.failed),
+        ("error", s.errors),
+        ("passed", s.passed),
+        ("skipped", s.skipped_total()),
+    ] {
+        let _ = writeln!(
+            filters,
+            "<label class=\"filter {outcome}\"><input type=\"checkbox\" value=\"{outcome}\" checked><b>{count}</b> {outcome}</label>"
+        );
+    }
+    let mut rows = String::with_capacity(run.cases.len() * 600);
+    for case in &run.cases {
+        row(&mut rows, case, link_base);
+    }
+    let title = format!(
+        "Contract tests: {} passed, {} failed, {} errors, {} skipped",
+        s.passed,
+        s.failed,
+        s.errors,
+        s.skipped_total()
+    );
+    let page = fill(
+        TEMPLATE,
+        &[
+            ("title", &escape(&title)),
+            ("verdict", verdict),
+            ("verdict_class", verdict_class),
+            ("meta", &meta),
+            ("filters", &filters),
+            ("rows", &rows),
+        ],
+    );
+    secrets.redact(&page).into_owned()
+}
+
+/// Replaces each `{{name}}` in one pass, so a value containing `{{…}}` (a documented body may)
+/// is never taken for a slot.
+fn fill(template: &str, slots: &[(&str, &str)]) -> String {
+    let extra: usize = slots.iter().map(|(_, v)| v.len()).sum();
+    let mut out = String::with_capacity(template.len() + extra);
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find("}}").and_then(|end| {
+            let name = &after[..end];
+            slots
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (end, *v))
+        }) {
+            Some((end, value)) => {
+                out.push_str(value);
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn row(out: &mut String, case: &CaseReport, link_base: &str) {
+    let outcome = case.outcome.label();
+    let has_detail = !matches!(case.outcome, CaseOutcome::Passed)
+        || !case.findings.is_empty()
+        || !case.retries.is_empty();
+    let line = case.focus_line();
+    let href = format!(
+        "{}{}#L{line}",
+        link_base,
+        utf8_percent_encode(&case.file, PATH)
+    );
+    let request = match (&case.method, &case.url) {
+        (Some(method), Some(url)) => format!("<code>{} {}</code>", escape(method), escape(url)),
+        _ => String::new(),
+    };
+    let _ = write!(
+        out,
+        "<tbody class=\"case {outcome}\" data-outcome=\"{outcome}\" data-id=\"{id}\">\n\
+         <tr class=\"row\"><td><span class=\"badge\">{outcome}</span></td>\
+         <td>{toggle}<code>{id}</code></td>\
+         <td><a href=\"{href}\">{file}:{line}</a></td><td>{request}</td>\
+         <td class=\"time\">{ms:.0} ms</td></tr>\n",
+        id = escape(&case.id),
+        toggle = if has_detail {
+            "<button class=\"toggle\" type=\"button\" aria-expanded=\"false\" aria-label=\"details\">▸</button>"
+        } else {
+            // Keeps the ids of cases without details in line with the others.
+            "<span class=\"toggle\" aria-hidden=\"true\"></span>"
+        },
+        href = escape(&href),
+        file = escape(&case.file),
+        ms = case.duration.as_secs_f64() * 1000.0,
+    );
+    if has_detail {
+        out.push_str("<tr class=\"detail\" hidden><td colspan=\"5\">\n");
+        detail(out, case);
+        out.push_str("</td></tr>\n");
+    }
+    out.push_str("</tbody>\n");
+}
+
+fn detail(out: &mut String, case: &CaseReport) {
+    match &case.outcome {
+        CaseOutcome::Passed => {}
+        CaseOutcome::Failed { violations, diff } => {
+            let _ = writeln!(
+                out,
+                "<p class=\"headline\">{}</p>",
+                escape(&case.headline())
+            );
+            if !violations.is_empty() {
+                out.push_str("<ul class=\"violations\">\n");
+                for v in violations {
+                    let pointer = if v.pointer.is_empty() {
+                        "(response)"
+                    } else {
+                        &v.pointer
+                    };
+                    let _ = writeln!(
+                        out,
+                        "<li><code>{}</code> <span class=\"kind\">{}</span> {} \
+                         <span class=\"ev\">expected <code>{}</code>, actual <code>{}</code></span></li>",
+                        escape(pointer),
+                        escape(&super::kind_name(v)),
+                        escape(&v.message),
+                        escape(&v.expected),
+                        escape(&v.actual)
+                    );
+                }
+                out.push_str("</ul>\n");
+            }
+            if let Some(diff) = diff {
+                side_by_side(out, diff);
+            }
+        }
+        CaseOutcome::Error { message } => {
+            let _ = writeln!(
+                out,
+                "<p class=\"headline\">No answer to check</p><pre class=\"message\">{}</pre>",
+                escape(message)
+            );
+        }
+        CaseOutcome::Skipped { reason, .. } => {
+            let _ = writeln!(
+                out,
+                "<p class=\"headline\">Not sent: {}</p>",
+                escape(reason)
+            );
+        }
+    }
+    if !case.findings.is_empty() {
+        out.push_str("<div class=\"findings\">Lint:<ul>");
+        for finding in &case.findings {
+            let _ = write!(out, "<li>{}</li>", escape(&finding.to_string()));
+        }
+        out.push_str("</ul></div>\n");
+    }
+    if !case.retries.is_empty() {
+        out.push_str("<div class=\"retries\">Retries:<ul>");
+        for retry in &case.retries {
+            let _ = write!(out, "<li>{}</li>", escape(retry));
+        }
+        out.push_str("</ul></div>\n");
+    }
+}
+
+/// Documented (left) against actual (right), changed lines paired up.
+fn side_by_side(out: &mut String, diff: &BodyDiff) {
+    let text_diff = similar::TextDiff::from_lines(&diff.expected, &diff.actual);
+    let old: Vec<&str> = diff.expected.lines().collect();
+    let new: Vec<&str> = diff.actual.lines().collect();
+    out.push_str(
+        "<table class=\"diff\"><colgroup><col style=\"width:42px\"><col><col style=\"width:42px\"><col></colgroup>\
+         <thead><tr><th colspan=\"2\">documented</th><th colspan=\"2\">actual</th></tr></thead><tbody>\n",
+    );
+    for op in text_diff.ops() {
+        let (tag, left, right) = op.as_tag_tuple();
+        let class = match tag {
+            similar::DiffTag::Equal => ("", ""),
+            similar::DiffTag::Delete => ("del", "none"),
+            similar::DiffTag::Insert => ("none", "add"),
+            similar::DiffTag::Replace => ("del", "add"),
+        };
+        for i in 0..left.len().max(right.len()) {
+            out.push_str("<tr>");
+            cell(out, left.start + i, left.end, &old, class.0);
+            cell(out, right.start + i, right.end, &new, class.1);
+            out.push_str("</tr>\n");
+        }
+    }
+    out.push_str("</tbody></table>\n");
+    if !diff.extra_keys.is_empty() {
+        let keys: Vec<String> = diff
+            .extra_keys
+            .iter()
+            .map(|k| format!("<code>{}</code>", escape(k)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<p class=\"extra\">Keys the service returned beyond the documented ones: {}</p>",
+            keys.join(", ")
+        );
+    }
+}
+
+fn cell(out: &mut String, index: usize, end: usize, lines: &[&str], class: &str) {
+    if index < end {
+        let text = lines.get(index).copied().unwrap_or("");
+        let _ = write!(
+            out,
+            "<td class=\"n\">{}</td><td class=\"{class}\">{}</td>",
+            index + 1,
+            escape(text)
+        );
+    } else {
+        out.push_str("<td class=\"n\"></td><td class=\"none\"></td>");
+    }
+}
+
+/// Text safe in element content and in quoted attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn fills_slots_once_and_leaves_braces_in_values_alone() {
+        assert_eq!(
+            fill("<{{a}}|{{b}}|{{c}}>", &[("a", "{{b}}"), ("b", "2")]),
+            "<{{b}}|2|{{c}}>"
+        );
+    }
+}

@@ -1,0 +1,144 @@
+//! The JSON report: a summary and one object per case, for dashboards and scripts.
+//!
+//! The shape is versioned (`format_version`) so that consumers can notice a change; fields are
+//! only ever added within a version.
+
+use super::{CaseOutcome, Run};
+use crate::check::{BodyDiff, Violation};
+use crate::finding::Finding;
+use crate::redact::Secrets;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The version of the shape below.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The whole report.
+#[derive(Debug, Serialize)]
+pub struct JsonReport<'a> {
+    /// [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Counts, time and target.
+    pub summary: JsonSummary,
+    /// One entry per case.
+    pub cases: Vec<JsonCase<'a>>,
+}
+
+/// The run's counts.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct JsonSummary {
+    /// Cases whose answer honoured the contract.
+    pub passed: usize,
+    /// Cases whose answer broke it.
+    pub failed: usize,
+    /// Cases that got no answer.
+    pub errors: usize,
+    /// Cases not sent.
+    pub skipped: usize,
+    /// Cases not sent, by reason.
+    pub skipped_by_kind: BTreeMap<String, usize>,
+    /// Wall time of the run, in milliseconds.
+    pub duration_ms: f64,
+    /// The target's base URL, without credentials or query.
+    pub target: String,
+    /// True when the target was the embedded mock.
+    pub mock: bool,
+}
+
+/// One case.
+#[derive(Debug, Serialize)]
+pub struct JsonCase<'a> {
+    /// The case id.
+    pub id: &'a str,
+    /// The page, relative to the cases folder.
+    pub file: &'a str,
+    /// Line of the request block.
+    pub line: usize,
+    /// Line of the documented response block.
+    pub response_line: Option<usize>,
+    /// Method sent.
+    pub method: Option<&'a str>,
+    /// URL sent, without credentials.
+    pub url: Option<&'a str>,
+    /// `passed`, `failed`, `error` or `skipped`.
+    pub outcome: &'static str,
+    /// Time spent on the case, in milliseconds.
+    pub duration_ms: f64,
+    /// Broken expectations (failed cases).
+    pub violations: &'a [Violation],
+    /// Documented versus actual body (failed cases, when both are JSON).
+    pub diff: Option<&'a BodyDiff>,
+    /// The exchange's error (error cases).
+    pub error: Option<&'a str>,
+    /// Why the case was not sent (skipped cases).
+    pub skip_reason: Option<&'a str>,
+    /// The reason's group name (skipped cases).
+    pub skip_kind: Option<&'a str>,
+    /// Problems in the example's own documentation.
+    pub findings: &'a [Finding],
+    /// One line per retried attempt.
+    pub retries: &'a [String],
+}
+
+/// The report's data, ready to serialise.
+pub fn report(run: &Run) -> JsonReport<'_> {
+    let s = &run.summary;
+    JsonReport {
+        format_version: FORMAT_VERSION,
+        summary: JsonSummary {
+            passed: s.passed,
+            failed: s.failed,
+            errors: s.errors,
+            skipped: s.skipped_total(),
+            skipped_by_kind: s.skipped.clone(),
+            duration_ms: run.wall.as_secs_f64() * 1000.0,
+            target: run.target.clone(),
+            mock: run.is_mock,
+        },
+        cases: run
+            .cases
+            .iter()
+            .map(|c| {
+                let (violations, diff, error, skip_reason, skip_kind) = match &c.outcome {
+                    CaseOutcome::Passed => (&[][..], None, None, None, None),
+                    CaseOutcome::Failed { violations, diff } => {
+                        (&violations[..], diff.as_ref(), None, None, None)
+                    }
+                    CaseOutcome::Error { message } => {
+                        (&[][..], None, Some(message.as_str()), None, None)
+                    }
+                    CaseOutcome::Skipped { kind, reason } => (
+                        &[][..],
+                        None,
+                        None,
+                        Some(reason.as_str()),
+                        Some(kind.as_str()),
+                    ),
+                };
+                JsonCase {
+                    id: &c.id,
+                    file: &c.file,
+                    line: c.line,
+                    response_line: c.response_line,
+                    method: c.method.as_deref(),
+                    url: c.url.as_deref(),
+                    outcome: c.outcome.label(),
+                    duration_ms: c.duration.as_secs_f64() * 1000.0,
+                    violations,
+                    diff,
+                    error,
+                    skip_reason,
+                    skip_kind,
+                    findings: &c.findings,
+                    retries: &c.retries,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The report as pretty-printed JSON.
+pub fn render(run: &Run, secrets: &Secrets) -> Result<String, serde_json::Error> {
+    let text = serde_json::to_string_pretty(&report(run))?;
+    Ok(secrets.redact(&text).into_owned())
+}

@@ -1,0 +1,81 @@
+//! JUnit XML via quick-junit: one `<testsuite>` per page, one `<testcase>` per case.
+//!
+//! As nextest does it: a broken contract is a `<failure>` (the test ran and found a problem),
+//! an exchange that produced no answer is an `<error>`, a case that was not sent is
+//! `<skipped>` with its reason. The description carries the violations and the diff, which is
+//! what GitLab, Jenkins and the GitHub test-report actions show when a case is opened.
+
+use super::{CaseOutcome, Run};
+use crate::redact::Secrets;
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use std::collections::BTreeMap;
+
+/// The report as an XML document.
+pub fn render(run: &Run, secrets: &Secrets) -> Result<String, quick_junit::SerializeError> {
+    let mut report = Report::new("contract");
+    report.set_time(run.wall);
+    // BTreeMap: suites in page order whatever order the cases finished in.
+    let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
+    for case in &run.cases {
+        let status = match &case.outcome {
+            CaseOutcome::Passed => TestCaseStatus::success(),
+            CaseOutcome::Failed { violations, .. } => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status
+                    .set_message(case.headline())
+                    .set_type(
+                        violations
+                            .first()
+                            .map(super::kind_name)
+                            .unwrap_or_else(|| "body".to_owned()),
+                    )
+                    .set_description(format!(
+                        "{}:{}\n{}",
+                        case.file,
+                        case.focus_line(),
+                        case.failure_text()
+                    ));
+                status
+            }
+            CaseOutcome::Error { message } => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+                status
+                    .set_message(message.as_str())
+                    .set_type("exchange")
+                    .set_description(format!("{}:{}\n{message}", case.file, case.line));
+                status
+            }
+            CaseOutcome::Skipped { kind, reason } => {
+                let mut status = TestCaseStatus::skipped();
+                status.set_message(reason.as_str()).set_type(kind.as_str());
+                status
+            }
+        };
+        let mut test_case = TestCase::new(case.id.as_str(), status);
+        test_case
+            .set_classname(case.file.as_str())
+            .set_time(case.duration)
+            .add_property(("file", case.file.as_str()))
+            .add_property(("line", case.focus_line().to_string().as_str()));
+        let mut out = String::new();
+        if let (Some(method), Some(url)) = (&case.method, &case.url) {
+            out.push_str(&format!("{method} {url}\n"));
+        }
+        for finding in &case.findings {
+            out.push_str(&format!("{finding}\n"));
+        }
+        for retry in &case.retries {
+            out.push_str(&format!("retry: {retry}\n"));
+        }
+        if !out.is_empty() {
+            test_case.set_system_out(out);
+        }
+        suites
+            .entry(case.file.as_str())
+            .or_insert_with(|| TestSuite::new(case.file.as_str()))
+            .add_test_case(test_case);
+    }
+    report.add_test_suites(suites.into_values());
+    let xml = report.to_string()?;
+    Ok(secrets.redact(&xml).into_owned())
+}

@@ -1,0 +1,254 @@
+//! The Markdown summary: counts, a table of what broke, and a section per broken case with its
+//! violations and a ```diff block. Written to a file and, on GitHub Actions, appended to the
+//! job summary (`GITHUB_STEP_SUMMARY`), which GitHub refuses beyond 1 MiB per step.
+
+use super::{CaseOutcome, ReportError, Run};
+use crate::redact::Secrets;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+/// GitHub's limit on one step's summary.
+pub const GITHUB_SUMMARY_LIMIT: usize = 1024 * 1024;
+
+/// Room kept for the truncation note, so that the note itself never crosses the limit.
+const NOTE_ROOM: usize = 512;
+
+/// The summary, at most `limit` bytes; cases that do not fit are left out with a note saying
+/// how many and where to find them.
+pub fn render(run: &Run, secrets: &Secrets, limit: usize) -> String {
+    let s = &run.summary;
+    let mut out = String::new();
+    let icon = if s.success() { "✅" } else { "❌" };
+    let _ = writeln!(out, "## {icon} Contract tests\n");
+    let target = if run.is_mock {
+        format!("the embedded mock ({})", run.target)
+    } else {
+        run.target.clone()
+    };
+    let _ = writeln!(
+        out,
+        "Ran against {} in {:.2}s.\n",
+        inline_code(&target),
+        run.wall.as_secs_f64()
+    );
+    let _ = writeln!(out, "| Outcome | Cases |\n| --- | ---: |");
+    let _ = writeln!(out, "| ✅ passed | {} |", s.passed);
+    let _ = writeln!(out, "| ❌ failed | {} |", s.failed);
+    let _ = writeln!(out, "| ⚠️ errors | {} |", s.errors);
+    let _ = writeln!(out, "| ⏭️ skipped | {} |", s.skipped_total());
+    out.push('\n');
+    for (kind, count) in &s.skipped {
+        let _ = writeln!(out, "- skipped {count}: {}", cell(kind));
+    }
+    if !s.skipped.is_empty() {
+        out.push('\n');
+    }
+
+    let problems: Vec<_> = run.problems().collect();
+    if problems.is_empty() {
+        return finish(out, secrets, limit);
+    }
+    let mut table = String::from("| Case | Page | Problem |\n| --- | --- | --- |\n");
+    for case in &problems {
+        let _ = writeln!(
+            table,
+            "| {} | {}:{} | {} |",
+            inline_code(&case.id),
+            cell(&case.file),
+            case.focus_line(),
+            cell(&shorten(&case.headline(), 200))
+        );
+    }
+    let mut sections = Vec::with_capacity(problems.len());
+    for case in &problems {
+        let mut section = String::new();
+        let _ = writeln!(
+            section,
+            "### {} {}\n",
+            if matches!(case.outcome, CaseOutcome::Error { .. }) {
+                "⚠️"
+            } else {
+                "❌"
+            },
+            inline_code(&case.id)
+        );
+        let _ = writeln!(
+            section,
+            "{}, line {}",
+            inline_code(&case.file),
+            case.focus_line()
+        );
+        if let (Some(method), Some(url)) = (&case.method, &case.url) {
+            let _ = writeln!(section, "— {}", inline_code(&format!("{method} {url}")));
+        }
+        section.push('\n');
+        match &case.outcome {
+            CaseOutcome::Failed { violations, diff } => {
+                for v in violations {
+                    let _ = writeln!(section, "- {}", cell(&super::violation_line(v)));
+                }
+                if let Some(diff) = diff {
+                    section.push('\n');
+                    section.push_str(&fenced("diff", &diff.unified(false)));
+                    if !diff.extra_keys.is_empty() {
+                        let _ = writeln!(
+                            section,
+                            "\nKeys the service returned beyond the documented ones: {}",
+                            diff.extra_keys
+                                .iter()
+                                .map(|k| inline_code(k))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        );
+                    }
+                }
+            }
+            CaseOutcome::Error { message } => section.push_str(&fenced("text", message)),
+            _ => {}
+        }
+        for finding in &case.findings {
+            let _ = writeln!(section, "- lint: {}", cell(&finding.to_string()));
+        }
+        section.push('\n');
+        sections.push(section);
+    }
+
+    // The table comes first and fits unless there are tens of thousands of failures; the
+    // sections fill what room is left, in page order.
+    let budget = limit.saturating_sub(NOTE_ROOM);
+    let mut left_out = 0;
+    if out.len() + table.len() <= budget {
+        out.push_str(&table);
+        out.push('\n');
+    } else {
+        left_out = problems.len();
+    }
+    let mut shown = 0;
+    for section in &sections {
+        if left_out == 0 && out.len() + section.len() <= budget {
+            out.push_str(section);
+            shown += 1;
+        } else {
+            break;
+        }
+    }
+    let missing = problems.len() - shown;
+    if missing > 0 {
+        let _ = writeln!(
+            out,
+            "\n> **Note:** {missing} of {} failing cases are not shown here: the summary is kept \
+             under GitHub's 1 MiB limit. The JSON, JUnit and HTML reports have them all.",
+            problems.len()
+        );
+    }
+    finish(out, secrets, limit)
+}
+
+fn finish(out: String, secrets: &Secrets, limit: usize) -> String {
+    let mut out = secrets.redact(&out).into_owned();
+    if out.len() > limit {
+        // Only reachable with a tiny limit; cut at a character boundary rather than fail.
+        let mut end = limit;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+    }
+    out
+}
+
+/// Appends the summary to GitHub's job summary file, within what room the step has left.
+pub fn append_step_summary(run: &Run, secrets: &Secrets, path: &Path) -> Result<(), ReportError> {
+    let error = |source| ReportError::Write {
+        format: "GitHub step summary",
+        path: path.to_owned(),
+        source,
+    };
+    let used = std::fs::metadata(path)
+        .map(|m| m.len() as usize)
+        .unwrap_or(0);
+    let room = GITHUB_SUMMARY_LIMIT.saturating_sub(used);
+    if room < 2 * NOTE_ROOM {
+        return Ok(());
+    }
+    let text = render(run, secrets, room - 1);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(error)?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.write_all(b"\n"))
+        .map_err(error)
+}
+
+/// Text inside a table cell or list item: no line breaks, no column separators, no HTML.
+fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\n' => out.push_str("<br>"),
+            '\r' => {}
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Inline code that survives backticks in the text and `|` in tables.
+fn inline_code(text: &str) -> String {
+    let text = text.replace('\n', " ").replace('|', "\\|");
+    let ticks = "`".repeat(longest_run(&text, '`') + 1);
+    if text.starts_with('`') || text.ends_with('`') {
+        format!("{ticks} {text} {ticks}")
+    } else {
+        format!("{ticks}{text}{ticks}")
+    }
+}
+
+/// A fenced block whose fence is longer than any backtick run inside it.
+fn fenced(lang: &str, text: &str) -> String {
+    let fence = "`".repeat(longest_run(text, '`').max(2) + 1);
+    let newline = if text.ends_with('\n') { "" } else { "\n" };
+    format!("{fence}{lang}\n{text}{newline}{fence}\n")
+}
+
+fn longest_run(text: &str, c: char) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for ch in text.chars() {
+        run = if ch == c { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best
+}
+
+fn shorten(text: &str, max_chars: usize) -> String {
+    let first_line = text.lines().next().unwrap_or("");
+    if first_line.chars().count() <= max_chars && first_line.len() == text.trim_end().len() {
+        return first_line.to_owned();
+    }
+    let cut: String = first_line.chars().take(max_chars).collect();
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_outgrow_the_backticks_inside() {
+        assert_eq!(fenced("diff", "a\n"), "```diff\na\n```\n");
+        assert_eq!(fenced("diff", "````x"), "`````diff\n````x\n`````\n");
+        assert_eq!(inline_code("a`b"), "``a`b``");
+    }
+
+    #[test]
+    fn cells_keep_to_one_row() {
+        assert_eq!(cell("a|b\nc <d>"), "a\\|b<br>c &lt;d&gt;");
+    }
+}

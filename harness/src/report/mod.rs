@@ -1,0 +1,463 @@
+//! Reports for CI: JUnit XML, JSON, Markdown, a self-contained HTML page, and GitHub
+//! annotations — one module per format, every one a function of the same [`Run`].
+//!
+//! [`Run`] is built once from the cases and their results, with every secret already hidden;
+//! each writer also takes the [`Secrets`] and passes its whole output through them, so a secret
+//! that reached a report by some path nobody thought of is still hidden.
+
+pub mod github;
+pub mod html;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+
+use crate::case::Case;
+use crate::check::{BodyDiff, Violation};
+use crate::finding::Finding;
+use crate::redact::Secrets;
+use crate::run::{CaseResult, Outcome, Summary};
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+use url::Url;
+
+/// One run, as the reports see it: the cases that ran, in page order, with secrets hidden.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The target's base URL without credentials or query.
+    pub target: String,
+    /// True when the target was the embedded mock.
+    pub is_mock: bool,
+    /// Wall time of the whole run.
+    pub wall: Duration,
+    /// Counts over the cases.
+    pub summary: Summary,
+    /// The cases folder as configured; pages are relative to it.
+    pub cases_dir: PathBuf,
+    /// One entry per case that has a result.
+    pub cases: Vec<CaseReport>,
+}
+
+/// One case and how it ended, everything a report shows about it.
+#[derive(Debug, Clone)]
+pub struct CaseReport {
+    /// The case id.
+    pub id: String,
+    /// The page, relative to the cases folder.
+    pub file: String,
+    /// Line of the request block's opening fence.
+    pub line: usize,
+    /// Line of the documented response's opening fence, when there is one.
+    pub response_line: Option<usize>,
+    /// The method sent, when a request could be built.
+    pub method: Option<String>,
+    /// The URL sent, without credentials (its query kept: it is part of the documented example).
+    pub url: Option<String>,
+    /// How the case ended.
+    pub outcome: CaseOutcome,
+    /// Time spent on the exchange and the checks.
+    pub duration: Duration,
+    /// Problems in the example's own documentation.
+    pub findings: Vec<Finding>,
+    /// One line per retried attempt.
+    pub retries: Vec<String>,
+}
+
+/// How a case ended, with what a person needs to see about it.
+#[derive(Debug, Clone)]
+pub enum CaseOutcome {
+    /// The answer honoured the contract.
+    Passed,
+    /// The answer broke it.
+    Failed {
+        /// Each broken expectation.
+        violations: Vec<Violation>,
+        /// Documented versus actual body, when there is one.
+        diff: Option<BodyDiff>,
+    },
+    /// Not sent.
+    Skipped {
+        /// Short group name.
+        kind: String,
+        /// The full reason.
+        reason: String,
+    },
+    /// No answer to check.
+    Error {
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl CaseOutcome {
+    /// `passed`, `failed`, `skipped` or `error`, as [`Outcome::label`] says.
+    pub fn label(&self) -> &'static str {
+        match self {
+            CaseOutcome::Passed => "passed",
+            CaseOutcome::Failed { .. } => "failed",
+            CaseOutcome::Skipped { .. } => "skipped",
+            CaseOutcome::Error { .. } => "error",
+        }
+    }
+}
+
+impl CaseReport {
+    /// The line a person should look at: the documented response for a failure (that is what
+    /// disagrees with the service), the request otherwise.
+    pub fn focus_line(&self) -> usize {
+        match self.outcome {
+            CaseOutcome::Failed { .. } => self.response_line.unwrap_or(self.line),
+            _ => self.line,
+        }
+    }
+
+    /// The failure as plain text: one line per violation, then the unified diff. Also the
+    /// error message or skip reason, so every non-passing case has something to show.
+    pub fn failure_text(&self) -> String {
+        match &self.outcome {
+            CaseOutcome::Passed => String::new(),
+            CaseOutcome::Failed { violations, diff } => {
+                let mut text = String::new();
+                for v in violations {
+                    text.push_str(&violation_line(v));
+                    text.push('\n');
+                }
+                if let Some(diff) = diff {
+                    text.push('\n');
+                    text.push_str(&diff.unified(false));
+                }
+                text
+            }
+            CaseOutcome::Skipped { reason, .. } => reason.clone(),
+            CaseOutcome::Error { message } => message.clone(),
+        }
+    }
+
+    /// One line saying what went wrong (the first violation, the error, the skip reason).
+    pub fn headline(&self) -> String {
+        match &self.outcome {
+            CaseOutcome::Passed => String::new(),
+            CaseOutcome::Failed { violations, diff } => match violations.first() {
+                Some(first) if violations.len() > 1 => {
+                    format!("{} (and {} more)", first.message, violations.len() - 1)
+                }
+                Some(first) => first.message.clone(),
+                None if diff.is_some() => "the body differs from the documented one".to_owned(),
+                None => "failed".to_owned(),
+            },
+            CaseOutcome::Skipped { reason, .. } => reason.clone(),
+            CaseOutcome::Error { message } => message.clone(),
+        }
+    }
+}
+
+/// `pointer: message (expected …, actual …)`, the form every text report uses.
+pub fn violation_line(v: &Violation) -> String {
+    let pointer = if v.pointer.is_empty() {
+        "(response)"
+    } else {
+        v.pointer.as_str()
+    };
+    format!(
+        "{pointer}: {} [{}] (expected {}, actual {})",
+        v.message,
+        kind_name(v),
+        v.expected,
+        v.actual
+    )
+}
+
+/// The violation kind's kebab-case name, as serialised.
+pub fn kind_name(v: &Violation) -> String {
+    match serde_json::to_value(v.kind) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => format!("{:?}", v.kind),
+    }
+}
+
+impl Run {
+    /// The reports' view of a run. `results` decides which cases appear (a filtered run has
+    /// fewer results than cases); they appear in the order of `cases`. Every text is passed
+    /// through `secrets`.
+    pub fn new(
+        cases: &[Case],
+        results: &[CaseResult],
+        wall: Duration,
+        target: &Url,
+        is_mock: bool,
+        cases_dir: &Path,
+        secrets: &Secrets,
+    ) -> Run {
+        let by_id: HashMap<&str, &CaseResult> =
+            results.iter().map(|r| (r.id.as_str(), r)).collect();
+        let mut kept = Vec::new();
+        let entries: Vec<CaseReport> = cases
+            .iter()
+            .filter_map(|case| {
+                let result = by_id.get(case.id.as_str())?;
+                kept.push(*result);
+                Some(CaseReport::new(case, result, secrets))
+            })
+            .collect();
+        // Counted by the runner's own rules; results without a case (none in practice) are
+        // left out of the counts as they are of the list.
+        let summary = if kept.len() == results.len() {
+            Summary::of(results)
+        } else {
+            Summary::of(&kept.into_iter().cloned().collect::<Vec<_>>())
+        };
+        Run {
+            target: secrets.redact_url(target),
+            is_mock,
+            wall,
+            summary,
+            cases_dir: cases_dir.to_owned(),
+            cases: entries,
+        }
+    }
+
+    /// The cases that did not pass and were not skipped: what a reviewer must look at.
+    pub fn problems(&self) -> impl Iterator<Item = &CaseReport> {
+        self.cases.iter().filter(|c| {
+            matches!(
+                c.outcome,
+                CaseOutcome::Failed { .. } | CaseOutcome::Error { .. }
+            )
+        })
+    }
+}
+
+impl CaseReport {
+    fn new(case: &Case, result: &CaseResult, secrets: &Secrets) -> CaseReport {
+        let hide = |text: &str| secrets.redact(text).into_owned();
+        let outcome = match &result.outcome {
+            Outcome::Passed => CaseOutcome::Passed,
+            Outcome::Failed(verdict) => CaseOutcome::Failed {
+                violations: verdict
+                    .violations
+                    .iter()
+                    .map(|v| {
+                        let mut v = v.clone();
+                        v.pointer = hide(&v.pointer);
+                        v.expected = hide(&v.expected);
+                        v.actual = hide(&v.actual);
+                        v.message = hide(&v.message);
+                        v
+                    })
+                    .collect(),
+                diff: verdict.diff.as_ref().map(|d| {
+                    let mut d = d.clone();
+                    d.expected = hide(&d.expected);
+                    d.actual = hide(&d.actual);
+                    d.extra_keys = d.extra_keys.iter().map(|k| hide(k)).collect();
+                    d
+                }),
+            },
+            Outcome::Skipped { kind, reason } => CaseOutcome::Skipped {
+                kind: hide(kind),
+                reason: hide(reason),
+            },
+            Outcome::Error(message) => CaseOutcome::Error {
+                message: hide(message),
+            },
+        };
+        let url = result.request.as_ref().map(|r| {
+            let mut url = r.url.clone();
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            hide(url.as_str())
+        });
+        CaseReport {
+            id: hide(&case.id),
+            file: case.file.clone(),
+            line: case.line,
+            response_line: case.response_line,
+            method: result.request.as_ref().map(|r| r.method.clone()),
+            url,
+            outcome,
+            duration: result.duration,
+            findings: result
+                .findings
+                .iter()
+                .map(|f| {
+                    let mut f = f.clone();
+                    f.message = hide(&f.message);
+                    f
+                })
+                .collect(),
+            retries: result.retries.iter().map(|r| hide(r)).collect(),
+        }
+    }
+}
+
+/// Where the reports go; `None` skips a format.
+#[derive(Debug, Clone, Default)]
+pub struct Outputs {
+    /// JUnit XML file.
+    pub junit: Option<PathBuf>,
+    /// JSON file.
+    pub json: Option<PathBuf>,
+    /// Markdown summary file.
+    pub markdown: Option<PathBuf>,
+    /// HTML page.
+    pub html: Option<PathBuf>,
+    /// Prefix for links from the HTML page to the Markdown pages (a relative folder or e.g.
+    /// `https://github.com/org/repo/blob/main/cases/`); `None` links relative to the page's
+    /// folder, from wherever the HTML file is written.
+    pub link_base: Option<String>,
+    /// Also append the Markdown summary to the file `GITHUB_STEP_SUMMARY` names.
+    pub github_step_summary: Option<PathBuf>,
+}
+
+impl Outputs {
+    /// All four reports in `dir`: `junit.xml`, `report.json`, `summary.md`, `report.html`.
+    pub fn in_dir(dir: &Path) -> Outputs {
+        Outputs {
+            junit: Some(dir.join("junit.xml")),
+            json: Some(dir.join("report.json")),
+            markdown: Some(dir.join("summary.md")),
+            html: Some(dir.join("report.html")),
+            ..Outputs::default()
+        }
+    }
+
+    /// Takes `GITHUB_STEP_SUMMARY` and `CONTRACT_REPORT_LINK_BASE` from the environment.
+    pub fn with_env(mut self) -> Outputs {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        self.github_step_summary = var("GITHUB_STEP_SUMMARY").map(PathBuf::from);
+        if self.link_base.is_none() {
+            self.link_base = var("CONTRACT_REPORT_LINK_BASE");
+        }
+        self
+    }
+}
+
+/// A report that could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The file could not be created or written.
+    #[error("failed to write the {format} report to {}: {source}; check that the folder exists and is writable", path.display())]
+    Write {
+        /// Which report.
+        format: &'static str,
+        /// Where.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The JUnit XML could not be serialised.
+    #[error("failed to serialise the JUnit report: {0}")]
+    Junit(#[from] quick_junit::SerializeError),
+    /// The JSON could not be serialised.
+    #[error("failed to serialise the JSON report: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Writes every report `outputs` asks for; creates missing folders.
+pub fn write(run: &Run, secrets: &Secrets, outputs: &Outputs) -> Result<(), ReportError> {
+    if let Some(path) = &outputs.junit {
+        save("JUnit", path, &junit::render(run, secrets)?)?;
+    }
+    if let Some(path) = &outputs.json {
+        save("JSON", path, &json::render(run, secrets)?)?;
+    }
+    if let Some(path) = &outputs.markdown {
+        save(
+            "Markdown",
+            path,
+            &markdown::render(run, secrets, markdown::GITHUB_SUMMARY_LIMIT),
+        )?;
+    }
+    if let Some(path) = &outputs.github_step_summary {
+        markdown::append_step_summary(run, secrets, path)?;
+    }
+    if let Some(path) = &outputs.html {
+        let link_base = match &outputs.link_base {
+            Some(base) => base.clone(),
+            None => relative_link_base(path.parent().unwrap_or(Path::new(".")), &run.cases_dir),
+        };
+        save("HTML", path, &html::render(run, secrets, &link_base))?;
+    }
+    Ok(())
+}
+
+fn save(format: &'static str, path: &Path, text: &str) -> Result<(), ReportError> {
+    let error = |source| ReportError::Write {
+        format,
+        path: path.to_owned(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(error)?;
+    }
+    std::fs::write(path, text).map_err(error)
+}
+
+/// The cases folder as seen from `from_dir`, ending in `/`, for links in a report written there.
+/// Falls back to the absolute folder as a `file://` URL when no relative path exists.
+pub fn relative_link_base(from_dir: &Path, cases_dir: &Path) -> String {
+    let absolute = |p: &Path| {
+        std::fs::canonicalize(p).ok().or_else(|| {
+            std::env::current_dir()
+                .ok()
+                .map(|cwd| normalize(&cwd.join(p)))
+        })
+    };
+    let (Some(from), Some(to)) = (absolute(from_dir), absolute(cases_dir)) else {
+        return format!("{}/", cases_dir.display());
+    };
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return Url::from_directory_path(&to)
+            .map(|u| u.to_string())
+            .unwrap_or_else(|_| format!("{}/", to.display()));
+    }
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.components().count() - common];
+    parts.extend(
+        to.components()
+            .skip(common)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.iter().map(|p| format!("{p}/")).collect()
+}
+
+/// Removes `.` and `..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The page's path relative to the repository (for annotations): the cases folder joined with
+/// the page, relative to `repo_root` when it lies inside it.
+pub fn repo_path(cases_dir: &Path, file: &str, repo_root: &Path) -> String {
+    let page = cases_dir.join(file);
+    let absolute = |p: &Path| {
+        std::fs::canonicalize(p).ok().or_else(|| {
+            std::env::current_dir()
+                .ok()
+                .map(|cwd| normalize(&cwd.join(p)))
+        })
+    };
+    let relative = match (absolute(&page), absolute(repo_root)) {
+        (Some(page), Some(root)) => page.strip_prefix(&root).ok().map(Path::to_path_buf),
+        _ => None,
+    };
+    let path = relative.unwrap_or(page);
+    path.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests;
