@@ -58,7 +58,16 @@ pub fn render(run: &Run, secrets: &Secrets, link_base: &str) -> String {
         );
     }
     let mut rows = String::with_capacity(run.cases.len() * 600);
-    for case in &run.cases {
+    // What needs a person comes first: failures, then errors, skips, passes (page order within).
+    let rank = |case: &&CaseReport| match case.outcome {
+        CaseOutcome::Failed { .. } => 0,
+        CaseOutcome::Error { .. } => 1,
+        CaseOutcome::Skipped { .. } => 2,
+        CaseOutcome::Passed => 3,
+    };
+    let mut ordered: Vec<&CaseReport> = run.cases.iter().collect();
+    ordered.sort_by_key(rank);
+    for case in ordered {
         row(&mut rows, case, link_base);
     }
     let title = format!(
