@@ -60,10 +60,16 @@ pub(crate) fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error}");
+            let mut shown = error.to_string();
+            eprintln!("error: {shown}");
             let mut source = error.source();
             while let Some(cause) = source {
-                eprintln!("  caused by: {cause}");
+                // Our messages already quote their cause; print only what they do not say.
+                let text = cause.to_string();
+                if !shown.contains(&text) {
+                    eprintln!("  caused by: {text}");
+                    shown.push_str(&text);
+                }
                 source = cause.source();
             }
             ExitCode::from(EXIT_SETUP)
