@@ -21,6 +21,7 @@ pub(crate) struct MockArgs {
 
 pub(crate) fn run(args: MockArgs) -> anyhow::Result<ExitCode> {
     let list = case::list(&args.cases.cases)?;
+    super::print_findings(&args.cases.cases, &list.findings);
     let mock = Arc::new(Mock::from_cases(&list.cases));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -46,6 +46,15 @@ pub(crate) struct CasesArg {
     pub(crate) cases: PathBuf,
 }
 
+/// Prints the problems met while reading the pages, as `lint` would, so that an example that
+/// silently lost its annotation is not a mystery.
+pub(crate) fn print_findings(root: &std::path::Path, findings: &[contract_harness::finding::Finding]) {
+    let root = root.display().to_string();
+    for finding in findings {
+        eprintln!("{}/{finding}", root.trim_end_matches('/'));
+    }
+}
+
 /// Exit codes: 0 success, 1 tests or checks failed, 2 the tool could not do its job.
 pub(crate) const EXIT_SETUP: u8 = 2;
 

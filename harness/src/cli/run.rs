@@ -105,6 +105,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     config.requests_per_second = args.rps.or(config.requests_per_second);
     config.body_limit = args.max_body_bytes.or(config.body_limit);
     let list = case::list(&config.cases)?;
+    super::print_findings(&config.cases, &list.findings);
     let cases: Vec<Case> = match &args.filter {
         Some(filter) => list
             .cases
