@@ -48,7 +48,10 @@ pub(crate) struct CasesArg {
 
 /// Prints the problems met while reading the pages, as `lint` would, so that an example that
 /// silently lost its annotation is not a mystery.
-pub(crate) fn print_findings(root: &std::path::Path, findings: &[contract_harness::finding::Finding]) {
+pub(crate) fn print_findings(
+    root: &std::path::Path,
+    findings: &[contract_harness::finding::Finding],
+) {
     let root = root.display().to_string();
     for finding in findings {
         eprintln!("{}/{finding}", root.trim_end_matches('/'));

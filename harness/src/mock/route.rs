@@ -143,70 +143,29 @@ impl Route {
     /// Higher is better: literal specificity first, then request body, headers, query.
     pub(super) fn score(&self, incoming: &RouteMatch) -> (usize, i64, i64, i64) {
         let body = match (&self.request_body, &incoming.body) {
-            (Some(Value::Object(documented)), Some(Value::Object(actual))) => {
-                documented
-                    .iter()
-                    .map(|(key, value)| match actual.get(key) {
-                        Some(v) if v == value => 3,
-                        Some(_) => 1,
-                        None => -1,
-                    })
-                    .sum::<i64>()
-                    - actual
-                        .keys()
-                        .filter(|k| !documented.contains_key(*k))
-                        .count() as i64
-            }
+            (Some(Value::Object(documented)), Some(Value::Object(actual))) => likeness(
+                documented.iter().map(|(k, v)| (k.as_str(), v)),
+                actual.iter().map(|(k, v)| (k.as_str(), v)),
+            ),
             (Some(documented), Some(actual)) => i64::from(documented == actual) * 3,
             (None, None) => 1,
             _ => 0,
         };
-        let query = self
-            .query
-            .iter()
-            .map(|(name, value)| {
-                match incoming
-                    .query
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                {
-                    Some((_, v)) if v == value => 3,
-                    Some(_) => 1,
-                    None => -1,
-                }
-            })
-            .sum::<i64>()
-            - incoming
-                .query
+        let pairs = |pairs: &[(String, String)]| -> Vec<(String, String)> {
+            pairs
                 .iter()
-                .filter(|(n, _)| !self.query.iter().any(|(m, _)| m.eq_ignore_ascii_case(n)))
-                .count() as i64;
-        let headers = self
-            .request_headers
-            .iter()
-            .map(|(name, value)| {
-                match incoming
-                    .headers
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                {
-                    Some((_, v)) if v == value => 2,
-                    Some(_) => 1,
-                    None => -1,
-                }
-            })
-            .sum::<i64>()
-            - incoming
-                .headers
-                .iter()
-                .filter(|(n, _)| !NEUTRAL_HEADERS.iter().any(|x| n.eq_ignore_ascii_case(x)))
-                .filter(|(n, _)| {
-                    !self
-                        .request_headers
-                        .iter()
-                        .any(|(m, _)| m.eq_ignore_ascii_case(n))
-                })
-                .count() as i64;
+                .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
+                .collect()
+        };
+        let query = likeness(
+            as_refs(&pairs(&self.query)),
+            as_refs(&pairs(&incoming.query)),
+        );
+        let selecting: Vec<(String, String)> = pairs(&incoming.headers)
+            .into_iter()
+            .filter(|(n, _)| !NEUTRAL_HEADERS.contains(&n.as_str()))
+            .collect();
+        let headers = likeness(as_refs(&self.request_headers), as_refs(&selecting));
         (self.literal_len, body, headers, query)
     }
 
@@ -263,6 +222,36 @@ impl Segment {
             Segment::Pattern(pieces) => glob(pieces, text),
         }
     }
+}
+
+/// Borrowed `(name, value)` pairs, the shape [`likeness`] takes.
+fn as_refs(pairs: &[(String, String)]) -> Vec<(&str, &String)> {
+    pairs.iter().map(|(n, v)| (n.as_str(), v)).collect()
+}
+
+/// How alike a documented set of named values is to an incoming one: an equal value counts 3,
+/// a present but different one 1, a missing one -1, and each name the docs do not show -1.
+fn likeness<'a, V: PartialEq + 'a>(
+    documented: impl IntoIterator<Item = (&'a str, &'a V)>,
+    incoming: impl IntoIterator<Item = (&'a str, &'a V)>,
+) -> i64 {
+    let documented: Vec<(&str, &V)> = documented.into_iter().collect();
+    let incoming: Vec<(&str, &V)> = incoming.into_iter().collect();
+    let shown: i64 = documented
+        .iter()
+        .map(
+            |(name, value)| match incoming.iter().find(|(n, _)| n == name) {
+                Some((_, v)) if v == value => 3,
+                Some(_) => 1,
+                None => -1,
+            },
+        )
+        .sum();
+    let unshown = incoming
+        .iter()
+        .filter(|(n, _)| !documented.iter().any(|(m, _)| m == n))
+        .count();
+    shown - unshown as i64
 }
 
 /// Matches literal pieces in order, each `Any` taking the shortest text that lets the rest fit.
