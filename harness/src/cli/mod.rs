@@ -4,6 +4,7 @@ mod lint;
 mod list;
 mod mock;
 mod run;
+mod schemas;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -27,6 +28,8 @@ enum Command {
     Mock(mock::MockArgs),
     /// Check the pages themselves, without a service: schemas, annotations, leftovers.
     Lint(lint::LintArgs),
+    /// Manage the JSON Schemas that bodies are validated against.
+    Schemas(schemas::SchemasArgs),
 }
 
 /// Output format shared by the subcommands.
@@ -68,6 +71,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Run(args) => run::run(*args),
         Command::Mock(args) => mock::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Schemas(args) => schemas::run(args),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,9 @@
 //! parsed by [`Schemas::load`] so that a broken file is reported at once, but a type's validator
 //! is compiled only on first use: a project may carry thousands of schemas and a run uses few.
 
+pub mod csdl;
+pub mod import;
+
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -282,7 +285,36 @@ impl Schemas {
 
     /// Validates `value` against the type's schema. Empty when valid or when the type is
     /// unknown; a schema that does not compile yields one issue (pointer empty) saying why.
+    ///
+    /// Every object in `value` whose `@odata.type` names a known type (the value itself
+    /// included) is also validated against that type's schema, so that a value of a derived
+    /// type is held to the derived type's properties, not only to those of the declared base.
     pub fn validate(&self, odata_type: &str, value: &Value) -> Vec<SchemaIssue> {
+        if self.find(odata_type).is_none() {
+            return Vec::new();
+        }
+        let mut issues = self.validate_as(odata_type, value);
+        let mut typed = Vec::new();
+        collect_typed(value, &mut String::new(), &mut typed);
+        let declared = type_key(odata_type);
+        for (pointer, own_type, object) in typed {
+            if (pointer.is_empty() && type_key(own_type) == declared) || !self.knows(own_type) {
+                continue;
+            }
+            for mut issue in self.validate_as(own_type, object) {
+                issue.pointer.insert_str(0, &pointer);
+                if !issues
+                    .iter()
+                    .any(|i| i.pointer == issue.pointer && i.message == issue.message)
+                {
+                    issues.push(issue);
+                }
+            }
+        }
+        issues
+    }
+
+    fn validate_as(&self, odata_type: &str, value: &Value) -> Vec<SchemaIssue> {
         let Some(doc) = self.find(odata_type) else {
             return Vec::new();
         };
@@ -362,6 +394,7 @@ impl Schemas {
         let entry = serde_json::json!({ "$schema": dialect, "$ref": root.id });
         jsonschema::options()
             .with_registry(&registry)
+            .should_validate_formats(true)
             .build(&entry)
             .map_err(|error| {
                 format!(
@@ -369,6 +402,26 @@ impl Schemas {
                     root.file.display()
                 )
             })
+    }
+
+    /// Compiles the type's validator now (it is otherwise compiled on first use) and says why
+    /// it does not compile. `None` when the type has no schema.
+    pub fn compile_error(&self, odata_type: &str) -> Option<Result<(), String>> {
+        let doc = self.find(odata_type)?;
+        Some(match doc.validator.get_or_init(|| self.compile(doc)) {
+            Ok(_) => Ok(()),
+            Err(message) => Err(message.clone()),
+        })
+    }
+
+    /// The type names (file stems) of every schema, in file order.
+    pub fn type_names(&self) -> impl Iterator<Item = String> + '_ {
+        self.docs.iter().map(|d| {
+            d.file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
     }
 
     fn index_of(&self, doc: &SchemaDoc) -> usize {
@@ -418,6 +471,34 @@ fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue
             message: error.to_string(),
             unevaluated: Vec::new(),
         }),
+    }
+}
+
+/// Every object in `value` that names its type in `@odata.type`, with its JSON pointer.
+fn collect_typed<'a>(value: &'a Value, pointer: &mut String, typed: &mut Vec<(String, &'a str, &'a Value)>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(own_type)) = map.get("@odata.type") {
+                typed.push((pointer.clone(), own_type, value));
+            }
+            for (key, child) in map {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                collect_typed(child, pointer, typed);
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+                collect_typed(item, pointer, typed);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
     }
 }
 

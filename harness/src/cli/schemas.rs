@@ -1,0 +1,200 @@
+//! `contract schemas import`: JSON Schemas generated from OData CSDL.
+
+use anyhow::Context;
+use contract_harness::case;
+use contract_harness::schema::csdl;
+use contract_harness::schema::import::{self, GENERATED_MARK};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SchemasArgs {
+    #[command(subcommand)]
+    command: SchemasCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum SchemasCommand {
+    /// Generate one JSON Schema per entity, complex and enum type of a CSDL document.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// The OData metadata document (`$metadata`, CSDL XML).
+    #[arg(long)]
+    csdl: PathBuf,
+    /// Folder to write `<namespace>.<Type>.json` files into. Generated files there that this
+    /// import does not write again are removed; hand-written files are left alone.
+    #[arg(long)]
+    out: PathBuf,
+    /// An alias the document uses but does not declare, as ALIAS=NAMESPACE
+    /// (e.g. graph=microsoft.graph). Repeatable.
+    #[arg(long, value_name = "ALIAS=NAMESPACE", value_parser = parse_alias)]
+    namespace_alias: Vec<(String, String)>,
+    /// Import only these types (comma-separated) and what validating them needs.
+    #[arg(long, value_delimiter = ',', value_name = "TYPE,...")]
+    only: Vec<String>,
+    /// Import only the types that the pages under DIR name (`@odata.type` in annotations and
+    /// bodies) and what validating them needs. Combines with --only.
+    #[arg(long, value_name = "DIR")]
+    cases: Option<PathBuf>,
+}
+
+fn parse_alias(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((alias, namespace)) if !alias.is_empty() && !namespace.is_empty() => {
+            Ok((alias.trim().to_owned(), namespace.trim().to_owned()))
+        }
+        _ => Err(format!(
+            "`{text}` is not ALIAS=NAMESPACE (e.g. graph=microsoft.graph)"
+        )),
+    }
+}
+
+pub(crate) fn run(args: SchemasArgs) -> anyhow::Result<ExitCode> {
+    match args.command {
+        SchemasCommand::Import(args) => import_command(args),
+    }
+}
+
+fn import_command(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let model = csdl::read(&args.csdl, &args.namespace_alias)?;
+    let mut roots = args.only.clone();
+    if let Some(dir) = &args.cases {
+        let named = types_named_by_cases(dir)?;
+        let (known, unknown): (Vec<_>, Vec<_>) =
+            named.into_iter().partition(|t| model.lookup(t).is_some());
+        if !unknown.is_empty() {
+            eprintln!(
+                "note: {} type(s) named by the pages under {} are not in {}: {}",
+                unknown.len(),
+                dir.display(),
+                args.csdl.display(),
+                unknown.join(", ")
+            );
+        }
+        roots.extend(known);
+    }
+    let partial = !args.only.is_empty() || args.cases.is_some();
+    let selection = if partial {
+        Some(import::closure(&model, &roots)?)
+    } else {
+        None
+    };
+    let source = args
+        .csdl
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let generated = import::generate(&model, selection.as_ref(), &source);
+    let converted = started.elapsed();
+
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("failed to create the output folder {}", args.out.display()))?;
+    let mut written = BTreeSet::new();
+    for doc in &generated {
+        let path = args.out.join(&doc.file_name);
+        let mut text = serde_json::to_string_pretty(&doc.schema)?;
+        text.push('\n');
+        std::fs::write(&path, text)
+            .with_context(|| format!("failed to write {}", path.display()))?;
+        written.insert(doc.file_name.clone());
+    }
+    let removed = remove_stale(&args.out, &written)?;
+
+    let (entity, complex, enums, definitions) = count(&model, selection.as_ref());
+    println!(
+        "imported {} types ({entity} entity, {complex} complex, {enums} enum, {definitions} type definitions) from {} into {} in {:.2} s (conversion {:.2} s){}",
+        generated.len(),
+        args.csdl.display(),
+        args.out.display(),
+        started.elapsed().as_secs_f64(),
+        converted.as_secs_f64(),
+        if removed > 0 { format!("; removed {removed} stale generated file(s)") } else { String::new() }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn count(model: &csdl::Model, selection: Option<&BTreeSet<String>>) -> (usize, usize, usize, usize) {
+    let mut counts = (0, 0, 0, 0);
+    for (name, def) in &model.types {
+        if selection.is_some_and(|s| !s.contains(name)) {
+            continue;
+        }
+        match &def.kind {
+            csdl::TypeKind::Structured(s) if s.entity => counts.0 += 1,
+            csdl::TypeKind::Structured(_) => counts.1 += 1,
+            csdl::TypeKind::Enum { .. } => counts.2 += 1,
+            csdl::TypeKind::Definition { .. } => counts.3 += 1,
+        }
+    }
+    counts
+}
+
+/// The `@odata.type`s the cases name: annotations, and every `@odata.type` in the documented
+/// request and response bodies (nested values too).
+fn types_named_by_cases(dir: &Path) -> anyhow::Result<BTreeSet<String>> {
+    let list = case::list(dir)?;
+    let mut named = BTreeSet::new();
+    for case in &list.cases {
+        named.extend(case.expect.odata_type.clone());
+        let bodies = [
+            case.request.as_ref().and_then(|r| r.body.json()),
+            case.response.as_ref().and_then(|r| r.body.json()),
+        ];
+        for body in bodies.into_iter().flatten() {
+            collect_odata_types(body, &mut named);
+        }
+    }
+    Ok(named
+        .into_iter()
+        .map(|t| t.trim_start_matches('#').to_owned())
+        .collect())
+}
+
+fn collect_odata_types(value: &Value, named: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                match (key.as_str(), child) {
+                    ("@odata.type", Value::String(t)) => {
+                        named.insert(t.clone());
+                    }
+                    _ => collect_odata_types(child, named),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_odata_types(i, named)),
+        _ => {}
+    }
+}
+
+/// Removes generated files (they carry [`GENERATED_MARK`]) that this import did not write.
+fn remove_stale(out: &Path, written: &BTreeSet<String>) -> anyhow::Result<usize> {
+    let mut removed = 0;
+    for entry in std::fs::read_dir(out)? {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if !name.ends_with(".json") || written.contains(name) {
+            continue;
+        }
+        let generated = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+            .and_then(|v| v.get("$comment").and_then(Value::as_str).map(|c| c.starts_with(GENERATED_MARK)))
+            .unwrap_or(false);
+        if generated {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("failed to remove the stale file {}", path.display()))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
