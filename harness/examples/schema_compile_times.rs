@@ -5,10 +5,16 @@ use std::time::Instant;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let dir = args.next().expect("usage: schema_compile_times DIR [TYPE...]");
+    let dir = args
+        .next()
+        .expect("usage: schema_compile_times DIR [TYPE...]");
     let started = Instant::now();
     let schemas = Schemas::load(dir.as_ref()).expect("schemas load");
-    println!("loaded {} schemas in {:.2?}", schemas.len(), started.elapsed());
+    println!(
+        "loaded {} schemas in {:.2?}",
+        schemas.len(),
+        started.elapsed()
+    );
     let mut names: Vec<String> = args.collect();
     if names.is_empty() {
         names = schemas.type_names().collect();
@@ -26,5 +32,9 @@ fn main() {
     for (time, name) in times.iter().rev().take(10) {
         println!("{time:>10.2?} {name}");
     }
-    println!("compiled {} validators in {:.2?}", names.len(), all.elapsed());
+    println!(
+        "compiled {} validators in {:.2?}",
+        names.len(),
+        all.elapsed()
+    );
 }

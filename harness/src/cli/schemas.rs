@@ -120,7 +120,10 @@ fn import_command(args: ImportArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn count(model: &csdl::Model, selection: Option<&BTreeSet<String>>) -> (usize, usize, usize, usize) {
+fn count(
+    model: &csdl::Model,
+    selection: Option<&BTreeSet<String>>,
+) -> (usize, usize, usize, usize) {
     let mut counts = (0, 0, 0, 0);
     for (name, def) in &model.types {
         if selection.is_some_and(|s| !s.contains(name)) {
@@ -188,7 +191,11 @@ fn remove_stale(out: &Path, written: &BTreeSet<String>) -> anyhow::Result<usize>
         let generated = std::fs::read_to_string(&path)
             .ok()
             .and_then(|text| serde_json::from_str::<Value>(&text).ok())
-            .and_then(|v| v.get("$comment").and_then(Value::as_str).map(|c| c.starts_with(GENERATED_MARK)))
+            .and_then(|v| {
+                v.get("$comment")
+                    .and_then(Value::as_str)
+                    .map(|c| c.starts_with(GENERATED_MARK))
+            })
             .unwrap_or(false);
         if generated {
             std::fs::remove_file(&path)

@@ -153,7 +153,10 @@ pub fn lint_case(case: &Case, schemas: &Schemas) -> Vec<Finding> {
                     .map(str::to_owned)
             });
             if let Some(odata_type) = documented_type {
-                if !schemas.is_empty() && !schemas.knows(&odata_type) {
+                if !schemas.is_empty()
+                    && !schemas.knows(&odata_type)
+                    && !crate::schema::is_primitive(&odata_type)
+                {
                     findings.push(Finding::warning(
                         "unknown-odata-type",
                         file,

@@ -170,16 +170,19 @@ pub fn parse(
         allow_dtd: false,
         ..roxmltree::ParsingOptions::default()
     };
-    let document =
-        roxmltree::Document::parse_with_options(text, options).map_err(|error| {
-            let position = error.pos();
-            CsdlError::Xml {
-                path: path.to_owned(),
-                line: position.row,
-                column: position.col,
-                message: error.to_string(),
-            }
-        })?;
+    let document = roxmltree::Document::parse_with_options(text, options).map_err(|error| {
+        let position = error.pos();
+        CsdlError::Xml {
+            path: path.to_owned(),
+            line: position.row,
+            column: position.col,
+            // roxmltree ends its message with the position, which the error prints first.
+            message: error
+                .to_string()
+                .trim_end_matches(&format!(" at {}:{}", position.row, position.col))
+                .to_owned(),
+        }
+    })?;
     // `Document::text_pos_at` scans from the start each time; thousands of calls on a 3 MB
     // document cost seconds, so lines come from a table of line starts instead.
     let line_starts: Vec<usize> = std::iter::once(0)
@@ -265,9 +268,9 @@ pub fn parse(
             ) {
                 continue;
             }
-            let name = node.attribute("Name").ok_or_else(|| {
-                invalid(node, format!("<{kind_name}> has no Name attribute"))
-            })?;
+            let name = node
+                .attribute("Name")
+                .ok_or_else(|| invalid(node, format!("<{kind_name}> has no Name attribute")))?;
             let kind = match kind_name {
                 "EnumType" => TypeKind::Enum {
                     members: node
@@ -402,7 +405,10 @@ impl Model {
                 base: Some(base), ..
             }) = &def.kind
             {
-                derived.entry(base.as_str()).or_default().push(name.as_str());
+                derived
+                    .entry(base.as_str())
+                    .or_default()
+                    .push(name.as_str());
             }
         }
         derived

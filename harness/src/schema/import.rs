@@ -47,7 +47,12 @@ pub fn closure(model: &Model, roots: &[String]) -> Result<BTreeSet<String>, Unkn
             suggestion: model
                 .types
                 .keys()
-                .map(|k| (strsim::jaro_winkler(&k.to_ascii_lowercase(), &root.to_ascii_lowercase()), k))
+                .map(|k| {
+                    (
+                        strsim::jaro_winkler(&k.to_ascii_lowercase(), &root.to_ascii_lowercase()),
+                        k,
+                    )
+                })
                 .filter(|(score, _)| *score > 0.85)
                 .max_by(|a, b| a.0.total_cmp(&b.0))
                 .map(|(_, k)| k.clone()),
@@ -80,7 +85,11 @@ pub fn closure(model: &Model, roots: &[String]) -> Result<BTreeSet<String>, Unkn
 
 /// Generates the documents for `selection` (every type when `None`). `source` names the CSDL
 /// file in each document's `$comment`.
-pub fn generate(model: &Model, selection: Option<&BTreeSet<String>>, source: &str) -> Vec<Generated> {
+pub fn generate(
+    model: &Model,
+    selection: Option<&BTreeSet<String>>,
+    source: &str,
+) -> Vec<Generated> {
     let all: BTreeSet<String>;
     let selection = match selection {
         Some(s) => s,
@@ -115,24 +124,58 @@ impl Generator<'_> {
     fn document(&self, def: &TypeDef, source: &str) -> Value {
         let qualified = def.qualified();
         let mut doc = Map::new();
-        doc.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+        doc.insert(
+            "$schema".into(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
         doc.insert("$id".into(), json!(format!("{ID_BASE}{qualified}.json")));
-        doc.insert("$comment".into(), json!(format!("{GENERATED_MARK} from {source} line {}; regenerate it, do not edit it.", def.line)));
+        doc.insert(
+            "$comment".into(),
+            json!(format!(
+                "{GENERATED_MARK} from {source} line {}; regenerate it, do not edit it.",
+                def.line
+            )),
+        );
         doc.insert("title".into(), json!(qualified));
         match &def.kind {
             TypeKind::Enum { members, flags } => {
-                doc.insert("description".into(), json!(format!("EnumType {}{}.", def.name, if *flags { " (flags: a comma-separated list of members)" } else { "" })));
+                doc.insert(
+                    "description".into(),
+                    json!(format!(
+                        "EnumType {}{}.",
+                        def.name,
+                        if *flags {
+                            " (flags: a comma-separated list of members)"
+                        } else {
+                            ""
+                        }
+                    )),
+                );
                 doc.insert("type".into(), json!("string"));
                 if *flags {
-                    let alternatives = members.iter().map(|m| regex_escape(m)).collect::<Vec<_>>().join("|");
-                    doc.insert("pattern".into(), json!(format!("^(?:{alternatives})(?:\\s*,\\s*(?:{alternatives}))*$")));
+                    let alternatives = members
+                        .iter()
+                        .map(|m| regex_escape(m))
+                        .collect::<Vec<_>>()
+                        .join("|");
+                    doc.insert(
+                        "pattern".into(),
+                        json!(format!(
+                            "^(?:{alternatives})(?:\\s*,\\s*(?:{alternatives}))*$"
+                        )),
+                    );
                 } else {
                     doc.insert("enum".into(), json!(members));
                 }
             }
             TypeKind::Definition { underlying } => {
-                doc.insert("description".into(), json!(format!("TypeDefinition {} of {underlying}.", def.name)));
-                if let Value::Object(primitive) = primitive(underlying, false, self.model.ieee754_compatible) {
+                doc.insert(
+                    "description".into(),
+                    json!(format!("TypeDefinition {} of {underlying}.", def.name)),
+                );
+                if let Value::Object(primitive) =
+                    primitive(underlying, false, self.model.ieee754_compatible)
+                {
                     doc.extend(primitive);
                 }
             }
@@ -182,7 +225,11 @@ impl Generator<'_> {
         let item = if p.navigation {
             // Only the JSON type: the target's own schema applies when the expanded value
             // carries its `@odata.type` (see the module comment for why there is no `$ref`).
-            let ty = if p.nullable { json!(["object", "null"]) } else { json!("object") };
+            let ty = if p.nullable {
+                json!(["object", "null"])
+            } else {
+                json!("object")
+            };
             json!({"type": ty})
         } else {
             self.value_of(&p.ty.name, p.nullable)
@@ -194,7 +241,10 @@ impl Generator<'_> {
         };
         if p.navigation {
             if let Value::Object(map) = &mut schema {
-                let description = format!("Navigation property to {}: present only when expanded.", p.ty.name);
+                let description = format!(
+                    "Navigation property to {}: present only when expanded.",
+                    p.ty.name
+                );
                 map.insert("description".into(), json!(description));
             }
         }
@@ -207,7 +257,11 @@ impl Generator<'_> {
             return primitive(name, nullable, self.model.ieee754_compatible);
         }
         let def = self.model.types.get(name);
-        if let Some(TypeDef { kind: TypeKind::Definition { underlying }, .. }) = def {
+        if let Some(TypeDef {
+            kind: TypeKind::Definition { underlying },
+            ..
+        }) = def
+        {
             return primitive(underlying, nullable, self.model.ieee754_compatible);
         }
         // `closure` selects every structural property's type; an unselected one means the
@@ -234,8 +288,16 @@ fn is_any_json(def: &TypeDef, s: &Structured, derived: &HashMap<&str, Vec<&str>>
 }
 
 fn describe(def: &TypeDef, s: &Structured, closed: bool) -> String {
-    let kind = if s.entity { "EntityType" } else { "ComplexType" };
-    let base = s.base.as_deref().map(|b| format!(" : {b}")).unwrap_or_default();
+    let kind = if s.entity {
+        "EntityType"
+    } else {
+        "ComplexType"
+    };
+    let base = s
+        .base
+        .as_deref()
+        .map(|b| format!(" : {b}"))
+        .unwrap_or_default();
     let mut notes = Vec::new();
     if s.abstract_ {
         notes.push("abstract");
@@ -267,8 +329,15 @@ fn regex_escape(text: &str) -> String {
 /// uses for special values; the `if`/`else` form keeps the error for a wrong value a plain
 /// "is not of type number" instead of an "any of" puzzle.
 fn primitive(name: &str, nullable: bool, ieee754: bool) -> Value {
-    let with_null = |ty: &str| if nullable { json!([ty, "null"]) } else { json!(ty) };
-    let range = |min: i64, max: i64| json!({"type": with_null("integer"), "minimum": min, "maximum": max});
+    let with_null = |ty: &str| {
+        if nullable {
+            json!([ty, "null"])
+        } else {
+            json!(ty)
+        }
+    };
+    let range =
+        |min: i64, max: i64| json!({"type": with_null("integer"), "minimum": min, "maximum": max});
     let simple = |ty: &str| json!({"type": with_null(ty)});
     let string_with = |key: &str, value: &str| json!({"type": with_null("string"), key: value});
     match name.trim_start_matches("Edm.") {
@@ -295,7 +364,10 @@ fn primitive(name: &str, nullable: bool, ieee754: bool) -> Value {
         }),
         "DateTimeOffset" => string_with("format", "date-time"),
         "Date" => string_with("format", "date"),
-        "TimeOfDay" => string_with("pattern", "^(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,12})?)?$"),
+        "TimeOfDay" => string_with(
+            "pattern",
+            "^(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,12})?)?$",
+        ),
         "Duration" => string_with("format", "duration"),
         "Guid" => string_with("format", "uuid"),
         // base64url in OData JSON; plain base64 is common in docs and services alike.

@@ -141,11 +141,39 @@ pub enum SchemaError {
 /// The lookup key of an OData type name: `#` and `Collection(…)` removed, lower case.
 fn type_key(odata_type: &str) -> String {
     let name = odata_type.trim().trim_start_matches('#');
+    // Docs write `collection(…)` as often as `Collection(…)`.
     let name = name
-        .strip_prefix("Collection(")
-        .and_then(|rest| rest.strip_suffix(')'))
+        .get(.."Collection(".len())
+        .filter(|prefix| prefix.eq_ignore_ascii_case("Collection("))
+        .and_then(|_| name["Collection(".len()..].strip_suffix(')'))
         .unwrap_or(name);
     name.trim_start_matches('#').to_ascii_lowercase()
+}
+
+/// True for an `Edm` primitive type name (`Edm.String`, `string`, `Collection(Edm.Int32)`):
+/// no schema file describes one, and none is needed to say so.
+pub fn is_primitive(odata_type: &str) -> bool {
+    const PRIMITIVES: &[&str] = &[
+        "binary",
+        "boolean",
+        "byte",
+        "date",
+        "datetimeoffset",
+        "decimal",
+        "double",
+        "duration",
+        "guid",
+        "int16",
+        "int32",
+        "int64",
+        "sbyte",
+        "single",
+        "stream",
+        "string",
+        "timeofday",
+    ];
+    let key = type_key(odata_type);
+    PRIMITIVES.contains(&key.strip_prefix("edm.").unwrap_or(&key))
 }
 
 impl Schemas {
@@ -475,7 +503,11 @@ fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue
 }
 
 /// Every object in `value` that names its type in `@odata.type`, with its JSON pointer.
-fn collect_typed<'a>(value: &'a Value, pointer: &mut String, typed: &mut Vec<(String, &'a str, &'a Value)>) {
+fn collect_typed<'a>(
+    value: &'a Value,
+    pointer: &mut String,
+    typed: &mut Vec<(String, &'a str, &'a Value)>,
+) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(own_type)) = map.get("@odata.type") {

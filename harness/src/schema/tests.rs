@@ -18,8 +18,15 @@ fn lookup_ignores_case_hash_and_collection() {
     assert!(schemas.knows("microsoft.graph.workbookchartpoint"));
     assert!(schemas.knows("#microsoft.graph.workbookChartPoint"));
     assert!(schemas.knows("Collection(microsoft.graph.workbookChartPoint)"));
+    assert!(schemas.knows("collection(microsoft.graph.workbookChartPoint)"));
+    assert!(
+        is_primitive("Edm.String")
+            && is_primitive("string")
+            && is_primitive("Collection(Edm.Int32)")
+    );
+    assert!(!is_primitive("microsoft.graph.user") && !is_primitive("stringValue"));
     assert!(schemas.knows("workbookChartPoint"));
-    assert!(!schemas.knows("microsoft.graph.user"));
+    assert!(!schemas.knows("microsoft.graph.event"));
     assert!(!schemas.knows(""));
     assert!(!Schemas::empty().knows("microsoft.graph.entity"));
 }

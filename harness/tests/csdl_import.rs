@@ -1,0 +1,131 @@
+//! Issue 5 acceptance over the real Graph v1.0 CSDL and pages (needs CONTRACT_CORPUS).
+
+mod common;
+
+use contract_harness::finding::Severity;
+use contract_harness::lint;
+use contract_harness::schema::csdl;
+use contract_harness::schema::import;
+use contract_harness::schema::Schemas;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn import_all(corpus: &std::path::Path) -> Schemas {
+    let model = csdl::read(&corpus.join("csdl/v1.0-Prod.csdl"), &[]).expect("the CSDL reads");
+    let mut schemas = Schemas::empty();
+    for doc in import::generate(&model, None, "v1.0-Prod.csdl") {
+        schemas
+            .add(PathBuf::from(doc.file_name), doc.schema)
+            .expect("every generated document is a schema");
+    }
+    schemas
+}
+
+#[test]
+fn every_type_of_the_v1_csdl_becomes_a_schema_that_compiles() {
+    let Some(corpus) = common::corpus("csdl_import") else {
+        return;
+    };
+    let model = csdl::read(&corpus.join("csdl/v1.0-Prod.csdl"), &[]).expect("the CSDL reads");
+    let (entity, complex, enums, definitions) = model.counts();
+    eprintln!("v1.0 CSDL: {entity} entity, {complex} complex, {enums} enum, {definitions} type definitions");
+    assert!(entity > 1000 && complex > 1000 && enums > 500);
+
+    let schemas = import_all(&corpus);
+    assert_eq!(schemas.len(), model.types.len());
+    let failures: Vec<String> = schemas
+        .type_names()
+        .filter_map(|name| match schemas.compile_error(&name) {
+            Some(Ok(())) => None,
+            Some(Err(message)) => Some(format!("{name}: {message}")),
+            None => Some(format!("{name}: not found by its own name")),
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} schemas do not compile:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_committed_schemas_are_what_the_import_generates() {
+    let Some(corpus) = common::corpus("csdl_import") else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_contract"))
+        .arg("schemas")
+        .arg("import")
+        .arg("--csdl")
+        .arg(corpus.join("csdl/v1.0-Prod.csdl"))
+        .arg("--out")
+        .arg(out.path())
+        .arg("--cases")
+        .arg(common::cases())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let read = |dir: &std::path::Path| -> BTreeMap<String, String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .map(|p| {
+                let text = std::fs::read_to_string(&p).unwrap();
+                (p.file_name().unwrap().to_string_lossy().into_owned(), text)
+            })
+            .collect()
+    };
+    let generated = read(out.path());
+    let committed = read(&common::workspace().join("schemas"));
+    assert_eq!(
+        committed.keys().collect::<Vec<_>>(),
+        generated.keys().collect::<Vec<_>>(),
+        "schemas/ is out of date: run scripts/regenerate-schemas"
+    );
+    for (name, text) in &generated {
+        assert_eq!(
+            &committed[name], text,
+            "schemas/{name} is out of date: run scripts/regenerate-schemas"
+        );
+    }
+}
+
+#[test]
+fn lint_over_the_v1_pages_with_every_imported_schema() {
+    let Some(corpus) = common::corpus("csdl_import") else {
+        return;
+    };
+    let schemas = import_all(&corpus);
+    let pages = corpus.join("graph-docs-2021/v1.0");
+    let (list, findings) = lint::lint(&pages, &schemas).expect("the pages lint");
+    let mut by_rule: BTreeMap<(&str, Severity), usize> = BTreeMap::new();
+    for finding in &findings {
+        *by_rule.entry((finding.rule, finding.severity)).or_default() += 1;
+    }
+    eprintln!(
+        "lint v1.0 ({} pages, {} schemas):",
+        list.pages,
+        schemas.len()
+    );
+    for ((rule, severity), count) in &by_rule {
+        eprintln!("  {count:>5} {severity:?} {rule}");
+    }
+    // The schemas find documentation bugs the shape checks cannot, e.g. placeholder text
+    // where a date is documented ("String (timestamp)").
+    let schema_errors = by_rule
+        .get(&("schema", Severity::Error))
+        .copied()
+        .unwrap_or(0);
+    assert!(schema_errors > 100, "{schema_errors} schema findings");
+    assert!(findings.iter().any(|f| f.rule == "schema"
+        && f.file == "api/alert-get.md"
+        && f.message
+            .contains("\"String (timestamp)\" is not a \"date-time\"")));
+    for finding in &findings {
+        assert!(finding.line > 0, "{finding}");
+    }
+}
