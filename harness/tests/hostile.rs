@@ -44,8 +44,10 @@ fn gzip(data: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
+/// Each connection answers one request; `Connection: close` says so, or the client would reuse
+/// a connection this server has closed and see a reset where the test expects none.
 fn head(status: &str, content_type: &str, length: usize, extra: &str) -> Vec<u8> {
-    format!("HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n{extra}\r\n").into_bytes()
+    format!("HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\nConnection: close\r\n{extra}\r\n").into_bytes()
 }
 
 /// When each /throttled request arrived, to observe the wait the client honoured.
