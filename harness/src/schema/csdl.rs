@@ -414,10 +414,17 @@ impl Model {
         derived
     }
 
-    /// Counts by kind: (entity, complex, enum, type definitions).
-    pub fn counts(&self) -> (usize, usize, usize, usize) {
+    /// Counts by kind: (entity, complex, enum, type definitions), of the `selection` only
+    /// when one is given.
+    pub fn counts(
+        &self,
+        selection: Option<&std::collections::BTreeSet<String>>,
+    ) -> (usize, usize, usize, usize) {
         let mut counts = (0, 0, 0, 0);
-        for def in self.types.values() {
+        for (name, def) in &self.types {
+            if selection.is_some_and(|s| !s.contains(name)) {
+                continue;
+            }
             match &def.kind {
                 TypeKind::Structured(s) if s.entity => counts.0 += 1,
                 TypeKind::Structured(_) => counts.1 += 1,
