@@ -107,7 +107,7 @@ fn import_command(args: ImportArgs) -> anyhow::Result<ExitCode> {
     }
     let removed = remove_stale(&args.out, &written)?;
 
-    let (entity, complex, enums, definitions) = count(&model, selection.as_ref());
+    let (entity, complex, enums, definitions) = model.counts(selection.as_ref());
     println!(
         "imported {} types ({entity} entity, {complex} complex, {enums} enum, {definitions} type definitions) from {} into {} in {:.2} s (conversion {:.2} s){}",
         generated.len(),
@@ -118,25 +118,6 @@ fn import_command(args: ImportArgs) -> anyhow::Result<ExitCode> {
         if removed > 0 { format!("; removed {removed} stale generated file(s)") } else { String::new() }
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn count(
-    model: &csdl::Model,
-    selection: Option<&BTreeSet<String>>,
-) -> (usize, usize, usize, usize) {
-    let mut counts = (0, 0, 0, 0);
-    for (name, def) in &model.types {
-        if selection.is_some_and(|s| !s.contains(name)) {
-            continue;
-        }
-        match &def.kind {
-            csdl::TypeKind::Structured(s) if s.entity => counts.0 += 1,
-            csdl::TypeKind::Structured(_) => counts.1 += 1,
-            csdl::TypeKind::Enum { .. } => counts.2 += 1,
-            csdl::TypeKind::Definition { .. } => counts.3 += 1,
-        }
-    }
-    counts
 }
 
 /// The `@odata.type`s the cases name: annotations, and every `@odata.type` in the documented

@@ -99,7 +99,7 @@ fn bad(property: &str, value: serde_json::Value) {
 #[test]
 fn the_model_resolves_aliases_and_records_lines() {
     let model = model();
-    assert_eq!(model.counts(), (3, 3, 2, 0));
+    assert_eq!(model.counts(None), (3, 3, 2, 0));
     let widget = model.structured("microsoft.graph.widget").unwrap();
     assert_eq!(widget.base.as_deref(), Some("microsoft.graph.entity"));
     let owner = widget
