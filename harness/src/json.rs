@@ -69,6 +69,18 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// Appends `key` to a JSON pointer (RFC 6901) as one reference token: `~` and `/` escaped.
+pub fn pointer_push(pointer: &mut String, key: &str) {
+    pointer.push('/');
+    for c in key.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

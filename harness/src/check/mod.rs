@@ -12,11 +12,12 @@ mod shape;
 pub use diff::BodyDiff;
 
 use crate::case::Case;
+use crate::json::pointer_push;
 use crate::schema::{prune_unevaluated, Schemas};
 use crate::send::ActualResponse;
 use serde::Serialize;
 use serde_json::Value;
-use shape::{json_type, pointer_push, Relax, Shape};
+use shape::{json_type, Relax, Shape};
 use std::fmt;
 
 /// The outcome of checking one response: it passed when there are no violations.
@@ -512,32 +513,35 @@ fn check_schema(
         issues.retain(|i| !forgiven.contains(&i.pointer) || !i.unevaluated.is_empty());
         prune_unevaluated(&mut issues, &forgiven);
         for issue in issues {
-            if !issue.unevaluated.is_empty() {
-                // One violation per undeclared property, located at the property itself: the
-                // validator's own pointer names the object that holds it.
-                for name in &issue.unevaluated {
-                    let mut pointer = format!("{prefix}{}", issue.pointer);
-                    pointer_push(&mut pointer, name);
-                    let at = body.pointer(&pointer);
-                    out.push(Violation::new(
-                        pointer,
-                        ViolationKind::Schema,
-                        format!("valid {type_name} ({file})"),
-                        at.map_or_else(|| "absent".to_owned(), compact),
-                        format!("`{name}` is not a property of this type (schema {file} does not declare it)"),
-                    ));
-                }
-                continue;
+            let here = format!("{prefix}{}", issue.pointer);
+            // One violation per undeclared property, located at the property itself: the
+            // validator's own pointer names the object that holds it.
+            let located: Vec<(String, String)> = if issue.unevaluated.is_empty() {
+                vec![(here, format!("{} (schema {file})", issue.message))]
+            } else {
+                issue
+                    .unevaluated
+                    .iter()
+                    .map(|name| {
+                        let mut pointer = here.clone();
+                        pointer_push(&mut pointer, name);
+                        let message = format!("`{name}` is not a property of this type (schema {file} does not declare it)");
+                        (pointer, message)
+                    })
+                    .collect()
+            };
+            for (pointer, message) in located {
+                let actual = body
+                    .pointer(&pointer)
+                    .map_or_else(|| "absent".to_owned(), compact);
+                out.push(Violation::new(
+                    pointer,
+                    ViolationKind::Schema,
+                    format!("valid {type_name} ({file})"),
+                    actual,
+                    message,
+                ));
             }
-            let pointer = format!("{prefix}{}", issue.pointer);
-            let at = body.pointer(&pointer);
-            out.push(Violation::new(
-                pointer,
-                ViolationKind::Schema,
-                format!("valid {type_name} ({file})"),
-                at.map_or_else(|| "absent".to_owned(), compact),
-                format!("{} (schema {file})", issue.message),
-            ));
         }
     }
 }

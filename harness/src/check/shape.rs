@@ -4,6 +4,7 @@
 //! body down to what the example shows (for the diff of truncated examples).
 
 use super::{Violation, ViolationKind};
+use crate::json::pointer_push;
 use serde_json::{Map, Value};
 
 /// What the example says about one value.
@@ -40,18 +41,6 @@ pub(super) fn json_type(value: &Value) -> Option<&'static str> {
         Value::String(_) => Some("string"),
         Value::Array(_) => Some("array"),
         Value::Object(_) => Some("object"),
-    }
-}
-
-/// Appends `/key` to a JSON pointer, escaping per RFC 6901.
-pub(super) fn pointer_push(pointer: &mut String, key: &str) {
-    pointer.push('/');
-    for c in key.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
     }
 }
 

@@ -2,8 +2,8 @@
 
 use anyhow::Context;
 use contract_harness::case;
-use contract_harness::schema::csdl;
 use contract_harness::schema::import::{self, GENERATED_MARK};
+use contract_harness::schema::{csdl, typed_values};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -132,30 +132,13 @@ fn types_named_by_cases(dir: &Path) -> anyhow::Result<BTreeSet<String>> {
             case.response.as_ref().and_then(|r| r.body.json()),
         ];
         for body in bodies.into_iter().flatten() {
-            collect_odata_types(body, &mut named);
+            named.extend(typed_values(body).into_iter().map(|(_, t, _)| t.to_owned()));
         }
     }
     Ok(named
         .into_iter()
         .map(|t| t.trim_start_matches('#').to_owned())
         .collect())
-}
-
-fn collect_odata_types(value: &Value, named: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                match (key.as_str(), child) {
-                    ("@odata.type", Value::String(t)) => {
-                        named.insert(t.clone());
-                    }
-                    _ => collect_odata_types(child, named),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|i| collect_odata_types(i, named)),
-        _ => {}
-    }
 }
 
 /// Removes generated files (they carry [`GENERATED_MARK`]) that this import did not write.

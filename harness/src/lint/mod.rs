@@ -172,13 +172,15 @@ pub fn lint_case(case: &Case, schemas: &Schemas) -> Vec<Finding> {
                             .as_deref()
                             .unwrap_or("value");
                         match map.get(property) {
-                            Some(Value::Array(items)) => items
-                                .iter()
-                                .enumerate()
-                                .map(|(i, item)| {
-                                    (format!("/{}/{i}", pointer::escape(property)), item)
-                                })
-                                .collect(),
+                            Some(Value::Array(items)) => {
+                                let mut base = String::new();
+                                crate::json::pointer_push(&mut base, property);
+                                items
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(i, item)| (format!("{base}/{i}"), item))
+                                    .collect()
+                            }
                             _ => Vec::new(),
                         }
                     }

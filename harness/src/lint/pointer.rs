@@ -1,11 +1,6 @@
 //! From a JSON pointer to the line of the documented body that holds it, so that a schema
 //! finding points at the offending line rather than at the block.
 
-/// Escapes a key as one JSON pointer segment.
-pub(super) fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
 /// 0-based line offset, within `text`, of the value at `pointer`.
 ///
 /// Follows the pointer through the text: each object key is the next `"key":` after the

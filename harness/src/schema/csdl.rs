@@ -438,16 +438,20 @@ impl Model {
     /// Finds a type by name, case-insensitively, with or without `#` and with the
     /// `microsoft.graph` namespace assumed for a bare name (docs write all three).
     pub fn lookup(&self, name: &str) -> Option<&str> {
-        let name = name.trim().trim_start_matches('#');
-        if let Some((key, _)) = self.types.get_key_value(name) {
+        if let Some((key, _)) = self
+            .types
+            .get_key_value(name.trim().trim_start_matches('#'))
+        {
             return Some(key);
         }
-        let wanted = name.to_ascii_lowercase();
+        // The same normalisation as the schemas folder's lookup, so that every type a page can
+        // name there can be imported here.
+        let wanted = super::type_key(name);
         let bare = format!("microsoft.graph.{wanted}");
         self.types
             .keys()
             .find(|k| {
-                let k = k.to_ascii_lowercase();
+                let k = super::type_key(k);
                 k == wanted || (!wanted.contains('.') && k == bare)
             })
             .map(String::as_str)

@@ -75,8 +75,7 @@ pub fn prune_unevaluated(issues: &mut Vec<SchemaIssue>, covered: &[String]) {
         let parent = issue.pointer.clone();
         issue.unevaluated.retain(|name| {
             let mut child = parent.clone();
-            child.push('/');
-            child.push_str(&name.replace('~', "~0").replace('/', "~1"));
+            crate::json::pointer_push(&mut child, name);
             !covered.iter().any(|p| {
                 p == &child
                     || p.strip_prefix(child.as_str())
@@ -139,7 +138,7 @@ pub enum SchemaError {
 }
 
 /// The lookup key of an OData type name: `#` and `Collection(…)` removed, lower case.
-fn type_key(odata_type: &str) -> String {
+pub(crate) fn type_key(odata_type: &str) -> String {
     let name = odata_type.trim().trim_start_matches('#');
     // Docs write `collection(…)` as often as `Collection(…)`.
     let name = name
@@ -318,18 +317,18 @@ impl Schemas {
     /// included) is also validated against that type's schema, so that a value of a derived
     /// type is held to the derived type's properties, not only to those of the declared base.
     pub fn validate(&self, odata_type: &str, value: &Value) -> Vec<SchemaIssue> {
-        if self.find(odata_type).is_none() {
+        let Some(declared) = self.find(odata_type) else {
             return Vec::new();
-        }
-        let mut issues = self.validate_as(odata_type, value);
-        let mut typed = Vec::new();
-        collect_typed(value, &mut String::new(), &mut typed);
-        let declared = type_key(odata_type);
-        for (pointer, own_type, object) in typed {
-            if (pointer.is_empty() && type_key(own_type) == declared) || !self.knows(own_type) {
+        };
+        let mut issues = self.validate_against(declared, value);
+        for (pointer, own_type, object) in typed_values(value) {
+            let Some(own) = self.find(own_type) else {
+                continue;
+            };
+            if pointer.is_empty() && std::ptr::eq(own, declared) {
                 continue;
             }
-            for mut issue in self.validate_as(own_type, object) {
+            for mut issue in self.validate_against(own, object) {
                 issue.pointer.insert_str(0, &pointer);
                 if !issues
                     .iter()
@@ -342,10 +341,7 @@ impl Schemas {
         issues
     }
 
-    fn validate_as(&self, odata_type: &str, value: &Value) -> Vec<SchemaIssue> {
-        let Some(doc) = self.find(odata_type) else {
-            return Vec::new();
-        };
+    fn validate_against(&self, doc: &SchemaDoc, value: &Value) -> Vec<SchemaIssue> {
         match doc.validator.get_or_init(|| self.compile(doc)) {
             Ok(validator) => {
                 let mut issues = Vec::new();
@@ -502,7 +498,14 @@ fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue
     }
 }
 
-/// Every object in `value` that names its type in `@odata.type`, with its JSON pointer.
+/// Every object in `value` (the value itself included) that names its type in `@odata.type`:
+/// its JSON pointer, the type as written, and the object.
+pub fn typed_values(value: &Value) -> Vec<(String, &str, &Value)> {
+    let mut typed = Vec::new();
+    collect_typed(value, &mut String::new(), &mut typed);
+    typed
+}
+
 fn collect_typed<'a>(
     value: &'a Value,
     pointer: &mut String,
@@ -515,8 +518,7 @@ fn collect_typed<'a>(
             }
             for (key, child) in map {
                 let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                crate::json::pointer_push(pointer, key);
                 collect_typed(child, pointer, typed);
                 pointer.truncate(len);
             }
