@@ -49,12 +49,12 @@ pub fn parse_lenient(text: &str) -> Result<(Value, Strictness), JsonError> {
             Some(position) => JsonError {
                 line: position.line + 1,
                 column: position.column + 1,
-                message: strip_position(&error.to_string()),
+                message: strip_position(&error.to_string()).to_owned(),
             },
             None => JsonError {
                 line: strict_error.line(),
                 column: strict_error.column(),
-                message: strip_position(&strict_error.to_string()),
+                message: strip_position(&strict_error.to_string()).to_owned(),
             },
         }),
     }
@@ -62,11 +62,8 @@ pub fn parse_lenient(text: &str) -> Result<(Value, Strictness), JsonError> {
 
 /// Both readers append their own "at line X column Y"; we print the position ourselves,
 /// translated to the page's line numbers, so the reader's copy would only confuse.
-fn strip_position(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(index) => message[..index].to_owned(),
-        None => message.to_owned(),
-    }
+pub(crate) fn strip_position(message: &str) -> &str {
+    message.find(" at line ").map_or(message, |i| &message[..i])
 }
 
 /// Appends `key` to a JSON pointer (RFC 6901) as one reference token: `~` and `/` escaped.

@@ -261,7 +261,7 @@ fn body_findings(
                 "lenient-json",
                 file,
                 line,
-                format!("the {what} body is not strict JSON ({}); readers accept it, but copy-pasting it fails", strip_position(&detail)),
+                format!("the {what} body is not strict JSON ({}); readers accept it, but copy-pasting it fails", crate::json::strip_position(&detail)),
             ));
         }
         Body::Text {
@@ -311,10 +311,6 @@ fn schema_findings(
             )
         })
         .collect()
-}
-
-fn strip_position(message: &str) -> &str {
-    message.find(" at line ").map_or(message, |i| &message[..i])
 }
 
 fn shorten(text: &str) -> String {

@@ -215,7 +215,7 @@ impl Schemas {
                     path: path.clone(),
                     line: error.line(),
                     column: error.column(),
-                    message: strip_position(&error.to_string()),
+                    message: crate::json::strip_position(&error.to_string()).to_owned(),
                 })?;
             schemas.add(path, value)?;
         }
@@ -549,14 +549,6 @@ fn collect_refs<'a>(value: &'a Value, refs: &mut Vec<&'a str>) {
         }
         Value::Array(items) => items.iter().for_each(|item| collect_refs(item, refs)),
         _ => {}
-    }
-}
-
-/// serde_json appends "at line X column Y"; the error prints the position itself.
-fn strip_position(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(index) => message[..index].to_owned(),
-        None => message.to_owned(),
     }
 }
 
