@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 /// What the example says about one value.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Shape {
+pub(super) enum Shape<'a> {
     /// Anything goes: the example shows `null`, or its array items disagree.
     Any,
     /// A JSON scalar type: `boolean`, `number` or `string`.
@@ -18,16 +18,17 @@ pub(super) enum Shape {
     ODataType(String),
     /// An array: the merged shape of the documented items (`None` when none are shown), and how
     /// many items the example shows.
-    Array(Option<Box<Shape>>, usize),
+    Array(Option<Box<Shape<'a>>>, usize),
     /// An object and its documented properties, in documented order.
-    Object(Vec<Prop>),
+    Object(Vec<Prop<'a>>),
 }
 
 /// One documented property.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Prop {
-    name: String,
-    shape: Shape,
+pub(super) struct Prop<'a> {
+    /// Borrowed from the documented body: a shape is built for every check.
+    name: &'a str,
+    shape: Shape<'a>,
     /// False when some documented array item lacks it: only keys every item shows are required.
     required: bool,
 }
@@ -106,9 +107,9 @@ fn names(list: &[String], pointer: &str) -> bool {
     })
 }
 
-impl Shape {
+impl<'a> Shape<'a> {
     /// The shape of a documented value.
-    pub(super) fn of(value: &Value) -> Shape {
+    pub(super) fn of(value: &'a Value) -> Shape<'a> {
         match value {
             Value::Null => Shape::Any,
             Value::Bool(_) => Shape::Scalar("boolean"),
@@ -125,7 +126,7 @@ impl Shape {
             Value::Object(map) => Shape::Object(
                 map.iter()
                     .map(|(name, value)| Prop {
-                        name: name.clone(),
+                        name,
                         shape: match (name.as_str(), value) {
                             ("@odata.type", Value::String(t)) => {
                                 Shape::ODataType(normalise_type(t))
@@ -140,7 +141,7 @@ impl Shape {
     }
 
     /// What two documented array items have in common.
-    fn merge(self, other: Shape) -> Shape {
+    fn merge(self, other: Shape<'a>) -> Shape<'a> {
         match (self, other) {
             (Shape::Scalar(a), Shape::Scalar(b)) if a == b => Shape::Scalar(a),
             (Shape::ODataType(a), Shape::ODataType(b)) if a == b => Shape::ODataType(a),
@@ -250,14 +251,14 @@ impl Shape {
             (Shape::Object(props), Value::Object(map)) => {
                 let len = pointer.len();
                 for prop in props {
-                    pointer_push(pointer, &prop.name);
-                    match map.get(&prop.name) {
+                    pointer_push(pointer, prop.name);
+                    match map.get(prop.name) {
                         Some(value) => prop.shape.compare(value, truncated, relax, pointer, out),
                         // The service omits `@odata.type` when it is the declared type (OData
                         // JSON format, minimal metadata): its absence is no breach.
                         None if !prop.required
                             || prop.name == "@odata.type"
-                            || is_paging_annotation(&prop.name)
+                            || is_paging_annotation(prop.name)
                             || relax.optional_pointer(pointer) => {}
                         None => out.push(Violation::new(
                             pointer.clone(),
@@ -276,7 +277,7 @@ impl Shape {
                 }
                 if !truncated {
                     for (key, value) in map {
-                        if is_annotation(key) || props.iter().any(|p| &p.name == key) {
+                        if is_annotation(key) || props.iter().any(|p| p.name == key) {
                             continue;
                         }
                         pointer_push(pointer, key);
@@ -313,7 +314,7 @@ impl Shape {
                 let mut kept = Map::new();
                 for (key, value) in map {
                     pointer_push(pointer, key);
-                    match props.iter().find(|p| &p.name == key) {
+                    match props.iter().find(|p| p.name == key) {
                         Some(prop) => {
                             kept.insert(key.clone(), prop.shape.cut(value, pointer, extra, notes));
                         }

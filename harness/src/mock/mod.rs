@@ -11,7 +11,7 @@ use crate::case::{Body, Case};
 use crate::send::service_path;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use route::{Route, RouteMatch};
 use std::collections::HashMap;
@@ -21,9 +21,34 @@ use std::sync::Arc;
 /// The documented examples, as routes.
 #[derive(Debug, Default)]
 pub struct Mock {
-    /// Routes by (method, number of path segments), the cheap first cut.
-    routes: HashMap<(String, usize), Vec<Route>>,
+    /// Routes by method and number of path segments, then by the first segment after the
+    /// version: the cheap first cuts, which leave a handful of routes to match one by one.
+    routes: HashMap<(String, usize), Bucket>,
     count: usize,
+}
+
+/// The routes of one method and path length.
+#[derive(Debug, Default)]
+struct Bucket {
+    /// By the literal segment after the version ([`Route::index_segment`]).
+    by_segment: HashMap<String, Vec<Route>>,
+    /// Routes with a placeholder there, which any request of this length may match.
+    any_segment: Vec<Route>,
+}
+
+impl Bucket {
+    fn candidates<'a>(&'a self, segments: &[String]) -> impl Iterator<Item = &'a Route> {
+        segments
+            .get(1)
+            .and_then(|segment| self.by_segment.get(segment))
+            .into_iter()
+            .flatten()
+            .chain(&self.any_segment)
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Route> {
+        self.by_segment.values().flatten().chain(&self.any_segment)
+    }
 }
 
 /// What the mock answers to one request.
@@ -34,9 +59,11 @@ pub struct MockAnswer {
     /// Headers to send.
     pub headers: Vec<(String, String)>,
     /// The body.
-    pub body: Vec<u8>,
+    pub body: Bytes,
     /// The case whose documented response this is; `None` for the 404 of an unknown route.
     pub case_id: Option<String>,
+    /// `headers` as the server sends them, built once per route.
+    wire_headers: HeaderMap,
 }
 
 impl Mock {
@@ -53,11 +80,19 @@ impl Mock {
             let Ok(path) = service_path(&request.url, &case.version) else {
                 continue;
             };
-            let route = Route::new(case, request, response, &path);
-            mock.routes
+            let route = Route::new(case, request, response, &path, mock.count);
+            let bucket = mock
+                .routes
                 .entry((route.method.clone(), route.segments.len()))
-                .or_default()
-                .push(route);
+                .or_default();
+            match route.index_segment() {
+                Some(segment) => bucket
+                    .by_segment
+                    .entry(segment.to_owned())
+                    .or_default()
+                    .push(route),
+                None => bucket.any_segment.push(route),
+            }
             mock.count += 1;
         }
         mock
@@ -79,21 +114,29 @@ impl Mock {
         method: &str,
         path: &str,
         query: Option<&str>,
-        headers: Vec<(String, String)>,
+        headers: &HeaderMap,
         body: &[u8],
-    ) -> MockAnswer {
+    ) -> Arc<MockAnswer> {
         let segments = route::split_path(path);
-        let incoming = RouteMatch::incoming(query, headers, body);
-        let best = self
+        let mut matching: Vec<&Route> = self
             .routes
             .get(&(method.to_ascii_uppercase(), segments.len()))
             .into_iter()
-            .flatten()
+            .flat_map(|bucket| bucket.candidates(&segments))
             .filter(|route| route.matches(&segments))
-            .max_by_key(|route| route.score(&incoming));
+            .collect();
+        // Most paths match one example; the body, headers and query only break ties.
+        let best = if matching.len() > 1 {
+            let incoming = RouteMatch::incoming(query, headers, body);
+            matching
+                .into_iter()
+                .max_by_key(|route| (route.score(&incoming), route.order))
+        } else {
+            matching.pop()
+        };
         match best {
             Some(route) => route.answer(),
-            None => self.not_found(method, path),
+            None => Arc::new(self.not_found(method, path)),
         }
     }
 
@@ -106,7 +149,7 @@ impl Mock {
         let mut nearest: Vec<(usize, &Route)> = self
             .routes
             .values()
-            .flatten()
+            .flat_map(Bucket::all)
             .map(|route| (strsim::levenshtein(&wanted, &route.display), route))
             .collect();
         nearest.sort_by_key(|(distance, route)| (*distance, route.display.clone()));
@@ -125,10 +168,12 @@ impl Mock {
             )
         };
         let body = serde_json::json!({ "error": { "code": "UnknownRoute", "message": message } });
+        let headers = vec![("Content-Type".into(), "application/json".into())];
         MockAnswer {
             status: 404,
-            headers: vec![("Content-Type".into(), "application/json".into())],
-            body: serde_json::to_vec(&body).expect("serialisable"),
+            wire_headers: route::wire_headers(&headers),
+            headers,
+            body: serde_json::to_vec(&body).expect("serialisable").into(),
             case_id: None,
         }
     }
@@ -200,34 +245,17 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let headers = headers
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
     let answer = served
         .mock
-        .answer(method.as_str(), uri.path(), uri.query(), headers, &body);
+        .answer(method.as_str(), uri.path(), uri.query(), &headers, &body);
     if served.log {
         let by = answer.case_id.as_deref().unwrap_or("no documented example");
         eprintln!("{method} {uri} → {} ({by})", answer.status);
     }
-    let mut headers = HeaderMap::new();
-    for (name, value) in &answer.headers {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::try_from(name.as_str()),
-            HeaderValue::try_from(value.as_str()),
-        ) {
-            headers.append(name, value);
-        }
-    }
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     // A plain `Body`, not `Vec<u8>`, so that no Content-Type is invented for an empty answer.
-    (status, headers, axum::body::Body::from(answer.body)).into_response()
+    let body = axum::body::Body::from(answer.body.clone());
+    (status, answer.wire_headers.clone(), body).into_response()
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 
 use super::{body_bytes, MockAnswer};
 use crate::case::{Case, Request, Response};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Headers the mock never repeats from the docs: the server computes them.
 const COMPUTED_HEADERS: [&str; 3] = ["content-length", "transfer-encoding", "connection"];
@@ -16,16 +18,17 @@ pub(super) struct Route {
     pub(super) display: String,
     pub(super) file: String,
     pub(super) line: usize,
-    case_id: String,
+    /// Position among all routes: among equally good routes the last documented one answers.
+    pub(super) order: usize,
     /// How many characters of the path are literal: `/me/events/delta` beats `/me/events/{id}`.
     literal_len: usize,
+    /// Query parameters, names in lower case.
     query: Vec<(String, String)>,
     /// Documented request headers that select a variant (`Prefer`, `Accept-Language`).
     request_headers: Vec<(String, String)>,
     request_body: Option<Value>,
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    /// Built once: the mock answers the same bytes every time.
+    answer: Arc<MockAnswer>,
 }
 
 /// A path segment: literal text, or literal pieces around placeholders.
@@ -50,22 +53,30 @@ const NEUTRAL_HEADERS: [&str; 5] = [
     "accept",
 ];
 
-/// The parts of an incoming request used to break ties between routes.
+/// The parts of an incoming request used to break ties between routes; only built when more
+/// than one route matches the path.
 pub(super) struct RouteMatch {
+    /// Names in lower case.
     query: Vec<(String, String)>,
+    /// Headers that may select a variant; names in lower case.
     headers: Vec<(String, String)>,
     body: Option<Value>,
 }
 
 impl RouteMatch {
-    pub(super) fn incoming(
-        query: Option<&str>,
-        headers: Vec<(String, String)>,
-        body: &[u8],
-    ) -> RouteMatch {
+    pub(super) fn incoming(query: Option<&str>, headers: &HeaderMap, body: &[u8]) -> RouteMatch {
         RouteMatch {
             query: query.map(split_query).unwrap_or_default(),
-            headers,
+            headers: headers
+                .iter()
+                .filter(|(name, _)| !NEUTRAL_HEADERS.contains(&name.as_str()))
+                .map(|(name, value)| {
+                    (
+                        name.as_str().to_owned(),
+                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
             body: serde_json::from_slice(body).ok(),
         }
     }
@@ -77,6 +88,7 @@ impl Route {
         request: &Request,
         response: &Response,
         path_and_query: &str,
+        order: usize,
     ) -> Route {
         let (path, query) = path_and_query
             .split_once('?')
@@ -99,12 +111,21 @@ impl Route {
         if response.body.json().is_some() && response.header("content-type").is_none() {
             headers.push(("Content-Type".into(), "application/json".into()));
         }
+        // HTTP forbids a body on 1xx, 204 and 304; some pages document one anyway (`{}`).
+        let body = if case.expect.is_empty
+            || response.status < 200
+            || matches!(response.status, 204 | 304)
+        {
+            Vec::new()
+        } else {
+            body_bytes(&response.body)
+        };
         Route {
             method: request.method.clone(),
             display: format!("{} {}", request.method, path),
             file: case.file.clone(),
             line: case.line,
-            case_id: case.id.clone(),
+            order,
             literal_len,
             query: split_query(query),
             request_headers: request
@@ -118,18 +139,23 @@ impl Route {
                 .map(|h| (h.name.to_ascii_lowercase(), h.value.clone()))
                 .collect(),
             request_body: request.body.json().cloned(),
-            status: response.status,
-            headers,
-            // HTTP forbids a body on 1xx, 204 and 304; some pages document one anyway (`{}`).
-            body: if case.expect.is_empty
-                || response.status < 200
-                || matches!(response.status, 204 | 304)
-            {
-                Vec::new()
-            } else {
-                body_bytes(&response.body)
-            },
+            answer: Arc::new(MockAnswer {
+                status: response.status,
+                wire_headers: wire_headers(&headers),
+                headers,
+                body: body.into(),
+                case_id: Some(case.id.clone()),
+            }),
             segments,
+        }
+    }
+
+    /// The first literal segment after the version (`users` in `/v1.0/users/{id}`), the key
+    /// of the mock's index; `None` when that segment has a placeholder or the path is shorter.
+    pub(super) fn index_segment(&self) -> Option<&str> {
+        match self.segments.get(1) {
+            Some(Segment::Literal(text)) => Some(text),
+            _ => None,
         }
     }
 
@@ -151,31 +177,13 @@ impl Route {
             (None, None) => 1,
             _ => 0,
         };
-        let pairs = |pairs: &[(String, String)]| -> Vec<(String, String)> {
-            pairs
-                .iter()
-                .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
-                .collect()
-        };
-        let query = likeness(
-            as_refs(&pairs(&self.query)),
-            as_refs(&pairs(&incoming.query)),
-        );
-        let selecting: Vec<(String, String)> = pairs(&incoming.headers)
-            .into_iter()
-            .filter(|(n, _)| !NEUTRAL_HEADERS.contains(&n.as_str()))
-            .collect();
-        let headers = likeness(as_refs(&self.request_headers), as_refs(&selecting));
+        let query = likeness(as_refs(&self.query), as_refs(&incoming.query));
+        let headers = likeness(as_refs(&self.request_headers), as_refs(&incoming.headers));
         (self.literal_len, body, headers, query)
     }
 
-    pub(super) fn answer(&self) -> MockAnswer {
-        MockAnswer {
-            status: self.status,
-            headers: self.headers.clone(),
-            body: self.body.clone(),
-            case_id: Some(self.case_id.clone()),
-        }
+    pub(super) fn answer(&self) -> Arc<MockAnswer> {
+        Arc::clone(&self.answer)
     }
 }
 
@@ -278,6 +286,21 @@ pub(super) fn split_path(path: &str) -> Vec<String> {
         .collect()
 }
 
+/// Headers as sent on the wire; names or values HTTP cannot carry are left out.
+pub(super) fn wire_headers(headers: &[(String, String)]) -> HeaderMap {
+    let mut wire = HeaderMap::new();
+    for (name, value) in headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::try_from(name.as_str()),
+            HeaderValue::try_from(value.as_str()),
+        ) {
+            wire.append(name, value);
+        }
+    }
+    wire
+}
+
+/// Decoded `(name, value)` pairs, names in lower case.
 fn split_query(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
@@ -289,7 +312,7 @@ fn split_query(query: &str) -> Vec<(String, String)> {
                     .decode_utf8_lossy()
                     .into_owned()
             };
-            (decode(name), decode(value))
+            (decode(name).to_ascii_lowercase(), decode(value))
         })
         .collect()
 }

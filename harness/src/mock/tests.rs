@@ -1,5 +1,6 @@
 use super::*;
 use crate::doc::parse_page;
+use axum::http::HeaderValue;
 
 fn mock(text: &str) -> Mock {
     let cases = crate::case::cases_of_page(&parse_page("api/p.md", text), Some("v1.0"));
@@ -21,11 +22,11 @@ fn placeholder_segments_match_any_value_and_the_query_is_ignored() {
         "GET",
         "/v1.0/users/48d31887",
         Some("$select=id"),
-        vec![],
+        &HeaderMap::new(),
         b"",
     );
     assert_eq!(answer.status, 200);
-    assert_eq!(answer.body, b"{\"id\":\"1\"}");
+    assert_eq!(&answer.body[..], b"{\"id\":\"1\"}");
     assert_eq!(
         answer.headers,
         [("Content-Type".to_owned(), "application/json".to_owned())]
@@ -39,12 +40,12 @@ fn literal_routes_beat_placeholders() {
         + &example("delta", "GET /me/events/delta", "HTTP/1.1 202 Accepted");
     let mock = mock(&text);
     assert_eq!(
-        mock.answer("GET", "/v1.0/me/events/delta", None, vec![], b"")
+        mock.answer("GET", "/v1.0/me/events/delta", None, &HeaderMap::new(), b"")
             .status,
         202
     );
     assert_eq!(
-        mock.answer("GET", "/v1.0/me/events/AAMk", None, vec![], b"")
+        mock.answer("GET", "/v1.0/me/events/AAMk", None, &HeaderMap::new(), b"")
             .status,
         200
     );
@@ -67,7 +68,7 @@ fn the_closest_request_body_wins() {
             "POST",
             "/v1.0/me/sendmail",
             None,
-            vec![],
+            &HeaderMap::new(),
             b"{\"kind\": \"b\", \"x\": 1}"
         )
         .status,
@@ -78,7 +79,7 @@ fn the_closest_request_body_wins() {
             "POST",
             "/v1.0/me/sendmail",
             None,
-            vec![],
+            &HeaderMap::new(),
             b"{\"kind\": \"a\", \"x\": 1}"
         )
         .status,
@@ -100,7 +101,7 @@ fn the_closest_query_breaks_ties_between_gets() {
             "GET",
             "/v1.0/users",
             Some("$select=displayName"),
-            vec![],
+            &HeaderMap::new(),
             b""
         )
         .case_id
@@ -108,7 +109,7 @@ fn the_closest_query_breaks_ties_between_gets() {
         Some("v1.0::p::select")
     );
     assert_eq!(
-        mock.answer("GET", "/v1.0/users", None, vec![], b"")
+        mock.answer("GET", "/v1.0/users", None, &HeaderMap::new(), b"")
             .case_id
             .as_deref(),
         Some("v1.0::p::all")
@@ -118,7 +119,7 @@ fn the_closest_query_breaks_ties_between_gets() {
 #[test]
 fn unknown_routes_get_an_odata_error_naming_the_closest_routes() {
     let mock = mock(&example("get", "GET /users/{id}", "HTTP/1.1 200 OK"));
-    let answer = mock.answer("GET", "/v1.0/user/1", None, vec![], b"");
+    let answer = mock.answer("GET", "/v1.0/user/1", None, &HeaderMap::new(), b"");
     assert_eq!(answer.status, 404);
     let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
     assert_eq!(body["error"]["code"], "UnknownRoute");
@@ -156,14 +157,15 @@ fn documented_request_headers_select_the_variant() {
             "HTTP/1.1 200 OK",
         );
     let mock = mock(&text);
-    let prefer = vec![("prefer".to_owned(), "return=representation".to_owned())];
+    let mut prefer = HeaderMap::new();
+    prefer.insert("prefer", HeaderValue::from_static("return=representation"));
     assert_eq!(
-        mock.answer("PATCH", "/v1.0/alerts/1", None, prefer, b"")
+        mock.answer("PATCH", "/v1.0/alerts/1", None, &prefer, b"")
             .status,
         200
     );
     assert_eq!(
-        mock.answer("PATCH", "/v1.0/alerts/1", None, vec![], b"")
+        mock.answer("PATCH", "/v1.0/alerts/1", None, &HeaderMap::new(), b"")
             .status,
         204
     );
@@ -176,7 +178,27 @@ fn no_body_is_sent_with_a_204_even_when_the_page_shows_one() {
         "POST /assignments/{id}/publish",
         "HTTP/1.1 204 No Content\n\n{\n}",
     ));
-    let answer = mock.answer("POST", "/v1.0/assignments/1/publish", None, vec![], b"");
+    let answer = mock.answer(
+        "POST",
+        "/v1.0/assignments/1/publish",
+        None,
+        &HeaderMap::new(),
+        b"",
+    );
     assert_eq!(answer.status, 204);
     assert!(answer.body.is_empty());
+}
+
+#[test]
+fn a_placeholder_right_after_the_version_matches_any_resource() {
+    let text = example("any", "GET /{collection}/delta", "HTTP/1.1 200 OK")
+        + &example("users", "GET /users/delta", "HTTP/1.1 202 Accepted");
+    let mock = mock(&text);
+    let status = |path| {
+        mock.answer("GET", path, None, &HeaderMap::new(), b"")
+            .status
+    };
+    assert_eq!(status("/v1.0/groups/delta"), 200);
+    assert_eq!(status("/v1.0/Users/delta"), 202);
+    assert_eq!(status("/v1.0/users/other"), 404);
 }
