@@ -11,7 +11,7 @@ use crate::case::{Body, Case};
 use crate::send::service_path;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use route::{Route, RouteMatch};
 use std::collections::HashMap;
@@ -39,7 +39,7 @@ struct Bucket {
 impl Bucket {
     fn candidates<'a>(&'a self, segments: &[String]) -> impl Iterator<Item = &'a Route> {
         segments
-            .get(1)
+            .get(route::INDEX_SEGMENT)
             .and_then(|segment| self.by_segment.get(segment))
             .into_iter()
             .flatten()
@@ -168,15 +168,45 @@ impl Mock {
             )
         };
         let body = serde_json::json!({ "error": { "code": "UnknownRoute", "message": message } });
-        let headers = vec![("Content-Type".into(), "application/json".into())];
+        MockAnswer::new(
+            404,
+            vec![("Content-Type".into(), "application/json".into())],
+            serde_json::to_vec(&body).expect("serialisable").into(),
+            None,
+        )
+    }
+}
+
+impl MockAnswer {
+    /// An answer; the headers are converted to their wire form here, once.
+    fn new(
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Bytes,
+        case_id: Option<String>,
+    ) -> MockAnswer {
         MockAnswer {
-            status: 404,
-            wire_headers: route::wire_headers(&headers),
+            status,
+            wire_headers: wire_headers(&headers),
             headers,
-            body: serde_json::to_vec(&body).expect("serialisable").into(),
-            case_id: None,
+            body,
+            case_id,
         }
     }
+}
+
+/// Headers as sent on the wire; names or values HTTP cannot carry are left out.
+fn wire_headers(headers: &[(String, String)]) -> HeaderMap {
+    let mut wire = HeaderMap::new();
+    for (name, value) in headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::try_from(name.as_str()),
+            HeaderValue::try_from(value.as_str()),
+        ) {
+            wire.append(name, value);
+        }
+    }
+    wire
 }
 
 /// The documented body as the mock sends it: JSON re-serialised strictly, text as written.

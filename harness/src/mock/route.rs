@@ -2,7 +2,7 @@
 
 use super::{body_bytes, MockAnswer};
 use crate::case::{Case, Request, Response};
-use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use axum::http::HeaderMap;
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 use std::sync::Arc;
@@ -30,6 +30,9 @@ pub(super) struct Route {
     /// Built once: the mock answers the same bytes every time.
     answer: Arc<MockAnswer>,
 }
+
+/// Which path segment the mock indexes routes by: the first after the version.
+pub(super) const INDEX_SEGMENT: usize = 1;
 
 /// A path segment: literal text, or literal pieces around placeholders.
 #[derive(Debug)]
@@ -139,13 +142,12 @@ impl Route {
                 .map(|h| (h.name.to_ascii_lowercase(), h.value.clone()))
                 .collect(),
             request_body: request.body.json().cloned(),
-            answer: Arc::new(MockAnswer {
-                status: response.status,
-                wire_headers: wire_headers(&headers),
+            answer: Arc::new(MockAnswer::new(
+                response.status,
                 headers,
-                body: body.into(),
-                case_id: Some(case.id.clone()),
-            }),
+                body.into(),
+                Some(case.id.clone()),
+            )),
             segments,
         }
     }
@@ -153,7 +155,7 @@ impl Route {
     /// The first literal segment after the version (`users` in `/v1.0/users/{id}`), the key
     /// of the mock's index; `None` when that segment has a placeholder or the path is shorter.
     pub(super) fn index_segment(&self) -> Option<&str> {
-        match self.segments.get(1) {
+        match self.segments.get(INDEX_SEGMENT) {
             Some(Segment::Literal(text)) => Some(text),
             _ => None,
         }
@@ -284,20 +286,6 @@ pub(super) fn split_path(path: &str) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(|s| percent_decode_str(s).decode_utf8_lossy().to_lowercase())
         .collect()
-}
-
-/// Headers as sent on the wire; names or values HTTP cannot carry are left out.
-pub(super) fn wire_headers(headers: &[(String, String)]) -> HeaderMap {
-    let mut wire = HeaderMap::new();
-    for (name, value) in headers {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::try_from(name.as_str()),
-            HeaderValue::try_from(value.as_str()),
-        ) {
-            wire.append(name, value);
-        }
-    }
-    wire
 }
 
 /// Decoded `(name, value)` pairs, names in lower case.
