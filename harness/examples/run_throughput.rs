@@ -81,7 +81,7 @@ async fn send_all(
     cases: &Arc<Vec<Case>>,
     jobs: usize,
 ) -> anyhow::Result<usize> {
-    let client = Arc::new(Client::new(ClientOptions::default())?);
+    let client = Arc::new(Client::new(ClientOptions::default(), runner.base_url())?);
     let next = Arc::new(AtomicUsize::new(0));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..jobs {

@@ -7,7 +7,9 @@ use crate::case::Case;
 use crate::check::{check, Verdict};
 use crate::mock::{Mock, MockServer};
 use crate::schema::Schemas;
-use crate::send::{plan, Client, ClientOptions, PlanError, PlannedRequest, SendError, Vars};
+use crate::send::{
+    is_loopback, plan, Client, ClientOptions, PlanError, PlannedRequest, SendError, Vars,
+};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -161,7 +163,7 @@ impl Runner {
             }
         };
         Ok(Runner {
-            client: Client::new(options.client).map_err(RunError::Client)?,
+            client: Client::new(options.client, &base).map_err(RunError::Client)?,
             is_mock: mock.is_some(),
             base,
             vars: options.vars,
@@ -288,39 +290,5 @@ impl Runner {
         }
         results.sort_by_key(|(index, _)| *index);
         results.into_iter().map(|(_, result)| result).collect()
-    }
-}
-
-/// True for targets on this machine, where writes cannot hurt a shared tenant.
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn loopback_targets() {
-        for url in [
-            "http://127.0.0.1:8080/",
-            "http://[::1]/",
-            "http://localhost/",
-            "http://127.8.0.1/",
-        ] {
-            assert!(is_loopback(&url.parse().unwrap()), "{url}");
-        }
-        for url in [
-            "https://graph.microsoft.com/",
-            "http://10.0.0.1/",
-            "http://localhost.example.com/",
-        ] {
-            assert!(!is_loopback(&url.parse().unwrap()), "{url}");
-        }
     }
 }

@@ -49,16 +49,19 @@ async fn target() -> url::Url {
     format!("http://{addr}/v1.0/me").parse().unwrap()
 }
 
-fn client(token_url: String, secret: &str) -> Client {
-    Client::new(ClientOptions {
-        oauth: Some(ClientCredentials {
-            token_url,
-            client_id: "app-id".into(),
-            client_secret: secret.into(),
-            scope: "https://graph.microsoft.com/.default".into(),
-        }),
-        ..ClientOptions::default()
-    })
+fn client(token_url: String, secret: &str, target: &url::Url) -> Client {
+    Client::new(
+        ClientOptions {
+            oauth: Some(ClientCredentials {
+                token_url,
+                client_id: "app-id".into(),
+                client_secret: secret.into(),
+                scope: "https://graph.microsoft.com/.default".into(),
+            }),
+            ..ClientOptions::default()
+        },
+        target,
+    )
     .unwrap()
 }
 
@@ -77,7 +80,7 @@ async fn authorization(client: &Client, url: &url::Url) -> Result<String, SendEr
 async fn the_token_is_fetched_once_and_cached() {
     let (token_url, calls) = token_endpoint(3600).await;
     let url = target().await;
-    let client = client(token_url, SECRET);
+    let client = client(token_url, SECRET, &url);
     assert_eq!(
         authorization(&client, &url).await.unwrap(),
         "Bearer token-1"
@@ -94,7 +97,7 @@ async fn a_token_about_to_expire_is_refreshed() {
     // 60 s of life is inside the refresh margin: every exchange gets a fresh token.
     let (token_url, calls) = token_endpoint(60).await;
     let url = target().await;
-    let client = client(token_url, SECRET);
+    let client = client(token_url, SECRET, &url);
     assert_eq!(
         authorization(&client, &url).await.unwrap(),
         "Bearer token-1"
@@ -110,7 +113,7 @@ async fn a_token_about_to_expire_is_refreshed() {
 async fn a_refused_secret_is_a_clear_error_without_the_secret() {
     let (token_url, _) = token_endpoint(3600).await;
     let url = target().await;
-    let client = client(token_url, "wrong-secret-value");
+    let client = client(token_url, "wrong-secret-value", &url);
     let error = authorization(&client, &url).await.unwrap_err().to_string();
     assert!(
         error.contains("failed to get a token from http://127.0.0.1:"),

@@ -1,7 +1,7 @@
 //! Where the bearer token comes from: given as is, or fetched with OAuth 2.0 client
 //! credentials, cached, and refreshed before it expires.
 
-use super::SendError;
+use super::{build_error, builder, is_loopback, ClientOptions, SendError};
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
@@ -43,27 +43,40 @@ pub(crate) enum TokenSource {
     ClientCredentials {
         settings: ClientCredentials,
         cached: Mutex<Option<(String, Instant)>>,
+        /// The token endpoint's own client: the endpoint may need the environment's proxy when
+        /// the target, on loopback, is reached directly.
+        http: reqwest::Client,
     },
 }
 
 impl TokenSource {
-    pub(crate) fn new(token: Option<String>, oauth: Option<ClientCredentials>) -> TokenSource {
-        match (token, oauth) {
-            (Some(token), _) => TokenSource::Static(token),
+    pub(crate) fn new(options: &ClientOptions) -> Result<TokenSource, SendError> {
+        Ok(match (&options.token, &options.oauth) {
+            (Some(token), _) => TokenSource::Static(token.clone()),
             (None, Some(settings)) => TokenSource::ClientCredentials {
-                settings,
+                settings: settings.clone(),
                 cached: Mutex::new(None),
+                http: {
+                    let endpoint = url::Url::parse(&settings.token_url);
+                    builder(options, endpoint.is_ok_and(|url| is_loopback(&url)))
+                        .build()
+                        .map_err(build_error)?
+                },
             },
             (None, None) => TokenSource::None,
-        }
+        })
     }
 
     /// The token to send, if any.
-    pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<Option<String>, SendError> {
+    pub(crate) async fn token(&self) -> Result<Option<String>, SendError> {
         match self {
             TokenSource::None => Ok(None),
             TokenSource::Static(token) => Ok(Some(token.clone())),
-            TokenSource::ClientCredentials { settings, cached } => {
+            TokenSource::ClientCredentials {
+                settings,
+                cached,
+                http,
+            } => {
                 let mut cached = cached.lock().await;
                 if let Some((token, expires)) = cached.as_ref() {
                     if Instant::now() + REFRESH_MARGIN < *expires {

@@ -134,19 +134,14 @@ pub struct Client {
 }
 
 impl Client {
-    /// Builds the client.
-    pub fn new(options: ClientOptions) -> Result<Client, SendError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.timeout)
+    /// Builds the client for one target.
+    pub fn new(options: ClientOptions, target: &url::Url) -> Result<Client, SendError> {
+        let http = builder(&options, is_loopback(target))
             .pool_max_idle_per_host(64)
-            // The docs show redirects as responses (302 to a download URL): check them, do not
-            // follow them, which also keeps the token from ever reaching another origin.
-            .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| SendError::Broken(e.without_url().to_string()))?;
+            .map_err(build_error)?;
         Ok(Client {
-            token: TokenSource::new(options.token.clone(), options.oauth.clone()),
+            token: TokenSource::new(&options)?,
             http,
             options,
             next_slot: tokio::sync::Mutex::new(Instant::now()),
@@ -224,7 +219,7 @@ impl Client {
         for (name, value) in request.headers.iter().chain(&self.options.extra_headers) {
             builder = builder.header(name, value);
         }
-        if let Some(token) = self.token.token(&self.http).await? {
+        if let Some(token) = self.token.token().await? {
             builder = builder.bearer_auth(token);
         }
         if !request.body.is_empty() {
@@ -283,6 +278,40 @@ impl Client {
     }
 }
 
+/// The settings every client of ours shares. The environment's proxies (`HTTPS_PROXY`,
+/// `NO_PROXY`, …) are used, except for a [loopback](is_loopback) target: a proxy on another
+/// machine cannot reach this one's 127.0.0.1, and the embedded mock would be unreachable from a
+/// CI runner that sets `HTTP_PROXY`.
+fn builder(options: &ClientOptions, target_is_loopback: bool) -> reqwest::ClientBuilder {
+    let builder = reqwest::Client::builder()
+        .connect_timeout(options.connect_timeout)
+        .timeout(options.timeout)
+        // The docs show redirects as responses (302 to a download URL): check them, do not
+        // follow them. This also keeps a token or a client secret from reaching another origin.
+        .redirect(reqwest::redirect::Policy::none());
+    if target_is_loopback {
+        builder.no_proxy()
+    } else {
+        builder
+    }
+}
+
+/// A client that cannot be built (bad TLS set-up, unreadable proxy settings).
+fn build_error(error: reqwest::Error) -> SendError {
+    SendError::Broken(error.without_url().to_string())
+}
+
+/// True for targets on this machine: writes there cannot hurt a shared tenant, and no proxy
+/// stands between us and them.
+pub fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 fn status_text(status: u16) -> String {
     match reqwest::StatusCode::from_u16(status)
         .ok()
@@ -295,4 +324,28 @@ fn status_text(status: u16) -> String {
 
 fn seconds(duration: Duration) -> String {
     format!("{:.1}s", duration.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_targets() {
+        for url in [
+            "http://127.0.0.1:8080/",
+            "http://[::1]/",
+            "http://localhost/",
+            "http://127.8.0.1/",
+        ] {
+            assert!(is_loopback(&url.parse().unwrap()), "{url}");
+        }
+        for url in [
+            "https://graph.microsoft.com/",
+            "http://10.0.0.1/",
+            "http://localhost.example.com/",
+        ] {
+            assert!(!is_loopback(&url.parse().unwrap()), "{url}");
+        }
+    }
 }
