@@ -27,6 +27,8 @@ pub struct Config {
     pub report_dir: Option<PathBuf>,
     /// Per-exchange timeout (`CONTRACT_TIMEOUT`, seconds).
     pub timeout: Option<Duration>,
+    /// Time allowed to open a connection (`CONTRACT_CONNECT_TIMEOUT`, seconds).
+    pub connect_timeout: Option<Duration>,
     /// OAuth 2.0 client credentials (`CONTRACT_TOKEN_URL`, `CONTRACT_CLIENT_ID`,
     /// `CONTRACT_CLIENT_SECRET`, `CONTRACT_SCOPE`), used when there is no token.
     pub oauth: Option<ClientCredentials>,
@@ -56,8 +58,18 @@ pub enum ConfigError {
         source: url::ParseError,
     },
     /// A number that is not one.
-    #[error("failed to read {name}={value:?}: expected a number of seconds")]
+    #[error("failed to read {name}={value:?}: expected a number")]
     BadNumber {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+    },
+    /// A duration that is not a positive number of seconds.
+    #[error(
+        "failed to read {name}={value:?}: expected a positive number of seconds, such as 30 or 2.5"
+    )]
+    BadSeconds {
         /// The variable.
         name: &'static str,
         /// Its value.
@@ -92,15 +104,7 @@ impl Config {
             Some(value) => Some(parse_base_url("CONTRACT_BASE_URL", &value)?),
             None => None,
         };
-        let timeout = match var("CONTRACT_TIMEOUT") {
-            Some(value) => Some(Duration::from_secs_f64(value.parse().map_err(|_| {
-                ConfigError::BadNumber {
-                    name: "CONTRACT_TIMEOUT",
-                    value: value.clone(),
-                }
-            })?)),
-            None => None,
-        };
+        let seconds = |name: &'static str| var(name).map(|v| parse_seconds(name, &v)).transpose();
         let schemas = var("CONTRACT_SCHEMAS");
         let number = |name: &'static str| -> Result<Option<f64>, ConfigError> {
             var(name)
@@ -134,7 +138,8 @@ impl Config {
             vars: var("CONTRACT_VARS").map(path),
             token: var("CONTRACT_TOKEN"),
             report_dir: var("CONTRACT_REPORT_DIR").map(PathBuf::from),
-            timeout,
+            timeout: seconds("CONTRACT_TIMEOUT")?,
+            connect_timeout: seconds("CONTRACT_CONNECT_TIMEOUT")?,
             oauth,
             headers: var("CONTRACT_HEADERS")
                 .map(|h| parse_headers(&h))
@@ -172,6 +177,9 @@ impl Config {
         if let Some(timeout) = self.timeout {
             client.timeout = timeout;
         }
+        if let Some(timeout) = self.connect_timeout {
+            client.connect_timeout = timeout;
+        }
         if let Some(retries) = self.retries {
             client.retry.max_retries = retries;
         }
@@ -200,6 +208,21 @@ pub fn parse_headers(text: &str) -> Result<Vec<(String, String)>, ConfigError> {
         .collect()
 }
 
+/// Parses a duration in seconds (`30`, `2.5`): zero, negative, NaN and infinite values are
+/// refused, since none of them makes a usable timeout.
+pub fn parse_seconds(name: &'static str, value: &str) -> Result<Duration, ConfigError> {
+    value
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|seconds| *seconds > 0.0)
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+        .ok_or_else(|| ConfigError::BadSeconds {
+            name,
+            value: value.to_owned(),
+        })
+}
+
 /// Parses a base URL, insisting on http(s).
 pub fn parse_base_url(name: &'static str, value: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(value).map_err(|source| ConfigError::BadUrl {
@@ -215,4 +238,27 @@ pub fn parse_base_url(name: &'static str, value: &str) -> Result<Url, ConfigErro
         });
     }
     Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_are_positive_finite_numbers() {
+        assert_eq!(parse_seconds("T", "30").unwrap(), Duration::from_secs(30));
+        assert_eq!(
+            parse_seconds("T", " 2.5 ").unwrap(),
+            Duration::from_millis(2500)
+        );
+        for bad in ["0", "-1", "nan", "inf", "1e400", "ten", ""] {
+            let error = parse_seconds("CONTRACT_TIMEOUT", bad)
+                .unwrap_err()
+                .to_string();
+            assert_eq!(
+                error,
+                format!("failed to read CONTRACT_TIMEOUT={bad:?}: expected a positive number of seconds, such as 30 or 2.5")
+            );
+        }
+    }
 }

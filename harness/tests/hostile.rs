@@ -278,3 +278,79 @@ async fn every_hostile_answer_ends_as_a_clear_verdict() {
         "{summary:?}"
     );
 }
+
+/// A listener whose accept queue is full: the kernel drops new SYNs, so a connect hangs the
+/// way it does against a firewalled host, without leaving 127.0.0.1.
+async fn full_listener() -> (tokio::net::TcpListener, Vec<TcpStream>) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut queued = Vec::new();
+    for _ in 0..4 {
+        if let Ok(Ok(stream)) =
+            tokio::time::timeout(Duration::from_millis(200), TcpStream::connect(addr)).await
+        {
+            queued.push(stream);
+        }
+    }
+    (listener, queued)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_never_opens_ends_in_the_connect_timeout() {
+    let (listener, _queued) = full_listener().await;
+    let addr = listener.local_addr().unwrap();
+    let mut options = ClientOptions {
+        connect_timeout: Duration::from_millis(300),
+        ..ClientOptions::default()
+    };
+    options.retry.max_retries = 0;
+    let base: url::Url = format!("http://{addr}/").parse().unwrap();
+    let client = contract_harness::send::Client::new(options, &base).unwrap();
+    let request = contract_harness::send::PlannedRequest {
+        method: "GET".into(),
+        url: base.join("v1.0/me").unwrap(),
+        headers: Vec::new(),
+        body: Vec::new(),
+    };
+    let error = client.send(&request).await.result.unwrap_err().to_string();
+    assert!(error.contains("no connection within 300ms"), "{error}");
+    assert!(error.contains("--connect-timeout"), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connect_timeout_comes_from_the_flag_or_the_environment() {
+    let (listener, _queued) = full_listener().await;
+    let base = format!("http://{}/", listener.local_addr().unwrap());
+    let runs = [
+        (vec!["--connect-timeout", "0.3"], None),
+        (vec![], Some("0.25")),
+    ];
+    for (flags, variable) in runs {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_contract"));
+        command
+            .args(["run", "--retries", "0", "--filter", "list_users_select"])
+            .args(["--base-url", &base])
+            .args(&flags)
+            .arg("--cases")
+            .arg(common::cases())
+            .env("NO_COLOR", "1")
+            .env_remove("CONTRACT_CONNECT_TIMEOUT")
+            .env_remove("CONTRACT_BASE_URL");
+        if let Some(seconds) = variable {
+            command.env("CONTRACT_CONNECT_TIMEOUT", seconds);
+        }
+        let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        let expected = if variable.is_some() { "250ms" } else { "300ms" };
+        assert_eq!(output.status.code(), Some(1), "{text}");
+        assert!(
+            text.contains(&format!("no connection within {expected}")),
+            "{text}"
+        );
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::{CasesArg, Format};
 use contract_harness::case::{self, Case};
-use contract_harness::config::{parse_base_url, parse_headers, Config};
+use contract_harness::config::{parse_base_url, parse_headers, parse_seconds, Config};
 use contract_harness::redact::Secrets;
 use contract_harness::report;
 use contract_harness::run::{CaseResult, Outcome, Runner, Summary};
@@ -32,8 +32,11 @@ pub(crate) struct RunArgs {
     #[arg(long)]
     filter: Option<String>,
     /// Seconds allowed for one exchange, body included [env: CONTRACT_TIMEOUT, default: 30]
-    #[arg(long)]
-    timeout: Option<f64>,
+    #[arg(long, value_name = "SECONDS", value_parser = seconds("--timeout"))]
+    timeout: Option<Duration>,
+    /// Seconds allowed to open a connection [env: CONTRACT_CONNECT_TIMEOUT, default: 5]
+    #[arg(long, value_name = "SECONDS", value_parser = seconds("--connect-timeout"))]
+    connect_timeout: Option<Duration>,
     /// Print each request that would be sent, and send nothing.
     #[arg(long)]
     dry_run: bool,
@@ -76,6 +79,15 @@ pub(crate) struct RunArgs {
     report_link_base: Option<String>,
 }
 
+/// A clap parser for a flag in seconds, with the same rules as the variables (clap names the
+/// flag and the value itself).
+fn seconds(flag: &'static str) -> impl Fn(&str) -> Result<Duration, String> + Clone {
+    move |value| {
+        parse_seconds(flag, value)
+            .map_err(|_| "expected a positive number of seconds, such as 30 or 2.5".to_owned())
+    }
+}
+
 pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut config = Config::from_env(&std::env::current_dir()?)?;
     config.cases = args.cases.cases.clone();
@@ -89,9 +101,8 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(vars) = &args.vars {
         config.vars = Some(vars.clone());
     }
-    if let Some(timeout) = args.timeout {
-        config.timeout = Some(Duration::from_secs_f64(timeout));
-    }
+    config.timeout = args.timeout.or(config.timeout);
+    config.connect_timeout = args.connect_timeout.or(config.connect_timeout);
     if let Some(name) = &args.token_env {
         let token = std::env::var(name)
             .map_err(|_| anyhow::anyhow!("--token-env {name}: the variable {name} is not set"))?;

@@ -93,6 +93,11 @@ pub enum SendError {
     /// No connection could be made.
     #[error("failed to connect to the target: {0}")]
     Connect(String),
+    /// No connection was made within the connect timeout.
+    #[error(
+        "no connection within {0:?} (raise it with --connect-timeout or CONTRACT_CONNECT_TIMEOUT)"
+    )]
+    ConnectTimeout(Duration),
     /// The exchange took longer than the timeout.
     #[error("no complete answer within {0:?} (raise it with --timeout or CONTRACT_TIMEOUT)")]
     Timeout(Duration),
@@ -109,7 +114,10 @@ impl SendError {
     fn is_transient(&self) -> bool {
         matches!(
             self,
-            SendError::Connect(_) | SendError::Timeout(_) | SendError::Broken(_)
+            SendError::Connect(_)
+                | SendError::ConnectTimeout(_)
+                | SendError::Timeout(_)
+                | SendError::Broken(_)
         )
     }
 }
@@ -268,7 +276,9 @@ impl Client {
             message.push_str(&cause.to_string());
             source = cause.source();
         }
-        if timeout {
+        if timeout && connect {
+            SendError::ConnectTimeout(self.options.connect_timeout)
+        } else if timeout {
             SendError::Timeout(self.options.timeout)
         } else if connect {
             SendError::Connect(message)
