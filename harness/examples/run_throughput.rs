@@ -51,10 +51,12 @@ fn main() -> anyhow::Result<()> {
         .build()?;
     runtime.block_on(async {
         let runner = Arc::new(Runner::start(&cases, schemas, RunOptions::default()).await?);
+        // Built once, like the runner's own client, so that connections are reused across rounds.
+        let client = Arc::new(Client::new(ClientOptions::default(), runner.base_url())?);
         for round in 1..=rounds {
             let (started, cpu) = (Instant::now(), cpu_seconds());
             let sent = if send_only {
-                send_all(&runner, &cases, jobs).await?
+                send_all(&runner, &client, &cases, jobs).await?
             } else {
                 let results = runner.run_all(Arc::clone(&cases), jobs, |_| {}).await;
                 results
@@ -78,10 +80,10 @@ fn main() -> anyhow::Result<()> {
 /// Plans and sends every case with `jobs` requests in flight, checking nothing.
 async fn send_all(
     runner: &Arc<Runner>,
+    client: &Arc<Client>,
     cases: &Arc<Vec<Case>>,
     jobs: usize,
 ) -> anyhow::Result<usize> {
-    let client = Arc::new(Client::new(ClientOptions::default(), runner.base_url())?);
     let next = Arc::new(AtomicUsize::new(0));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..jobs {
@@ -89,7 +91,7 @@ async fn send_all(
             Arc::clone(runner),
             Arc::clone(cases),
             Arc::clone(&next),
-            Arc::clone(&client),
+            Arc::clone(client),
         );
         workers.spawn(async move {
             let mut sent = 0;
