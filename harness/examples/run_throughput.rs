@@ -1,10 +1,12 @@
 //! Steady-state speed of the runner against the embedded mock: runs the same cases several
 //! times on one runner and prints cases/s and CPU cores used per round.
 //!
-//! `cargo run --release --example run_throughput -- CASES_DIR [ROUNDS] [JOBS] [send-only]`
+//! `cargo run --release --example run_throughput -- CASES_DIR [ROUNDS] [JOBS] [checked|send-only|alternate]`
 //!
 //! `send-only` plans and sends the same requests on the same kind of client and reads the
-//! answers, but checks nothing: the gap between the two is what the checks cost.
+//! answers, but checks nothing: the gap between the two is what the checks cost. `alternate`
+//! takes turns (checked first), so that the machine's drift weighs on both modes alike; each
+//! line ends with its mode.
 
 use contract_harness::case::{self, Case};
 use contract_harness::run::{Outcome, RunOptions, Runner};
@@ -38,7 +40,11 @@ fn main() -> anyhow::Result<()> {
         .expect("usage: run_throughput CASES_DIR [ROUNDS] [JOBS]");
     let rounds: usize = args.next().map_or(Ok(10), |a| a.parse())?;
     let jobs: usize = args.next().map_or(Ok(32), |a| a.parse())?;
-    let send_only = args.next().as_deref() == Some("send-only");
+    let mode = args.next().unwrap_or_else(|| "checked".to_owned());
+    anyhow::ensure!(
+        matches!(mode.as_str(), "checked" | "send-only" | "alternate"),
+        "unknown mode {mode:?}: expected checked, send-only or alternate"
+    );
     let schemas_dir = std::path::Path::new("schemas");
     let schemas = Arc::new(if schemas_dir.exists() {
         Schemas::load(schemas_dir)?
@@ -55,6 +61,10 @@ fn main() -> anyhow::Result<()> {
         let client = Arc::new(Client::new(ClientOptions::default(), runner.base_url())?);
         for round in 1..=rounds {
             let (started, cpu) = (Instant::now(), cpu_seconds());
+            let send_only = match mode.as_str() {
+                "alternate" => round % 2 == 0,
+                other => other == "send-only",
+            };
             let sent = if send_only {
                 send_all(&runner, &client, &cases, jobs).await?
             } else {
@@ -66,11 +76,12 @@ fn main() -> anyhow::Result<()> {
             };
             let (wall, cpu) = (started.elapsed().as_secs_f64(), cpu_seconds() - cpu);
             println!(
-                "round {round}: {sent} cases in {:.1} ms, {:.0} cases/s, {:.2} cores, {:.0} µs CPU per case",
+                "round {round}: {sent} cases in {:.1} ms, {:.0} cases/s, {:.2} cores, {:.0} µs CPU per case, {}",
                 wall * 1000.0,
                 sent as f64 / wall,
                 cpu / wall,
-                cpu * 1e6 / sent as f64
+                cpu * 1e6 / sent as f64,
+                if send_only { "send-only" } else { "checked" }
             );
         }
         anyhow::Ok(())
