@@ -37,7 +37,7 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let dir = args
         .next()
-        .expect("usage: run_throughput CASES_DIR [ROUNDS] [JOBS]");
+        .expect("usage: run_throughput CASES_DIR [ROUNDS] [JOBS] [checked|send-only|alternate]");
     let rounds: usize = args.next().map_or(Ok(10), |a| a.parse())?;
     let jobs: usize = args.next().map_or(Ok(32), |a| a.parse())?;
     let mode = args.next().unwrap_or_else(|| "checked".to_owned());
