@@ -69,6 +69,11 @@ pub(crate) fn strip_position(message: &str) -> &str {
 /// Appends `key` to a JSON pointer (RFC 6901) as one reference token: `~` and `/` escaped.
 pub fn pointer_push(pointer: &mut String, key: &str) {
     pointer.push('/');
+    // Nearly every key needs no escaping; a check pushes one per documented property.
+    if !key.contains(['~', '/']) {
+        pointer.push_str(key);
+        return;
+    }
     for c in key.chars() {
         match c {
             '~' => pointer.push_str("~0"),
@@ -81,6 +86,15 @@ pub fn pointer_push(pointer: &mut String, key: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pointer_segments_are_escaped_as_rfc_6901_says() {
+        let mut pointer = String::new();
+        for key in ["value", "a/b", "c~d", "~/", "é"] {
+            pointer_push(&mut pointer, key);
+        }
+        assert_eq!(pointer, "/value/a~1b/c~0d/~0~1/é");
+    }
 
     #[test]
     fn strict_json_is_strict() {
