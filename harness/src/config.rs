@@ -2,7 +2,7 @@
 //! command line (where flags override it).
 
 use crate::run::RunOptions;
-use crate::send::{ClientCredentials, ClientOptions, Vars, VarsError};
+use crate::send::{read_ca_certificates, ClientCredentials, ClientOptions, Vars, VarsError};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use url::Url;
@@ -29,6 +29,8 @@ pub struct Config {
     pub timeout: Option<Duration>,
     /// Time allowed to open a connection (`CONTRACT_CONNECT_TIMEOUT`, seconds).
     pub connect_timeout: Option<Duration>,
+    /// PEM file of certificate authorities to trust besides the public ones (`CONTRACT_CACERT`).
+    pub ca_file: Option<PathBuf>,
     /// OAuth 2.0 client credentials (`CONTRACT_TOKEN_URL`, `CONTRACT_CLIENT_ID`,
     /// `CONTRACT_CLIENT_SECRET`, `CONTRACT_SCOPE`), used when there is no token.
     pub oauth: Option<ClientCredentials>,
@@ -75,6 +77,9 @@ pub enum ConfigError {
         /// Its value.
         value: String,
     },
+    /// The `--cacert` file cannot be used.
+    #[error("{0}; pass a PEM file of CA certificates (--cacert FILE or CONTRACT_CACERT)")]
+    CaFile(String),
     /// An extra header that is not `Name: value`.
     #[error("failed to read the header {0:?}: expected `Name: value`")]
     BadHeader(String),
@@ -140,6 +145,7 @@ impl Config {
             report_dir: var("CONTRACT_REPORT_DIR").map(PathBuf::from),
             timeout: seconds("CONTRACT_TIMEOUT")?,
             connect_timeout: seconds("CONTRACT_CONNECT_TIMEOUT")?,
+            ca_file: var("CONTRACT_CACERT").map(path),
             oauth,
             headers: var("CONTRACT_HEADERS")
                 .map(|h| parse_headers(&h))
@@ -179,6 +185,9 @@ impl Config {
         }
         if let Some(timeout) = self.connect_timeout {
             client.connect_timeout = timeout;
+        }
+        if let Some(file) = &self.ca_file {
+            client.ca_certificates = read_ca_certificates(file).map_err(ConfigError::CaFile)?;
         }
         if let Some(retries) = self.retries {
             client.retry.max_retries = retries;

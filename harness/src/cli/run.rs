@@ -37,6 +37,10 @@ pub(crate) struct RunArgs {
     /// Seconds allowed to open a connection [env: CONTRACT_CONNECT_TIMEOUT, default: 5]
     #[arg(long, value_name = "SECONDS", value_parser = seconds("--connect-timeout"))]
     connect_timeout: Option<Duration>,
+    /// PEM file of certificate authorities to trust besides the public ones, for a target whose
+    /// certificate a private or development CA signed [env: CONTRACT_CACERT]
+    #[arg(long, value_name = "FILE")]
+    cacert: Option<PathBuf>,
     /// Print each request that would be sent, and send nothing.
     #[arg(long)]
     dry_run: bool,
@@ -103,6 +107,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     config.timeout = args.timeout.or(config.timeout);
     config.connect_timeout = args.connect_timeout.or(config.connect_timeout);
+    config.ca_file = args.cacert.clone().or(config.ca_file);
     if let Some(name) = &args.token_env {
         let token = std::env::var(name)
             .map_err(|_| anyhow::anyhow!("--token-env {name}: the variable {name} is not set"))?;

@@ -61,6 +61,9 @@ pub struct ClientOptions {
     pub retry: RetryPolicy,
     /// At most this many requests per second across the run (attempts included).
     pub requests_per_second: Option<f64>,
+    /// Certificate authorities trusted besides the public ones (`--cacert`), for a target
+    /// whose certificate a private or development CA signed.
+    pub ca_certificates: Vec<reqwest::Certificate>,
 }
 
 impl Default for ClientOptions {
@@ -74,6 +77,7 @@ impl Default for ClientOptions {
             extra_headers: Vec::new(),
             retry: RetryPolicy::default(),
             requests_per_second: None,
+            ca_certificates: Vec::new(),
         }
     }
 }
@@ -101,6 +105,9 @@ pub enum SendError {
     /// The exchange took longer than the timeout.
     #[error("no complete answer within {0:?} (raise it with --timeout or CONTRACT_TIMEOUT)")]
     Timeout(Duration),
+    /// The target's TLS certificate is not trusted; retrying cannot help.
+    #[error("the target's TLS certificate is not trusted ({0}): pass --cacert FILE (or set CONTRACT_CACERT) with the certificate authority that signed it")]
+    UntrustedCertificate(String),
     /// The connection broke, or the answer was not HTTP.
     #[error("the exchange failed: {0}")]
     Broken(String),
@@ -276,7 +283,9 @@ impl Client {
             message.push_str(&cause.to_string());
             source = cause.source();
         }
-        if timeout && connect {
+        if let Some(problem) = certificate_problem(&error) {
+            SendError::UntrustedCertificate(problem)
+        } else if timeout && connect {
             SendError::ConnectTimeout(self.options.connect_timeout)
         } else if timeout {
             SendError::Timeout(self.options.timeout)
@@ -293,17 +302,61 @@ impl Client {
 /// machine cannot reach this one's 127.0.0.1, and the embedded mock would be unreachable from a
 /// CI runner that sets `HTTP_PROXY`.
 fn builder(options: &ClientOptions, target_is_loopback: bool) -> reqwest::ClientBuilder {
-    let builder = reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .connect_timeout(options.connect_timeout)
         .timeout(options.timeout)
         // The docs show redirects as responses (302 to a download URL): check them, do not
         // follow them. This also keeps a token or a client secret from reaching another origin.
         .redirect(reqwest::redirect::Policy::none());
+    for certificate in &options.ca_certificates {
+        builder = builder.add_root_certificate(certificate.clone());
+    }
     if target_is_loopback {
         builder.no_proxy()
     } else {
         builder
     }
+}
+
+/// The certificate authorities in a PEM file (`--cacert`), with an error that names the file.
+pub fn read_ca_certificates(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, String> {
+    let shown = path.display();
+    let pem =
+        std::fs::read(path).map_err(|e| format!("failed to read the CA file {shown}: {e}"))?;
+    let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| format!("failed to read the CA file {shown}: {e}"))?;
+    if certificates.is_empty() {
+        return Err(format!(
+            "failed to read the CA file {shown}: it holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+        ));
+    }
+    Ok(certificates)
+}
+
+/// The certificate complaint of a failed exchange, if that is what failed. rustls's error sits
+/// inside `io::Error`s (nested: reqwest wraps tokio-rustls's), whose `source()` skips what they
+/// wrap, hence the walk through `get_ref`.
+fn certificate_problem(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cause = Some(error);
+    while let Some(current) = cause {
+        let mut candidate = current;
+        loop {
+            if let Some(problem @ rustls::Error::InvalidCertificate(_)) =
+                candidate.downcast_ref::<rustls::Error>()
+            {
+                return Some(problem.to_string());
+            }
+            match candidate
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+            {
+                Some(inner) => candidate = inner,
+                None => break,
+            }
+        }
+        cause = current.source();
+    }
+    None
 }
 
 /// A client that cannot be built (bad TLS set-up, unreadable proxy settings).
