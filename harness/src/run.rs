@@ -217,21 +217,24 @@ impl Runner {
 
     /// Runs one case: plan, send, check.
     pub async fn run_case(&self, case: &Case) -> CaseResult {
+        match self.plan(case) {
+            Ok(request) => self.exchange(case, request).await.0,
+            Err(outcome) => not_sent(case, outcome),
+        }
+    }
+
+    /// Sends a planned case and checks the answer; also says whether the target was reached.
+    async fn exchange(&self, case: &Case, request: PlannedRequest) -> (CaseResult, Contact) {
         let started = Instant::now();
-        let request = match self.plan(case) {
-            Ok(request) => request,
-            Err(outcome) => {
-                return CaseResult {
-                    id: case.id.clone(),
-                    outcome,
-                    request: None,
-                    duration: started.elapsed(),
-                    findings: Vec::new(),
-                    retries: Vec::new(),
-                }
-            }
-        };
         let exchange = self.client.send(&request).await;
+        let contact = match &exchange.result {
+            Err(
+                SendError::Connect(_)
+                | SendError::ConnectTimeout(_)
+                | SendError::UntrustedCertificate(_),
+            ) => Contact::Unreachable,
+            _ => Contact::Reached,
+        };
         let outcome = match exchange.result {
             Ok(actual) => {
                 let verdict = check(case, &actual, &self.schemas);
@@ -243,7 +246,7 @@ impl Runner {
             }
             Err(error) => Outcome::Error(error.to_string()),
         };
-        CaseResult {
+        let result = CaseResult {
             id: case.id.clone(),
             outcome,
             request: Some(request),
@@ -251,7 +254,8 @@ impl Runner {
             // The example still runs when its own documentation is wrong; the report says so.
             findings: crate::lint::lint_case(case, &self.schemas),
             retries: exchange.retries,
-        }
+        };
+        (result, contact)
     }
 
     /// Runs every case with at most `jobs` exchanges at once; results come back in case order.
@@ -264,20 +268,29 @@ impl Runner {
     ) -> Vec<CaseResult> {
         let on_result = Arc::new(on_result);
         let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let gate = Arc::new(Gate::default());
         let mut workers = tokio::task::JoinSet::new();
         for _ in 0..jobs.max(1).min(cases.len().max(1)) {
-            let (runner, cases, next, on_result) = (
+            let (runner, cases, next, on_result, gate) = (
                 Arc::clone(self),
                 Arc::clone(&cases),
                 Arc::clone(&next),
                 Arc::clone(&on_result),
+                Arc::clone(&gate),
             );
             workers.spawn(async move {
                 let mut done = Vec::new();
                 loop {
                     let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(case) = cases.get(index) else { break };
-                    let result = runner.run_case(case).await;
+                    let result = match (runner.plan(case), gate.closed()) {
+                        (Err(outcome), _) | (Ok(_), Some(outcome)) => not_sent(case, outcome),
+                        (Ok(request), None) => {
+                            let (result, contact) = runner.exchange(case, request).await;
+                            gate.record(contact, &result.outcome);
+                            result
+                        }
+                    };
                     on_result(&result);
                     done.push((index, result));
                 }
@@ -290,5 +303,69 @@ impl Runner {
         }
         results.sort_by_key(|(index, _)| *index);
         results.into_iter().map(|(_, result)| result).collect()
+    }
+}
+
+/// A case that was not sent, and why.
+fn not_sent(case: &Case, outcome: Outcome) -> CaseResult {
+    CaseResult {
+        id: case.id.clone(),
+        outcome,
+        request: None,
+        duration: Duration::ZERO,
+        findings: Vec::new(),
+        retries: Vec::new(),
+    }
+}
+
+/// Whether an exchange got through to the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Contact {
+    /// The target answered, or at least accepted the connection.
+    Reached,
+    /// No connection could be made, after the retries (refused, timed out, untrusted TLS).
+    Unreachable,
+}
+
+/// This many cases failing to connect, with none connecting, means the target is down or the
+/// base URL is wrong: the rest of the run would only repeat the same error, retries and all.
+const UNREACHABLE_AFTER: usize = 8;
+
+/// Stops sending once the target is plainly unreachable; the cases not sent are skipped with
+/// the first connection error, so the report stays complete and says why.
+#[derive(Debug, Default)]
+struct Gate {
+    reached: std::sync::atomic::AtomicBool,
+    unreachable: std::sync::atomic::AtomicUsize,
+    first_error: std::sync::OnceLock<String>,
+}
+
+impl Gate {
+    fn record(&self, contact: Contact, outcome: &Outcome) {
+        use std::sync::atomic::Ordering::Relaxed;
+        match contact {
+            Contact::Reached => self.reached.store(true, Relaxed),
+            Contact::Unreachable => {
+                if let Outcome::Error(message) = outcome {
+                    let _ = self.first_error.set(message.clone());
+                }
+                self.unreachable.fetch_add(1, Relaxed);
+            }
+        }
+    }
+
+    /// The outcome for cases not yet sent, once the gate has closed.
+    fn closed(&self) -> Option<Outcome> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.reached.load(Relaxed) || self.unreachable.load(Relaxed) < UNREACHABLE_AFTER {
+            return None;
+        }
+        let first = self.first_error.get().map_or("", String::as_str);
+        Some(Outcome::Skipped {
+            kind: "target unreachable".to_owned(),
+            reason: format!(
+                "not sent: {UNREACHABLE_AFTER} cases could not connect to the target and none could ({first}); check that the service is running and that the base URL is right"
+            ),
+        })
     }
 }

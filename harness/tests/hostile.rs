@@ -354,3 +354,53 @@ async fn the_connect_timeout_comes_from_the_flag_or_the_environment() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_that_refuses_every_connection_is_given_up_after_a_few_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("v1.0")).unwrap();
+    let page: String = (0..30)
+        .map(|n| {
+            format!(
+                "<!-- {{ \"blockType\": \"request\", \"name\": \"get_item_{n}\" }} -->\n```http\nGET https://graph.microsoft.com/v1.0/items/{n}\n```\n\n<!-- {{ \"blockType\": \"response\", \"truncated\": true }} -->\n```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{{ \"id\": \"{n}\" }}\n```\n\n"
+            )
+        })
+        .collect();
+    std::fs::write(dir.path().join("v1.0/items.md"), page).unwrap();
+    let cases = Arc::new(case::list(dir.path()).unwrap().cases);
+    // A port nobody listens on: bound, then released.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let mut client = ClientOptions::default();
+    client.retry.max_retries = 0;
+    let options = RunOptions {
+        base_url: Some(format!("http://{closed}/").parse().unwrap()),
+        client,
+        ..RunOptions::default()
+    };
+    let runner = Arc::new(
+        Runner::start(&cases, Arc::new(Schemas::empty()), options)
+            .await
+            .unwrap(),
+    );
+    let jobs = 2;
+    let results = runner.run_all(Arc::clone(&cases), jobs, |_| {}).await;
+
+    let summary = Summary::of(&results);
+    // Eight tries, plus what was already in flight when the eighth failed.
+    assert!((8..8 + jobs).contains(&summary.errors), "{summary:?}");
+    assert_eq!(summary.skipped["target unreachable"], 30 - summary.errors);
+    let Outcome::Skipped { reason, .. } = &results[29].outcome else {
+        panic!("{:?}", results[29].outcome)
+    };
+    assert!(
+        reason.starts_with("not sent: 8 cases could not connect to the target and none could (failed to connect to the target"),
+        "{reason}"
+    );
+    assert!(
+        reason.ends_with("check that the service is running and that the base URL is right"),
+        "{reason}"
+    );
+}
