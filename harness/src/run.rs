@@ -140,6 +140,8 @@ pub struct Runner {
     vars: Vars,
     allow_writes: bool,
     schemas: Arc<Schemas>,
+    /// Closes once the target has proved unreachable, for every case run after that.
+    gate: Gate,
     /// Kept alive for the runner's lifetime: dropping it stops the mock.
     _mock: Option<MockServer>,
 }
@@ -169,6 +171,7 @@ impl Runner {
             vars: options.vars,
             allow_writes: options.allow_writes,
             schemas,
+            gate: Gate::default(),
             _mock: mock,
         })
     }
@@ -215,12 +218,19 @@ impl Runner {
         })
     }
 
-    /// Runs one case: plan, send, check.
+    /// Runs one case: plan, send, check. Once the target has proved unreachable (see
+    /// [`UNREACHABLE_AFTER`]), cases are skipped instead of sent.
     pub async fn run_case(&self, case: &Case) -> CaseResult {
-        match self.plan(case) {
-            Ok(request) => self.exchange(case, request).await.0,
-            Err(outcome) => not_sent(case, outcome),
+        let request = match self.plan(case) {
+            Ok(request) => request,
+            Err(outcome) => return not_sent(case, outcome),
+        };
+        if let Some(outcome) = self.gate.closed() {
+            return not_sent(case, outcome);
         }
+        let (result, contact) = self.exchange(case, request).await;
+        self.gate.record(contact, &result.outcome);
+        result
     }
 
     /// Sends a planned case and checks the answer; also says whether the target was reached.
@@ -268,29 +278,20 @@ impl Runner {
     ) -> Vec<CaseResult> {
         let on_result = Arc::new(on_result);
         let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let gate = Arc::new(Gate::default());
         let mut workers = tokio::task::JoinSet::new();
         for _ in 0..jobs.max(1).min(cases.len().max(1)) {
-            let (runner, cases, next, on_result, gate) = (
+            let (runner, cases, next, on_result) = (
                 Arc::clone(self),
                 Arc::clone(&cases),
                 Arc::clone(&next),
                 Arc::clone(&on_result),
-                Arc::clone(&gate),
             );
             workers.spawn(async move {
                 let mut done = Vec::new();
                 loop {
                     let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(case) = cases.get(index) else { break };
-                    let result = match (runner.plan(case), gate.closed()) {
-                        (Err(outcome), _) | (Ok(_), Some(outcome)) => not_sent(case, outcome),
-                        (Ok(request), None) => {
-                            let (result, contact) = runner.exchange(case, request).await;
-                            gate.record(contact, &result.outcome);
-                            result
-                        }
-                    };
+                    let result = runner.run_case(case).await;
                     on_result(&result);
                     done.push((index, result));
                 }
@@ -329,7 +330,7 @@ enum Contact {
 
 /// This many cases failing to connect, with none connecting, means the target is down or the
 /// base URL is wrong: the rest of the run would only repeat the same error, retries and all.
-const UNREACHABLE_AFTER: usize = 8;
+pub const UNREACHABLE_AFTER: usize = 8;
 
 /// Stops sending once the target is plainly unreachable; the cases not sent are skipped with
 /// the first connection error, so the report stays complete and says why.
