@@ -345,7 +345,9 @@ impl Gate {
     fn record(&self, contact: Contact, outcome: &Outcome) {
         use std::sync::atomic::Ordering::Relaxed;
         match contact {
-            Contact::Reached => self.reached.store(true, Relaxed),
+            // Load first: every case lands here, and a store would bounce the cache line.
+            Contact::Reached if !self.reached.load(Relaxed) => self.reached.store(true, Relaxed),
+            Contact::Reached => {}
             Contact::Unreachable => {
                 if let Outcome::Error(message) = outcome {
                     let _ = self.first_error.set(message.clone());
