@@ -11,12 +11,25 @@ use std::sync::Arc;
 pub(crate) struct MockArgs {
     #[command(flatten)]
     cases: CasesArg,
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    /// Address to listen on: `127.0.0.1:8080`, `[::1]:8080` or `localhost:8080`.
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = listen_address)]
     addr: SocketAddr,
     /// Do not log each request (for load tests).
     #[arg(long)]
     quiet: bool,
+}
+
+/// An IP address and port, or a host name that resolves to one (`localhost:8080`).
+fn listen_address(text: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    let expected = "expected HOST:PORT, such as 127.0.0.1:8080, [::1]:8080 or localhost:8080";
+    if let Ok(address) = text.parse() {
+        return Ok(address);
+    }
+    let mut addresses = text
+        .to_socket_addrs()
+        .map_err(|e| format!("{e}; {expected}"))?;
+    addresses.next().ok_or_else(|| expected.to_owned())
 }
 
 pub(crate) fn run(args: MockArgs) -> anyhow::Result<ExitCode> {
@@ -39,4 +52,33 @@ pub(crate) fn run(args: MockArgs) -> anyhow::Result<ExitCode> {
         tokio::signal::ctrl_c().await?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listen_address;
+
+    #[test]
+    fn addresses_and_host_names_are_accepted() {
+        assert_eq!(
+            listen_address("127.0.0.1:8080").unwrap(),
+            "127.0.0.1:8080".parse().unwrap()
+        );
+        assert_eq!(
+            listen_address("[::1]:9").unwrap(),
+            "[::1]:9".parse().unwrap()
+        );
+        let localhost = listen_address("localhost:8080").unwrap();
+        assert!(localhost.ip().is_loopback(), "{localhost}");
+        assert_eq!(localhost.port(), 8080);
+        for bad in ["nonsense", "8080", "localhost"] {
+            let error = listen_address(bad).unwrap_err();
+            assert!(
+                error.ends_with(
+                    "expected HOST:PORT, such as 127.0.0.1:8080, [::1]:8080 or localhost:8080"
+                ),
+                "{bad}: {error}"
+            );
+        }
+    }
 }

@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use route::{Route, RouteMatch};
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -280,7 +281,12 @@ async fn handle(
         .answer(method.as_str(), uri.path(), uri.query(), &headers, &body);
     if served.log {
         let by = answer.case_id.as_deref().unwrap_or("no documented example");
-        eprintln!("{method} {uri} → {} ({by})", answer.status);
+        // A closed stderr (`contract mock | head`) must not take the answer down with it.
+        let _ = writeln!(
+            std::io::stderr(),
+            "{method} {uri} → {} ({by})",
+            answer.status
+        );
     }
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     // A plain `Body`, not `Vec<u8>`, so that no Content-Type is invented for an empty answer.
