@@ -30,8 +30,7 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
     let schemas = config.load_schemas()?;
     let (list, findings) = lint::lint(&args.cases.cases, &schemas)?;
     let root = args.cases.cases.display().to_string();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = super::output::stdout();
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &findings)?;

@@ -59,8 +59,7 @@ impl<'a> From<&'a Case> for Row<'a> {
 pub(crate) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
     let list = case::list(&args.cases.cases)?;
     super::print_findings(&args.cases.cases, &list.findings);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = super::output::stdout();
     match args.format {
         Format::Json => {
             let rows: Vec<Row> = list.cases.iter().map(Row::from).collect();

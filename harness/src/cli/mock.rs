@@ -43,7 +43,7 @@ pub(crate) fn run(args: MockArgs) -> anyhow::Result<ExitCode> {
         let server = mock::start(Arc::clone(&mock), args.addr, !args.quiet)
             .await
             .map_err(|e| anyhow::anyhow!("failed to listen on {}: {e}", args.addr))?;
-        eprintln!(
+        super::output::note!(
             "serving {} documented examples from {} pages at {} (Ctrl-C stops)",
             mock.len(),
             list.pages,

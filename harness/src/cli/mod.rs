@@ -3,10 +3,12 @@
 mod lint;
 mod list;
 mod mock;
+pub(crate) mod output;
 mod run;
 mod schemas;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use output::note;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -57,7 +59,7 @@ pub(crate) fn print_findings(
 ) {
     let root = root.display().to_string();
     for finding in findings {
-        eprintln!("{}/{finding}", root.trim_end_matches('/'));
+        note!("{}/{finding}", root.trim_end_matches('/'));
     }
 }
 
@@ -77,13 +79,13 @@ pub(crate) fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             let mut shown = error.to_string();
-            eprintln!("error: {shown}");
+            note!("error: {shown}");
             let mut source = error.source();
             while let Some(cause) = source {
                 // Our messages already quote their cause; print only what they do not say.
                 let text = cause.to_string();
                 if !shown.contains(&text) {
-                    eprintln!("  caused by: {text}");
+                    note!("  caused by: {text}");
                     shown.push_str(&text);
                 }
                 source = cause.source();

@@ -216,10 +216,13 @@ fn write_reports(
         secrets,
     );
     if annotate {
-        print!(
+        let mut out = super::output::stdout();
+        write!(
+            out,
             "{}",
             report::github::annotations(&run, secrets, &report::github::repo_root())
-        );
+        )?;
+        out.flush()?;
     }
     report::write(&run, secrets, &outputs)?;
     Ok(())
@@ -242,7 +245,7 @@ fn progress_bar(len: u64) -> indicatif::ProgressBar {
 /// Output goes through one place, so that no secret can reach the terminal.
 fn print_redacted(secrets: &Secrets, bytes: &[u8]) -> anyhow::Result<()> {
     let text = String::from_utf8_lossy(bytes);
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = super::output::stdout();
     stdout.write_all(secrets.redact(&text).as_bytes())?;
     stdout.flush()?;
     Ok(())

@@ -6,6 +6,7 @@ use contract_harness::schema::import::{self, GENERATED_MARK};
 use contract_harness::schema::{csdl, typed_values};
 use serde_json::Value;
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -70,7 +71,7 @@ fn import_command(args: ImportArgs) -> anyhow::Result<ExitCode> {
         let (known, unknown): (Vec<_>, Vec<_>) =
             named.into_iter().partition(|t| model.lookup(t).is_some());
         if !unknown.is_empty() {
-            eprintln!(
+            super::output::note!(
                 "note: {} type(s) named by the pages under {} are not in {}: {}",
                 unknown.len(),
                 dir.display(),
@@ -108,7 +109,9 @@ fn import_command(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let removed = remove_stale(&args.out, &written)?;
 
     let (entity, complex, enums, definitions) = model.counts(selection.as_ref());
-    println!(
+    let mut out = super::output::stdout();
+    writeln!(
+        out,
         "imported {} types ({entity} entity, {complex} complex, {enums} enum, {definitions} type definitions) from {} into {} in {:.2} s (conversion {:.2} s){}",
         generated.len(),
         args.csdl.display(),
@@ -116,7 +119,8 @@ fn import_command(args: ImportArgs) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64(),
         converted.as_secs_f64(),
         if removed > 0 { format!("; removed {removed} stale generated file(s)") } else { String::new() }
-    );
+    )?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
