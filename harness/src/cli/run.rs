@@ -122,6 +122,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     config.body_limit = args.max_body_bytes.or(config.body_limit);
     let list = case::list(&config.cases)?;
     super::print_findings(&config.cases, &list.findings);
+    let found = list.cases.len();
     let cases: Vec<Case> = match &args.filter {
         Some(filter) => list
             .cases
@@ -130,6 +131,12 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .collect(),
         None => list.cases,
     };
+    if let (Some(filter), true) = (&args.filter, cases.is_empty()) {
+        // Like `cargo test`, not an error; but a typo should not look like a clean run.
+        super::output::note!(
+            "note: no case id contains {filter:?} ({found} cases found; `contract list` shows their ids)"
+        );
+    }
     let schemas = Arc::new(config.load_schemas()?);
     let options = config.run_options()?;
     let secrets = Secrets::new(options.client.secrets());
