@@ -367,7 +367,7 @@ impl Gate {
         Some(Outcome::Skipped {
             kind: "target unreachable".to_owned(),
             reason: format!(
-                "not sent: {UNREACHABLE_AFTER} cases could not connect to the target and none could ({first}); check that the service is running and that the base URL is right"
+                "not sent: {UNREACHABLE_AFTER} cases failed to connect to the target and none succeeded ({first}); check that the service is running and that the base URL is right"
             ),
         })
     }

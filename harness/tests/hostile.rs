@@ -396,7 +396,7 @@ async fn a_target_that_refuses_every_connection_is_given_up_after_a_few_cases() 
         panic!("{:?}", results[29].outcome)
     };
     assert!(
-        reason.starts_with("not sent: 8 cases could not connect to the target and none could (failed to connect to the target"),
+        reason.starts_with("not sent: 8 cases failed to connect to the target and none succeeded (failed to connect to the target"),
         "{reason}"
     );
     assert!(
