@@ -1,7 +1,9 @@
 //! A reader that stops early (`contract lint | head`) must not turn into a panic or an
 //! "error: Broken pipe": the command finishes and exits with the status of what it found.
 
-use std::process::{Command, Stdio};
+mod common;
+
+use std::process::Stdio;
 
 /// A page with 3,000 TODO markers: some 300 KiB of warnings, far more than a pipe holds, so
 /// the writes after the reader has gone are certain to fail.
@@ -21,9 +23,8 @@ fn noisy_pages() -> tempfile::TempDir {
 
 /// Runs `contract ARGS` with stdout and stderr on pipes that are closed at once.
 fn status_with_closed_pipes(args: &[&str]) -> Option<i32> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_contract"))
+    let mut child = common::contract()
         .args(args)
-        .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -154,17 +154,7 @@ async fn serve(mut stream: TcpStream, arrivals: Arrivals) {
 }
 
 async fn hostile_server(arrivals: Arrivals) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            tokio::spawn(serve(stream, Arc::clone(&arrivals)));
-        }
-    });
-    addr
+    common::raw_server(move |stream| serve(stream, Arc::clone(&arrivals))).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -328,16 +318,13 @@ async fn the_connect_timeout_comes_from_the_flag_or_the_environment() {
         (vec![], Some("0.25")),
     ];
     for (flags, variable) in runs {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_contract"));
+        let mut command = common::contract();
         command
             .args(["run", "--retries", "0", "--filter", "list_users_select"])
             .args(["--base-url", &base])
             .args(&flags)
             .arg("--cases")
-            .arg(common::cases())
-            .env("NO_COLOR", "1")
-            .env_remove("CONTRACT_CONNECT_TIMEOUT")
-            .env_remove("CONTRACT_BASE_URL");
+            .arg(common::cases());
         if let Some(seconds) = variable {
             command.env("CONTRACT_CONNECT_TIMEOUT", seconds);
         }

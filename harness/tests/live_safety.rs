@@ -8,20 +8,8 @@ use std::process::Output;
 const TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.s3cr3t-test-token";
 
 fn contract(args: &[&str], envs: &[(&str, &str)]) -> Output {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_contract"));
-    command
-        .args(args)
-        .arg("--cases")
-        .arg(common::cases())
-        .env("NO_COLOR", "1");
-    for name in [
-        "CONTRACT_BASE_URL",
-        "CONTRACT_TOKEN",
-        "CONTRACT_ALLOW_WRITES",
-        "CONTRACT_VARS",
-    ] {
-        command.env_remove(name);
-    }
+    let mut command = common::contract();
+    command.args(args).arg("--cases").arg(common::cases());
     command.envs(envs.iter().copied());
     command.output().unwrap()
 }

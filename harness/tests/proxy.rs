@@ -27,27 +27,17 @@ async fn recording_proxy() -> (String, Arc<Mutex<Vec<String>>>) {
 }
 
 async fn contract_behind(proxy: &str, args: &[&str]) -> Output {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_contract"));
+    let mut command = common::contract();
     command
         .arg("run")
         .args(args)
         .arg("--cases")
         .arg(common::cases())
-        .env("NO_COLOR", "1")
         .env("HTTP_PROXY", proxy)
         .env("http_proxy", proxy)
         .env("HTTPS_PROXY", proxy)
         .env("https_proxy", proxy);
-    for name in [
-        "NO_PROXY",
-        "no_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-        "CONTRACT_BASE_URL",
-        "CONTRACT_TOKEN",
-        "CONTRACT_ALLOW_WRITES",
-        "CONTRACT_VARS",
-    ] {
+    for name in ["NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"] {
         command.env_remove(name);
     }
     tokio::task::spawn_blocking(move || command.output().unwrap())

@@ -4,12 +4,10 @@ mod common;
 
 #[test]
 fn a_filter_that_matches_nothing_says_so() {
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_contract"))
+    let run = common::contract()
         .args(["run", "--filter", "no-such-case"])
         .arg("--cases")
         .arg(common::cases())
-        .env("NO_COLOR", "1")
-        .env_remove("CONTRACT_BASE_URL")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);

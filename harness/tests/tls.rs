@@ -2,6 +2,8 @@
 //! default, which ends the case at once with a hint instead of retries; trusted with
 //! `--cacert FILE` or `CONTRACT_CACERT`.
 
+mod common;
+
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
 use std::process::Output;
 use std::sync::Arc;
@@ -47,15 +49,9 @@ async fn https_server() -> (String, std::net::SocketAddr) {
     )
     .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
+    let addr = common::raw_server(move |stream| {
+        let acceptor = acceptor.clone();
+        async move {
                 // A client that refuses the certificate ends the handshake here.
                 let Ok(mut tls) = acceptor.accept(stream).await else {
                     return;
@@ -76,19 +72,15 @@ async fn https_server() -> (String, std::net::SocketAddr) {
                 let _ = tls.write_all(answer.as_bytes()).await;
                 let _ = tls.write_all(body).await;
                 let _ = tls.shutdown().await;
-            });
         }
-    });
+    })
+    .await;
     (ca.pem(), addr)
 }
 
 async fn contract(args: Vec<String>, envs: Vec<(&'static str, String)>) -> Output {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_contract"));
-    command.arg("run").args(args).env("NO_COLOR", "1");
-    for name in ["CONTRACT_CACERT", "CONTRACT_BASE_URL", "CONTRACT_RETRIES"] {
-        command.env_remove(name);
-    }
-    command.envs(envs);
+    let mut command = common::contract();
+    command.arg("run").args(args).envs(envs);
     tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
         .unwrap()

@@ -34,3 +34,36 @@ pub fn workspace() -> PathBuf {
 pub fn cases() -> PathBuf {
     workspace().join("cases")
 }
+
+/// The `contract` binary with colours off and no `CONTRACT_*` variable inherited from the shell
+/// or from CI (a developer's `CONTRACT_BASE_URL`, CI's `CONTRACT_REPORT_DIR`): each test sets
+/// what it means to test.
+pub fn contract() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_contract"));
+    command.env("NO_COLOR", "1");
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("CONTRACT_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+/// A server on 127.0.0.1:0 that hands each accepted connection to `serve`, for tests that
+/// speak raw TCP (broken answers, TLS) rather than through axum.
+pub async fn raw_server<F, Fut>(serve: F) -> std::net::SocketAddr
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            if let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(serve(stream));
+            }
+        }
+    });
+    addr
+}
