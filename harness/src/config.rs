@@ -68,9 +68,7 @@ pub enum ConfigError {
         value: String,
     },
     /// A duration that is not a positive number of seconds.
-    #[error(
-        "failed to read {name}={value:?}: expected a positive number of seconds, such as 30 or 2.5"
-    )]
+    #[error("failed to read {name}={value:?}: {SECONDS_EXPECTED}")]
     BadSeconds {
         /// The variable.
         name: &'static str,
@@ -216,6 +214,9 @@ pub fn parse_headers(text: &str) -> Result<Vec<(String, String)>, ConfigError> {
         })
         .collect()
 }
+
+/// What a duration in seconds must look like, for error messages (flags and variables alike).
+pub const SECONDS_EXPECTED: &str = "expected a positive number of seconds, such as 30 or 2.5";
 
 /// Parses a duration in seconds (`30`, `2.5`): zero, negative, NaN and infinite values are
 /// refused, since none of them makes a usable timeout.

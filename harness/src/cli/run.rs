@@ -2,7 +2,9 @@
 
 use super::{CasesArg, Format};
 use contract_harness::case::{self, Case};
-use contract_harness::config::{parse_base_url, parse_headers, parse_seconds, Config};
+use contract_harness::config::{
+    parse_base_url, parse_headers, parse_seconds, Config, SECONDS_EXPECTED,
+};
 use contract_harness::redact::Secrets;
 use contract_harness::report;
 use contract_harness::run::{CaseResult, Outcome, Runner, Summary};
@@ -86,10 +88,7 @@ pub(crate) struct RunArgs {
 /// A clap parser for a flag in seconds, with the same rules as the variables (clap names the
 /// flag and the value itself).
 fn seconds(flag: &'static str) -> impl Fn(&str) -> Result<Duration, String> + Clone {
-    move |value| {
-        parse_seconds(flag, value)
-            .map_err(|_| "expected a positive number of seconds, such as 30 or 2.5".to_owned())
-    }
+    move |value| parse_seconds(flag, value).map_err(|_| SECONDS_EXPECTED.to_owned())
 }
 
 pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
