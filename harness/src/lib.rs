@@ -4,17 +4,13 @@
 //! → [`send`] (case → HTTP exchange) → [`check`] (exchange → verdict) → [`report`].
 //! [`schema`] serves `check`; [`mock`] serves documented responses when no service is given.
 
-pub mod case;
+pub use contract_core::{case, doc, finding, json, lint, schema};
+
 pub mod check;
 pub mod config;
-pub mod doc;
-pub mod finding;
-pub mod json;
-pub mod lint;
 pub mod mock;
 pub mod redact;
 pub mod report;
 pub mod run;
-pub mod schema;
 pub mod send;
 pub mod suite;

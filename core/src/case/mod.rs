@@ -310,8 +310,8 @@ fn version_of_url(url: &str) -> Option<String> {
     is_version(segment).then(|| segment.to_owned())
 }
 
-/// `v1.0`, `beta`, `v2`.
-pub(crate) fn is_version(segment: &str) -> bool {
+/// True for a path segment that names an API version: `v1.0`, `beta`, `v2`.
+pub fn is_version(segment: &str) -> bool {
     segment == "beta"
         || segment.strip_prefix('v').is_some_and(|v| {
             !v.is_empty()
