@@ -83,6 +83,80 @@ pub fn pointer_push(pointer: &mut String, key: &str) {
     }
 }
 
+/// Where a JSON pointer leads in a documented JSON text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    /// 0-based line, within the text, of the deepest node the pointer reached: the property's
+    /// name for an object member, the element's start for an array item.
+    pub line: usize,
+    /// True when the whole pointer was followed; false when it stopped early (the line is then
+    /// that of the last node it reached) or the text could not be parsed (line 0).
+    pub found: bool,
+}
+
+/// Follows `pointer` (RFC 6901) through `text` with a parser that keeps byte positions, and says
+/// on which line it ends. Lenient like the pages: comments, trailing commas and single quotes
+/// are read. An index past the documented items is looked for in each documented item in turn,
+/// since checks compare every actual item with the documented ones.
+pub fn locate(text: &str, pointer: &str) -> Location {
+    use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
+    let parsed = parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default());
+    let Some(root) = parsed.ok().and_then(|result| result.value) else {
+        return Location {
+            line: 0,
+            found: false,
+        };
+    };
+    let segments: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let start = jsonc_parser::common::Ranged::range(&root).start;
+    let (offset, found) = follow(&root, start, &segments);
+    Location {
+        line: text[..offset].matches('\n').count(),
+        found,
+    }
+}
+
+/// The byte offset where `segments` end inside `value` (which starts at `at`), and whether all
+/// of them were found.
+fn follow(value: &jsonc_parser::ast::Value<'_>, at: usize, segments: &[String]) -> (usize, bool) {
+    use jsonc_parser::ast::Value;
+    use jsonc_parser::common::Ranged;
+    let Some((segment, rest)) = segments.split_first() else {
+        return (at, true);
+    };
+    match value {
+        Value::Object(object) => {
+            match object
+                .properties
+                .iter()
+                .find(|p| p.name.as_str() == segment)
+            {
+                Some(property) => follow(&property.value, property.range.start, rest),
+                None => (at, false),
+            }
+        }
+        Value::Array(array) => {
+            let Ok(index) = segment.parse::<usize>() else {
+                return (at, false);
+            };
+            if let Some(element) = array.elements.get(index) {
+                return follow(element, element.range().start, rest);
+            }
+            array
+                .elements
+                .iter()
+                .map(|element| follow(element, element.range().start, rest))
+                .find(|(_, found)| *found)
+                .unwrap_or((at, false))
+        }
+        _ => (at, false),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +190,43 @@ mod tests {
         assert_eq!(error.line, 3, "{error}");
         assert!(error.column >= 3, "{error}");
         assert!(!error.message.contains("at line"), "{error}");
+    }
+
+    const BODY: &str = "{\n  \"a\": \"id\",\n  \"value\": [\n    {\"id\": 1},\n    {\n      \"x\": 'two', // lenient\n    }\n  ],\n  \"id\": 2,\n  \"a/b\": {\"c\": null}\n}\n";
+
+    fn at(pointer: &str) -> (usize, bool) {
+        let location = locate(BODY, pointer);
+        (location.line, location.found)
+    }
+
+    #[test]
+    fn pointers_lead_to_their_lines_even_past_lookalike_keys_and_values() {
+        assert_eq!(at(""), (0, true));
+        assert_eq!(at("/a"), (1, true));
+        // A nested `id` and a string value "id" come first in the text; the member is line 8.
+        assert_eq!(at("/id"), (8, true));
+        assert_eq!(at("/value/0"), (3, true));
+        assert_eq!(at("/value/1/x"), (5, true));
+        assert_eq!(at("/a~1b/c"), (9, true));
+    }
+
+    #[test]
+    fn an_index_past_the_documented_items_is_found_in_any_item() {
+        assert_eq!(at("/value/7/id"), (3, true));
+        assert_eq!(at("/value/7/x"), (5, true));
+    }
+
+    #[test]
+    fn a_pointer_that_stops_early_keeps_the_deepest_line() {
+        assert_eq!(at("/value/1/missing"), (4, false));
+        assert_eq!(at("/missing/deep"), (0, false));
+        assert_eq!(at("/a/deeper"), (1, false));
+        assert_eq!(
+            locate("{ not json", "/a"),
+            Location {
+                line: 0,
+                found: false
+            }
+        );
     }
 }

@@ -12,3 +12,5 @@ pub mod finding;
 pub mod json;
 pub mod lint;
 pub mod schema;
+pub mod template;
+pub mod text;

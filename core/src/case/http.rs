@@ -5,6 +5,7 @@
 //! often missing, and line endings are whatever the author's editor used.
 
 use crate::json::{parse_lenient, JsonError, Strictness};
+use crate::text::shorten;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -119,7 +120,7 @@ pub fn parse_request(content: &str, first_line: usize) -> Result<Request, String
     if !METHODS.contains(&method.as_str()) {
         return Err(format!(
             "`{}` does not start with an HTTP method",
-            shorten(start)
+            shorten(start, 80)
         ));
     }
     let rest = rest.trim();
@@ -130,7 +131,10 @@ pub fn parse_request(content: &str, first_line: usize) -> Result<Request, String
         _ => (rest, None),
     };
     if url.is_empty() {
-        return Err(format!("`{}` has no URL after the method", shorten(start)));
+        return Err(format!(
+            "`{}` has no URL after the method",
+            shorten(start, 80)
+        ));
     }
     let body = read_body(&message.body, &message.headers, message.body_line);
     Ok(Request {
@@ -156,7 +160,7 @@ pub fn parse_response(content: &str, first_line: usize) -> Result<Response, Stri
         _ => {
             return Err(format!(
                 "the first line `{}` is not a status line such as `HTTP/1.1 200 OK`",
-                shorten(start)
+                shorten(start, 80)
             ))
         }
     };
@@ -170,13 +174,6 @@ pub fn parse_response(content: &str, first_line: usize) -> Result<Response, Stri
         body_text: message.body,
         body_line: message.body_line,
     })
-}
-
-fn shorten(line: &str) -> String {
-    match line.char_indices().nth(80) {
-        Some((index, _)) => format!("{}…", &line[..index]),
-        None => line.to_owned(),
-    }
 }
 
 struct Message {

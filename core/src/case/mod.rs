@@ -211,7 +211,13 @@ pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
         };
         cases.push(Case {
             id: format!("{version}::{page_slug}::{example_slug}"),
-            placeholders: url.map(placeholders).unwrap_or_default(),
+            placeholders: url
+                .map(|url| {
+                    crate::template::placeholders(url)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
             version,
             file: page.file.clone(),
             name,
@@ -318,20 +324,6 @@ pub fn is_version(segment: &str) -> bool {
                 && v.starts_with(|c: char| c.is_ascii_digit())
                 && v.chars().all(|c| c.is_ascii_digit() || c == '.')
         })
-}
-
-/// Every `{name}` in a URL.
-fn placeholders(url: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut rest = url;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        found.push(rest[open + 1..open + close].trim().to_owned());
-        rest = &rest[open + close + 1..];
-    }
-    found
 }
 
 fn page_stem(file: &str) -> &str {

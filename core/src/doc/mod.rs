@@ -11,6 +11,7 @@ pub use annotation::{Annotation, BlockType};
 pub use front_matter::FrontMatter;
 
 use crate::finding::Finding;
+use crate::text::LineIndex;
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// One Markdown page, parsed.
@@ -50,27 +51,6 @@ impl Block {
     /// The annotation's block type, `None` for an unannotated block.
     pub fn block_type(&self) -> Option<&BlockType> {
         self.annotation.as_ref().map(|a| &a.block_type)
-    }
-}
-
-/// Maps byte offsets to 1-based line numbers.
-pub(crate) struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    pub(crate) fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    /// The 1-based line holding byte `offset`.
-    pub(crate) fn line(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&offset) {
-            Ok(index) => index + 1,
-            Err(index) => index,
-        }
     }
 }
 

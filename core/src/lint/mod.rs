@@ -4,13 +4,12 @@
 //! the blocks; the case rules look at one documented example and are also attached to that
 //! case's entry when the suite runs it.
 
-mod pointer;
-
 use crate::case::{self, Body, Case, CaseList, Header, ListError, PageView, SkipReason};
 use crate::doc::BlockType;
 use crate::finding::Finding;
 use crate::json::Strictness;
 use crate::schema::Schemas;
+use crate::text::shorten;
 use serde_json::Value;
 use std::path::Path;
 
@@ -35,7 +34,7 @@ pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
                 "todo",
                 file,
                 index + 1,
-                format!("a TODO is left in the page: `{}`", shorten(text)),
+                format!("a TODO is left in the page: `{}`", shorten(text, 100)),
             ));
         }
     }
@@ -220,7 +219,7 @@ fn generator_url(file: &str, line: usize, text: &str) -> Finding {
         line,
         format!(
             "the generator could not find the collection URI: `{}`; write the real request URL",
-            shorten(text.trim())
+            shorten(text.trim(), 100)
         ),
     )
 }
@@ -294,7 +293,7 @@ fn schema_findings(
         .validate(odata_type, value)
         .into_iter()
         .map(|issue| {
-            let line = body_line + pointer::line_in(text, &issue.pointer);
+            let line = body_line + crate::json::locate(text, &issue.pointer).line;
             let at = if issue.pointer.is_empty() {
                 "the body".to_owned()
             } else {
@@ -311,13 +310,6 @@ fn schema_findings(
             )
         })
         .collect()
-}
-
-fn shorten(text: &str) -> String {
-    match text.char_indices().nth(100) {
-        Some((index, _)) => format!("{}…", &text[..index]),
-        None => text.to_owned(),
-    }
 }
 
 #[cfg(test)]

@@ -183,14 +183,9 @@ pub fn parse(
                 .to_owned(),
         }
     })?;
-    // `Document::text_pos_at` scans from the start each time; thousands of calls on a 3 MB
-    // document cost seconds, so lines come from a table of line starts instead.
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let line_of = |node: roxmltree::Node<'_, '_>| {
-        line_starts.partition_point(|&start| start <= node.range().start)
-    };
+    // Not `Document::text_pos_at`: it scans from the start on every call.
+    let lines = crate::text::LineIndex::new(text);
+    let line_of = |node: roxmltree::Node<'_, '_>| lines.line(node.range().start);
     let invalid = |node: roxmltree::Node<'_, '_>, message: String| CsdlError::Invalid {
         path: path.to_owned(),
         line: line_of(node),

@@ -374,10 +374,7 @@ fn parse_actual(body: &[u8]) -> Result<Value, Violation> {
 fn preview(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.char_indices().nth(80) {
-        Some((index, _)) => format!("{}…", &flat[..index]),
-        None => flat,
-    }
+    crate::text::shorten(&flat, 80).into_owned()
 }
 
 /// `{"error": {"code": "...", "message": "..."}}`, the OData JSON error format.

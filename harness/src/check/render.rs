@@ -55,7 +55,9 @@ pub(super) fn render(verdict: &Verdict, case: &Case, color: bool) -> String {
             )
             .then(|| case.response.as_ref())
             .flatten()
-            .and_then(|r| locate(&r.body_text, &v.pointer).map(|l| r.body_line + l));
+            .filter(|_| !v.pointer.is_empty())
+            .map(|r| (r.body_line, crate::json::locate(&r.body_text, &v.pointer)))
+            .and_then(|(body_line, at)| at.found.then_some(body_line + at.line));
             (documented_at, at, v.kind.as_str(), v.message.as_str())
         })
         .collect();
@@ -94,49 +96,4 @@ pub(super) fn render(verdict: &Verdict, case: &Case, color: bool) -> String {
         out.push_str(&diff.unified(color));
     }
     out
-}
-
-/// The 0-based line, within a documented body, of the property a pointer names; `None` when it
-/// cannot be found. A scan rather than a parse, because documented bodies are often lenient
-/// JSON: each key of the pointer is searched for after the previous one, array indices skipped
-/// (an actual item is compared with the documented items, which come first in the text).
-/// Only used for properties the example shows, so a key is not confused with a later one.
-fn locate(body: &str, pointer: &str) -> Option<usize> {
-    if pointer.is_empty() {
-        return None;
-    }
-    let mut offset = 0;
-    for segment in pointer.split('/').skip(1) {
-        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
-            continue;
-        }
-        let key = segment.replace("~1", "/").replace("~0", "~");
-        let quoted = serde_json::to_string(&key).ok()?;
-        let mut from = offset;
-        loop {
-            let found = from + body.get(from..)?.find(&quoted)?;
-            let after = found + quoted.len();
-            if body[after..].trim_start().starts_with(':') {
-                offset = after;
-                break;
-            }
-            from = after;
-        }
-    }
-    Some(body[..offset].matches('\n').count())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::locate;
-
-    #[test]
-    fn locates_nested_keys_skipping_indices_and_values() {
-        let body = "{\n  \"a\": \"id\",\n  \"value\": [\n    {\"id\": 1}\n  ],\n  \"id\": 2\n}";
-        assert_eq!(locate(body, "/value/3/id"), Some(3));
-        assert_eq!(locate(body, "/id"), Some(3));
-        assert_eq!(locate(body, "/a"), Some(1));
-        assert_eq!(locate(body, "/nope"), None);
-        assert_eq!(locate(body, ""), None);
-    }
 }

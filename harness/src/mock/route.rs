@@ -2,6 +2,7 @@
 
 use super::{body_bytes, MockAnswer};
 use crate::case::{Case, Request, Response};
+use crate::template::{self, Part};
 use axum::http::HeaderMap;
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
@@ -194,19 +195,12 @@ impl Segment {
         if !text.contains('{') {
             return Segment::Literal(text.to_lowercase());
         }
-        let mut pieces = Vec::new();
-        let mut rest = text;
-        while let Some(open) = rest.find('{') {
-            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c + 1);
-            if open > 0 {
-                pieces.push(Piece::Literal(rest[..open].to_lowercase()));
-            }
-            pieces.push(Piece::Any);
-            rest = &rest[close..];
-        }
-        if !rest.is_empty() {
-            pieces.push(Piece::Literal(rest.to_lowercase()));
-        }
+        let pieces = template::parts(text)
+            .map(|part| match part {
+                Part::Text(text) => Piece::Literal(text.to_lowercase()),
+                Part::Placeholder(_) => Piece::Any,
+            })
+            .collect();
         Segment::Pattern(pieces)
     }
 

@@ -4,6 +4,8 @@
 
 use super::{CaseOutcome, ReportError, Run};
 use crate::redact::Secrets;
+use crate::text::shorten;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
@@ -57,7 +59,7 @@ pub fn render(run: &Run, secrets: &Secrets, limit: usize) -> String {
             inline_code(&case.id),
             cell(&case.file),
             case.focus_line(),
-            cell(&shorten(&case.headline(), 200))
+            cell(&first_line(&case.headline(), 200))
         );
     }
     let mut sections = Vec::with_capacity(problems.len());
@@ -227,13 +229,13 @@ fn longest_run(text: &str, c: char) -> usize {
     best
 }
 
-fn shorten(text: &str, max_chars: usize) -> String {
-    let first_line = text.lines().next().unwrap_or("");
-    if first_line.chars().count() <= max_chars && first_line.len() == text.trim_end().len() {
-        return first_line.to_owned();
+/// The first line, at most `max_chars` long, with `…` when anything was left out.
+fn first_line(text: &str, max_chars: usize) -> String {
+    let line = text.lines().next().unwrap_or("");
+    match shorten(line, max_chars) {
+        Cow::Borrowed(whole) if whole.len() != text.trim_end().len() => format!("{whole}…"),
+        short => short.into_owned(),
     }
-    let cut: String = first_line.chars().take(max_chars).collect();
-    format!("{cut}…")
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use super::vars::Vars;
 use crate::case::{Body, Case};
+use crate::template::{self, Part};
 use std::fmt;
 use url::Url;
 
@@ -128,21 +129,20 @@ pub fn service_path(documented: &str, version: &str) -> Result<String, PlanError
 
 fn fill(path: &str, vars: &Vars, fill_missing: bool) -> Result<String, PlanError> {
     let mut out = String::with_capacity(path.len());
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        let name = rest[open + 1..open + close].trim();
-        out.push_str(&rest[..open]);
-        match vars.get(name) {
-            Some(value) => out.push_str(value),
-            None if fill_missing => out.push_str(&rest[open..=open + close]),
-            None => return Err(PlanError::Unfilled(name.to_owned())),
+    for part in template::parts(path) {
+        match part {
+            Part::Text(text) => out.push_str(text),
+            Part::Placeholder(name) => match vars.get(name) {
+                Some(value) => out.push_str(value),
+                None if fill_missing => {
+                    out.push('{');
+                    out.push_str(name);
+                    out.push('}');
+                }
+                None => return Err(PlanError::Unfilled(name.to_owned())),
+            },
         }
-        rest = &rest[open + close + 1..];
     }
-    out.push_str(rest);
     Ok(out)
 }
 
