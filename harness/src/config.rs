@@ -1,197 +1,290 @@
-//! Configuration from the environment (`CONTRACT_*`), shared by the `cargo test` suite and the
-//! command line (where flags override it).
+//! The one configuration path: clap arguments, each with its `CONTRACT_*` variable.
+//!
+//! The `contract` binary flattens these groups into its subcommands; the `cargo test` suite
+//! parses the same [`Config`] from the environment alone ([`Config::from_env`]). A flag given on
+//! the command line wins over its variable. Each command takes only the groups it reads, so a
+//! bad `CONTRACT_TIMEOUT` cannot fail `contract lint`.
 
+use crate::report::Outputs;
 use crate::run::RunOptions;
+use crate::schema::{SchemaError, Schemas};
 use crate::send::{read_ca_certificates, ClientCredentials, ClientOptions, Vars, VarsError};
+use clap::{CommandFactory, Parser};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use url::Url;
 
-/// Everything a run reads from the environment.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Folder of Markdown pages (`CONTRACT_CASES`, default `cases/`).
+/// Where the pages are: every command that reads pages takes it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CasesArgs {
+    /// Folder of Markdown pages, searched recursively.
+    #[arg(
+        long,
+        env = "CONTRACT_CASES",
+        value_name = "DIR",
+        default_value = "cases"
+    )]
     pub cases: PathBuf,
-    /// Folder of JSON Schemas (`CONTRACT_SCHEMAS`, default `schemas/`); a missing default
-    /// folder means no schemas, a missing folder that was asked for is an error.
-    pub schemas: PathBuf,
-    /// Whether `schemas` was asked for explicitly.
-    pub schemas_explicit: bool,
-    /// The service to test (`CONTRACT_BASE_URL`); unset means the embedded mock.
+}
+
+/// Where the JSON Schemas are: every command that reads schemas takes it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SchemasArgs {
+    /// Folder of JSON Schemas, one file per OData type [default: schemas, when it exists]
+    #[arg(long, env = "CONTRACT_SCHEMAS", value_name = "DIR")]
+    pub schemas: Option<PathBuf>,
+}
+
+impl SchemasArgs {
+    /// Loads the folder asked for (an error when it cannot be), else `schemas/` when it
+    /// exists, else no schemas.
+    pub fn load(&self) -> Result<Schemas, ConfigError> {
+        match &self.schemas {
+            Some(dir) => Ok(Schemas::load(dir)?),
+            None if Path::new(DEFAULT_SCHEMAS).exists() => {
+                Ok(Schemas::load(Path::new(DEFAULT_SCHEMAS))?)
+            }
+            None => Ok(Schemas::empty()),
+        }
+    }
+}
+
+const DEFAULT_SCHEMAS: &str = "schemas";
+
+/// The target and how to talk to it: everything a run needs besides the pages and schemas.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TargetArgs {
+    /// The service to test; without it the embedded mock answers.
+    #[arg(long, env = "CONTRACT_BASE_URL", value_name = "URL", value_parser = base_url)]
     pub base_url: Option<Url>,
-    /// Placeholder values file (`CONTRACT_VARS`).
+    /// TOML or JSON file with values for URL placeholders.
+    #[arg(long, env = "CONTRACT_VARS", value_name = "FILE")]
     pub vars: Option<PathBuf>,
-    /// Bearer token (`CONTRACT_TOKEN`). Never printed.
+    /// Bearer token sent to the target, never printed; prefer the variable, since a flag is
+    /// visible to every user of the machine.
+    #[arg(
+        long,
+        env = "CONTRACT_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
     pub token: Option<String>,
-    /// Folder to write reports into (`CONTRACT_REPORT_DIR`).
-    pub report_dir: Option<PathBuf>,
-    /// Per-exchange timeout (`CONTRACT_TIMEOUT`, seconds).
-    pub timeout: Option<Duration>,
-    /// Time allowed to open a connection (`CONTRACT_CONNECT_TIMEOUT`, seconds).
-    pub connect_timeout: Option<Duration>,
-    /// PEM file of certificate authorities to trust besides the public ones (`CONTRACT_CACERT`).
-    pub ca_file: Option<PathBuf>,
-    /// OAuth 2.0 client credentials (`CONTRACT_TOKEN_URL`, `CONTRACT_CLIENT_ID`,
-    /// `CONTRACT_CLIENT_SECRET`, `CONTRACT_SCOPE`), used when there is no token.
-    pub oauth: Option<ClientCredentials>,
-    /// Extra request headers (`CONTRACT_HEADERS`: one `Name: value` per line).
-    pub headers: Vec<(String, String)>,
-    /// Allow writes against a target that is not loopback (`CONTRACT_ALLOW_WRITES=1`).
+    /// Read the bearer token from this environment variable instead.
+    #[arg(long, value_name = "NAME", conflicts_with = "token")]
+    pub token_env: Option<String>,
+    /// OAuth 2.0 client credentials: the token endpoint (with --client-id and
+    /// --client-secret; the token is fetched once, cached and refreshed before it expires).
+    #[arg(long, env = "CONTRACT_TOKEN_URL", value_name = "URL", requires_all = ["client_id", "client_secret"])]
+    pub token_url: Option<String>,
+    /// OAuth 2.0 client id.
+    #[arg(long, env = "CONTRACT_CLIENT_ID", value_name = "ID")]
+    pub client_id: Option<String>,
+    /// OAuth 2.0 client secret, never printed.
+    #[arg(
+        long,
+        env = "CONTRACT_CLIENT_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub client_secret: Option<String>,
+    /// OAuth 2.0 scope.
+    #[arg(
+        long,
+        env = "CONTRACT_SCOPE",
+        value_name = "SCOPE",
+        default_value = "https://graph.microsoft.com/.default"
+    )]
+    pub scope: String,
+    /// Add a header to every request, `Name: value` (repeatable; the variable holds one per line).
+    #[arg(
+        long = "header",
+        env = "CONTRACT_HEADERS",
+        value_name = "HEADER",
+        value_delimiter = '\n'
+    )]
+    pub headers: Vec<String>,
+    /// Send POST, PUT, PATCH and DELETE to a target that is not this machine.
+    #[arg(long, env = "CONTRACT_ALLOW_WRITES", value_parser = clap::builder::BoolishValueParser::new())]
     pub allow_writes: bool,
-    /// Retries per case (`CONTRACT_RETRIES`, default 3).
+    /// Seconds allowed for one exchange, body included [default: 30]
+    #[arg(long, env = "CONTRACT_TIMEOUT", value_name = "SECONDS", value_parser = seconds)]
+    pub timeout: Option<Duration>,
+    /// Seconds allowed to open a connection [default: 5]
+    #[arg(long, env = "CONTRACT_CONNECT_TIMEOUT", value_name = "SECONDS", value_parser = seconds)]
+    pub connect_timeout: Option<Duration>,
+    /// PEM file of certificate authorities to trust besides the public ones, for a target whose
+    /// certificate a private or development CA signed.
+    #[arg(long, env = "CONTRACT_CACERT", value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// Retries for throttled (429/503) and transient failures [default: 3]
+    #[arg(long, env = "CONTRACT_RETRIES", value_name = "N")]
     pub retries: Option<u32>,
-    /// Requests per second cap (`CONTRACT_RPS`).
-    pub requests_per_second: Option<f64>,
-    /// Largest body read whole, in bytes (`CONTRACT_MAX_BODY`, default 10 MiB).
-    pub body_limit: Option<usize>,
+    /// At most this many requests per second.
+    #[arg(long, env = "CONTRACT_RPS", value_name = "N", value_parser = positive)]
+    pub rps: Option<f64>,
+    /// Largest response body read, in bytes; longer ones are cut and fail [default: 10 MiB]
+    #[arg(long, env = "CONTRACT_MAX_BODY", value_name = "BYTES")]
+    pub max_body_bytes: Option<usize>,
+}
+
+/// Where the reports go; each file flag wins over `--report-dir` for its format.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// Write all four reports here: junit.xml, report.json, summary.md, report.html.
+    #[arg(long, env = "CONTRACT_REPORT_DIR", value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    pub report_junit: Option<PathBuf>,
+    /// Write the JSON report here.
+    #[arg(long, value_name = "FILE")]
+    pub report_json: Option<PathBuf>,
+    /// Write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when it is set).
+    #[arg(long, value_name = "FILE")]
+    pub report_markdown: Option<PathBuf>,
+    /// Write a self-contained HTML report here.
+    #[arg(long, value_name = "FILE")]
+    pub report_html: Option<PathBuf>,
+    /// Prefix for the HTML report's links to pages, e.g.
+    /// https://github.com/org/repo/blob/main/cases/ [default: the cases folder relative to the
+    /// HTML file]
+    #[arg(long, env = "CONTRACT_REPORT_LINK_BASE", value_name = "URL")]
+    pub report_link_base: Option<String>,
+}
+
+impl ReportArgs {
+    /// The files to write. The Markdown summary goes to `$GITHUB_STEP_SUMMARY` too, once per
+    /// step: only when a Markdown report was asked for.
+    pub fn outputs(&self) -> Outputs {
+        let in_dir = |name: &str| self.report_dir.as_ref().map(|dir| dir.join(name));
+        let markdown = self
+            .report_markdown
+            .clone()
+            .or_else(|| in_dir("summary.md"));
+        Outputs {
+            junit: self.report_junit.clone().or_else(|| in_dir("junit.xml")),
+            json: self.report_json.clone().or_else(|| in_dir("report.json")),
+            html: self.report_html.clone().or_else(|| in_dir("report.html")),
+            link_base: self.report_link_base.clone(),
+            github_step_summary: markdown.as_ref().and_then(|_| {
+                std::env::var_os("GITHUB_STEP_SUMMARY")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            }),
+            markdown,
+        }
+    }
+}
+
+/// Everything a run reads: pages, schemas, target, reports.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "contract-suite")]
+pub struct Config {
+    /// The pages.
+    #[command(flatten)]
+    pub cases: CasesArgs,
+    /// The schemas.
+    #[command(flatten)]
+    pub schemas: SchemasArgs,
+    /// The target.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The reports.
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 /// A configuration value that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// The base URL does not parse.
-    #[error("failed to read {name}={value:?}: {source}; expected an absolute URL such as http://localhost:8080/")]
-    BadUrl {
-        /// The variable or flag.
-        name: &'static str,
-        /// Its value.
-        value: String,
-        /// Why it is not a URL.
-        source: url::ParseError,
-    },
-    /// A number that is not one.
-    #[error("failed to read {name}={value:?}: expected a number")]
-    BadNumber {
-        /// The variable.
-        name: &'static str,
-        /// Its value.
-        value: String,
-    },
-    /// A duration that is not a positive number of seconds.
-    #[error("failed to read {name}={value:?}: {SECONDS_EXPECTED}")]
-    BadSeconds {
-        /// The variable.
-        name: &'static str,
-        /// Its value.
-        value: String,
-    },
+    /// A `CONTRACT_*` variable that does not parse (clap's message names the value and why).
+    #[error("failed to read the CONTRACT_* variables: {0}")]
+    Env(String),
+    /// `--token-env` names a variable that is not set.
+    #[error("--token-env {0}: the variable {0} is not set")]
+    TokenEnv(String),
     /// The `--cacert` file cannot be used.
     #[error("{0}; pass a PEM file of CA certificates (--cacert FILE or CONTRACT_CACERT)")]
     CaFile(String),
     /// An extra header that is not `Name: value`.
-    #[error("failed to read the header {0:?}: expected `Name: value`")]
+    #[error(
+        "failed to read the header {0:?}: expected `Name: value` (--header or CONTRACT_HEADERS)"
+    )]
     BadHeader(String),
     /// The variables file cannot be used.
     #[error(transparent)]
     Vars(#[from] VarsError),
     /// A schemas folder was asked for and cannot be loaded.
     #[error(transparent)]
-    Schemas(#[from] crate::schema::SchemaError),
+    Schemas(#[from] SchemaError),
 }
 
 impl Config {
-    /// Reads the `CONTRACT_*` variables. Relative paths are taken from the current directory
-    /// when they exist there, else from `root` (so `cargo test`, which runs in the crate's
-    /// folder, finds the workspace's `cases/`).
+    /// The configuration from the `CONTRACT_*` variables alone, as the `cargo test` suite sees
+    /// it. Relative paths are taken from the current directory when they exist there, else from
+    /// `root` (`cargo test` runs in the crate's folder; the pages are in the workspace's).
     pub fn from_env(root: &Path) -> Result<Config, ConfigError> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let path = |value: String| {
-            let path = PathBuf::from(value);
-            if path.is_absolute() || path.exists() {
-                path
-            } else {
-                root.join(path)
+        forget_empty_variables();
+        let mut config = Config::try_parse_from(["contract-suite"])
+            .map_err(|error| ConfigError::Env(describe(&error, &Config::command())))?;
+        let resolve = |path: &mut PathBuf| {
+            if !path.is_absolute() && !path.exists() {
+                *path = root.join(&*path);
             }
         };
-        let base_url = match var("CONTRACT_BASE_URL") {
-            Some(value) => Some(parse_base_url("CONTRACT_BASE_URL", &value)?),
-            None => None,
-        };
-        let seconds = |name: &'static str| var(name).map(|v| parse_seconds(name, &v)).transpose();
-        let schemas = var("CONTRACT_SCHEMAS");
-        let number = |name: &'static str| -> Result<Option<f64>, ConfigError> {
-            var(name)
-                .map(|value| {
-                    value
-                        .trim()
-                        .parse::<f64>()
-                        .map_err(|_| ConfigError::BadNumber { name, value })
-                })
-                .transpose()
-        };
-        let oauth = match (
-            var("CONTRACT_TOKEN_URL"),
-            var("CONTRACT_CLIENT_ID"),
-            var("CONTRACT_CLIENT_SECRET"),
-        ) {
-            (Some(token_url), Some(client_id), Some(client_secret)) => Some(ClientCredentials {
-                token_url,
-                client_id,
-                client_secret,
-                scope: var("CONTRACT_SCOPE")
-                    .unwrap_or_else(|| "https://graph.microsoft.com/.default".into()),
-            }),
-            _ => None,
-        };
-        Ok(Config {
-            cases: path(var("CONTRACT_CASES").unwrap_or_else(|| "cases".into())),
-            schemas_explicit: schemas.is_some(),
-            schemas: path(schemas.unwrap_or_else(|| "schemas".into())),
-            base_url,
-            vars: var("CONTRACT_VARS").map(path),
-            token: var("CONTRACT_TOKEN"),
-            report_dir: var("CONTRACT_REPORT_DIR").map(PathBuf::from),
-            timeout: seconds("CONTRACT_TIMEOUT")?,
-            connect_timeout: seconds("CONTRACT_CONNECT_TIMEOUT")?,
-            ca_file: var("CONTRACT_CACERT").map(path),
-            oauth,
-            headers: var("CONTRACT_HEADERS")
-                .map(|h| parse_headers(&h))
-                .transpose()?
-                .unwrap_or_default(),
-            allow_writes: var("CONTRACT_ALLOW_WRITES")
-                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
-            retries: number("CONTRACT_RETRIES")?.map(|n| n as u32),
-            requests_per_second: number("CONTRACT_RPS")?,
-            body_limit: number("CONTRACT_MAX_BODY")?.map(|n| n as usize),
-        })
-    }
-
-    /// Loads the schemas folder (empty when the default folder does not exist).
-    pub fn load_schemas(&self) -> Result<crate::schema::Schemas, ConfigError> {
-        if !self.schemas_explicit && !self.schemas.exists() {
-            return Ok(crate::schema::Schemas::empty());
+        resolve(&mut config.cases.cases);
+        if config.schemas.schemas.is_none() {
+            config.schemas.schemas = Some(root.join(DEFAULT_SCHEMAS)).filter(|dir| dir.exists());
         }
-        Ok(crate::schema::Schemas::load(&self.schemas)?)
+        config.schemas.schemas.iter_mut().for_each(resolve);
+        config.target.vars.iter_mut().for_each(resolve);
+        config.target.cacert.iter_mut().for_each(resolve);
+        Ok(config)
     }
+}
 
-    /// The run options this configuration describes.
+impl TargetArgs {
+    /// The run options these arguments describe: reads the variables file, the CA file and
+    /// the `--token-env` variable.
     pub fn run_options(&self) -> Result<RunOptions, ConfigError> {
         let vars = match &self.vars {
             Some(path) => Vars::load(path)?,
             None => Vars::default(),
         };
-        let mut client = ClientOptions {
-            token: self.token.clone(),
-            oauth: self.oauth.clone(),
-            extra_headers: self.headers.clone(),
-            requests_per_second: self.requests_per_second,
-            ..ClientOptions::default()
+        let token = match &self.token_env {
+            Some(name) => Some(
+                std::env::var(name)
+                    .ok()
+                    .filter(|t| !t.trim().is_empty())
+                    .ok_or_else(|| ConfigError::TokenEnv(name.clone()))?,
+            ),
+            None => self.token.clone().filter(|t| !t.trim().is_empty()),
         };
-        if let Some(timeout) = self.timeout {
-            client.timeout = timeout;
-        }
-        if let Some(timeout) = self.connect_timeout {
-            client.connect_timeout = timeout;
-        }
-        if let Some(file) = &self.ca_file {
+        let oauth = match (&self.token_url, &self.client_id, &self.client_secret) {
+            (Some(token_url), Some(client_id), Some(client_secret)) => Some(ClientCredentials {
+                token_url: token_url.clone(),
+                client_id: client_id.clone(),
+                client_secret: client_secret.clone(),
+                scope: self.scope.clone(),
+            }),
+            _ => None,
+        };
+        let defaults = ClientOptions::default();
+        let mut client = ClientOptions {
+            token,
+            oauth,
+            extra_headers: parse_headers(&self.headers)?,
+            requests_per_second: self.rps,
+            timeout: self.timeout.unwrap_or(defaults.timeout),
+            connect_timeout: self.connect_timeout.unwrap_or(defaults.connect_timeout),
+            body_limit: self.max_body_bytes.unwrap_or(defaults.body_limit),
+            ..defaults
+        };
+        if let Some(file) = &self.cacert {
             client.ca_certificates = read_ca_certificates(file).map_err(ConfigError::CaFile)?;
         }
         if let Some(retries) = self.retries {
             client.retry.max_retries = retries;
-        }
-        if let Some(limit) = self.body_limit {
-            client.body_limit = limit;
         }
         Ok(RunOptions {
             base_url: self.base_url.clone(),
@@ -202,50 +295,106 @@ impl Config {
     }
 }
 
-/// Parses `Name: value` lines (blank lines ignored).
-pub fn parse_headers(text: &str) -> Result<Vec<(String, String)>, ConfigError> {
-    text.lines()
+/// Removes every `CONTRACT_*` variable that is set but blank, so that it reads as unset: CI
+/// systems export a secret nobody configured as an empty string. Call it before any thread is
+/// started (both front ends do, first thing).
+pub fn forget_empty_variables() {
+    for (name, value) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("CONTRACT_")
+            && value.to_string_lossy().trim().is_empty()
+        {
+            std::env::remove_var(name);
+        }
+    }
+}
+
+/// clap's message for an argument it refused, naming the `CONTRACT_*` variable when the bad
+/// value came from one: clap itself names only the flag, which the user may never have typed.
+pub fn describe(error: &clap::Error, command: &clap::Command) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let text = error.to_string();
+    let message = text
+        .trim_start_matches("error: ")
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let context = |kind| match error.get(kind) {
+        Some(ContextValue::String(value)) => Some(value.as_str()),
+        _ => None,
+    };
+    let (Some(flag), Some(value)) = (
+        context(ContextKind::InvalidArg),
+        context(ContextKind::InvalidValue),
+    ) else {
+        return message;
+    };
+    let long = flag
+        .trim_start_matches("--")
+        .split([' ', '='])
+        .next()
+        .unwrap_or_default();
+    let variable = std::iter::once(command)
+        .chain(command.get_subcommands())
+        .flat_map(|c| c.get_arguments())
+        .find(|arg| arg.get_long() == Some(long))
+        .and_then(|arg| arg.get_env())
+        .and_then(|name| {
+            let set = std::env::var_os(name)?;
+            (set.to_string_lossy().split('\n').any(|v| v == value)).then_some(name)
+        });
+    match variable {
+        Some(name) => format!(
+            "{message} (the value comes from {})",
+            name.to_string_lossy()
+        ),
+        None => message,
+    }
+}
+
+/// Parses `Name: value` headers; blank entries (an empty line in `CONTRACT_HEADERS`) are skipped.
+fn parse_headers(headers: &[String]) -> Result<Vec<(String, String)>, ConfigError> {
+    headers
+        .iter()
         .filter(|line| !line.trim().is_empty())
         .map(|line| match line.split_once(':') {
             Some((name, value)) if !name.trim().is_empty() => {
                 Ok((name.trim().to_owned(), value.trim().to_owned()))
             }
-            _ => Err(ConfigError::BadHeader(line.to_owned())),
+            _ => Err(ConfigError::BadHeader(line.clone())),
         })
         .collect()
 }
 
-/// What a duration in seconds must look like, for error messages (flags and variables alike).
-pub const SECONDS_EXPECTED: &str = "expected a positive number of seconds, such as 30 or 2.5";
-
 /// Parses a duration in seconds (`30`, `2.5`): zero, negative, NaN and infinite values are
 /// refused, since none of them makes a usable timeout.
-pub fn parse_seconds(name: &'static str, value: &str) -> Result<Duration, ConfigError> {
+pub fn seconds(value: &str) -> Result<Duration, String> {
     value
         .trim()
         .parse::<f64>()
         .ok()
         .filter(|seconds| *seconds > 0.0)
         .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
-        .ok_or_else(|| ConfigError::BadSeconds {
-            name,
-            value: value.to_owned(),
-        })
+        .ok_or_else(|| "expected a positive number of seconds, such as 30 or 2.5".to_owned())
 }
 
-/// Parses a base URL, insisting on http(s).
-pub fn parse_base_url(name: &'static str, value: &str) -> Result<Url, ConfigError> {
-    let url = Url::parse(value).map_err(|source| ConfigError::BadUrl {
-        name,
-        value: value.to_owned(),
-        source,
-    })?;
+/// A positive, finite number.
+fn positive(value: &str) -> Result<f64, String> {
+    value
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n > 0.0)
+        .ok_or_else(|| "expected a positive number, such as 10 or 0.5".to_owned())
+}
+
+/// An absolute http(s) URL.
+pub fn base_url(value: &str) -> Result<Url, String> {
+    let expected = "expected an absolute URL such as http://localhost:8080/";
+    let url = Url::parse(value.trim()).map_err(|error| format!("{error}; {expected}"))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(ConfigError::BadUrl {
-            name,
-            value: value.to_owned(),
-            source: url::ParseError::RelativeUrlWithoutBase,
-        });
+        return Err(format!("the scheme is {}; {expected}", url.scheme()));
     }
     Ok(url)
 }
@@ -256,19 +405,54 @@ mod tests {
 
     #[test]
     fn seconds_are_positive_finite_numbers() {
-        assert_eq!(parse_seconds("T", "30").unwrap(), Duration::from_secs(30));
-        assert_eq!(
-            parse_seconds("T", " 2.5 ").unwrap(),
-            Duration::from_millis(2500)
-        );
+        assert_eq!(seconds("30").unwrap(), Duration::from_secs(30));
+        assert_eq!(seconds(" 2.5 ").unwrap(), Duration::from_millis(2500));
         for bad in ["0", "-1", "nan", "inf", "1e400", "ten", ""] {
-            let error = parse_seconds("CONTRACT_TIMEOUT", bad)
-                .unwrap_err()
-                .to_string();
             assert_eq!(
-                error,
-                format!("failed to read CONTRACT_TIMEOUT={bad:?}: expected a positive number of seconds, such as 30 or 2.5")
+                seconds(bad).unwrap_err(),
+                "expected a positive number of seconds, such as 30 or 2.5"
             );
         }
+    }
+
+    #[test]
+    fn flags_and_variables_share_one_definition() {
+        let config = Config::try_parse_from([
+            "contract-suite",
+            "--base-url",
+            "http://127.0.0.1:9/",
+            "--header",
+            "A: 1",
+            "--allow-writes",
+            "--retries",
+            "0",
+        ])
+        .unwrap();
+        let options = config.target.run_options().unwrap();
+        assert_eq!(options.base_url.unwrap().as_str(), "http://127.0.0.1:9/");
+        assert_eq!(options.client.extra_headers, [("A".into(), "1".into())]);
+        assert!(options.allow_writes);
+        assert_eq!(options.client.retry.max_retries, 0);
+        let error = Config::try_parse_from(["contract-suite", "--retries", "nan"]).unwrap_err();
+        assert!(error.to_string().contains("'nan'"), "{error}");
+        let error =
+            Config::try_parse_from(["contract-suite", "--base-url", "ftp://x/"]).unwrap_err();
+        assert!(error.to_string().contains("the scheme is ftp"), "{error}");
+    }
+
+    #[test]
+    fn report_files_come_from_the_folder_unless_named() {
+        let config = Config::try_parse_from([
+            "contract-suite",
+            "--report-dir",
+            "out",
+            "--report-json",
+            "elsewhere.json",
+        ])
+        .unwrap();
+        let outputs = config.reports.outputs();
+        assert_eq!(outputs.json.unwrap(), Path::new("elsewhere.json"));
+        assert_eq!(outputs.junit.unwrap(), Path::new("out/junit.xml"));
+        assert_eq!(outputs.html.unwrap(), Path::new("out/report.html"));
     }
 }

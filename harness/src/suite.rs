@@ -10,7 +10,7 @@
 use crate::case::{self, Case};
 use crate::config::Config;
 use crate::redact::Secrets;
-use crate::report::{self, Outputs};
+use crate::report;
 use crate::run::{CaseResult, Outcome, Runner};
 use libtest_mimic::{Arguments, ColorSetting, Completion, Failed, Trial};
 use std::io::IsTerminal;
@@ -60,7 +60,7 @@ pub fn main(root: &Path, args: Arguments) -> ExitCode {
         wall,
         suite.runner.base_url(),
         suite.runner.is_mock(),
-        &suite.config.cases,
+        &suite.config.cases.cases,
         secrets,
     );
     if report::github::enabled() {
@@ -71,13 +71,11 @@ pub fn main(root: &Path, args: Arguments) -> ExitCode {
     }
     // nextest runs one case per process: each would overwrite the last one's reports, so there
     // the reports are nextest's own (its JUnit output), see .github/workflows/contract.yml.
-    if let Some(dir) = suite.config.report_dir.as_deref() {
-        if std::env::var_os("NEXTEST").is_none() {
-            let outputs = Outputs::in_dir(dir).with_env();
-            if let Err(error) = report::write(&run, secrets, &outputs) {
-                eprintln!("error: {error}");
-                return ExitCode::from(2);
-            }
+    if std::env::var_os("NEXTEST").is_none() {
+        let outputs = suite.config.reports.outputs();
+        if let Err(error) = report::write(&run, secrets, &outputs) {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
         }
     }
     conclusion.exit_code()
@@ -85,13 +83,13 @@ pub fn main(root: &Path, args: Arguments) -> ExitCode {
 
 fn trials(root: &Path, args: &Arguments) -> anyhow::Result<Suite> {
     let config = Config::from_env(root)?;
-    let list = case::list(&config.cases)?;
-    let schemas = Arc::new(config.load_schemas()?);
+    let list = case::list(&config.cases.cases)?;
+    let schemas = Arc::new(config.schemas.load()?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let options = config.run_options()?;
+    let options = config.target.run_options()?;
     let secrets = Arc::new(Secrets::new(options.client.secrets()));
     let runner = Arc::new(runtime.block_on(Runner::start(&list.cases, schemas, options))?);
     let color = match args.color.unwrap_or_default() {

@@ -57,14 +57,14 @@ async fn the_runner_reports_the_drift() {
     // Configured the way the suite is: from CONTRACT_* values.
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::from_env(&common::workspace()).unwrap();
-    config.vars = Some(vars_file(dir.path()));
-    config.base_url = Some(format!("http://{addr}/").parse().unwrap());
-    config.cases = common::cases();
-    let schemas = Arc::new(config.load_schemas().unwrap());
+    config.target.vars = Some(vars_file(dir.path()));
+    config.target.base_url = Some(format!("http://{addr}/").parse().unwrap());
+    config.cases.cases = common::cases();
+    let schemas = Arc::new(config.schemas.load().unwrap());
     let runner = Runner::start(
         std::slice::from_ref(&case),
         schemas,
-        config.run_options().unwrap(),
+        config.target.run_options().unwrap(),
     )
     .await
     .unwrap();

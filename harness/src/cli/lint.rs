@@ -1,33 +1,26 @@
 //! `contract lint`: documentation problems, as compiler-style diagnostics.
 
-use super::{CasesArg, Format};
-use contract_harness::config::Config;
+use super::Format;
+use contract_harness::config::{CasesArgs, SchemasArgs};
 use contract_harness::finding::Severity;
 use contract_harness::lint;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct LintArgs {
     #[command(flatten)]
-    cases: CasesArg,
-    /// Folder of JSON Schemas to validate the documented bodies against [env: CONTRACT_SCHEMAS, default: schemas]
-    #[arg(long)]
-    schemas: Option<PathBuf>,
+    cases: CasesArgs,
+    #[command(flatten)]
+    schemas: SchemasArgs,
     /// Output format: diagnostics (`file:line: severity[rule]: message`) or a JSON array.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
 
 pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
-    let mut config = Config::from_env(&std::env::current_dir()?)?;
-    if let Some(schemas) = args.schemas {
-        config.schemas = schemas;
-        config.schemas_explicit = true;
-    }
-    let schemas = config.load_schemas()?;
+    let schemas = args.schemas.load()?;
     let (list, findings) = lint::lint(&args.cases.cases, &schemas)?;
     let root = args.cases.cases.display().to_string();
     let mut out = super::output::stdout();

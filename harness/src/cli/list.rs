@@ -1,7 +1,8 @@
 //! `contract list`: one row per case.
 
-use super::{CasesArg, Format};
+use super::Format;
 use contract_harness::case::{self, Case};
+use contract_harness::config::CasesArgs;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -10,7 +11,7 @@ use std::process::ExitCode;
 #[derive(Debug, clap::Args)]
 pub(crate) struct ListArgs {
     #[command(flatten)]
-    cases: CasesArg,
+    cases: CasesArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,

@@ -1,7 +1,7 @@
 //! `contract mock`: serve the documented examples as a service, logging each request.
 
-use super::CasesArg;
 use contract_harness::case;
+use contract_harness::config::CasesArgs;
 use contract_harness::mock::{self, Mock};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -10,7 +10,7 @@ use std::sync::Arc;
 #[derive(Debug, clap::Args)]
 pub(crate) struct MockArgs {
     #[command(flatten)]
-    cases: CasesArg,
+    cases: CasesArgs,
     /// Address to listen on: `127.0.0.1:8080`, `[::1]:8080` or `localhost:8080`.
     #[arg(long, default_value = "127.0.0.1:8080", value_parser = listen_address)]
     addr: SocketAddr,

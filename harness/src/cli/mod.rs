@@ -7,9 +7,8 @@ pub(crate) mod output;
 mod run;
 mod schemas;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use output::note;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Contract tests for Markdown API reference docs.
@@ -43,14 +42,6 @@ pub(crate) enum Format {
     Json,
 }
 
-/// Where the pages are: `--cases DIR`, else `CONTRACT_CASES`, else `cases/`.
-#[derive(Debug, clap::Args)]
-pub(crate) struct CasesArg {
-    /// Folder of Markdown pages, searched recursively.
-    #[arg(long, env = "CONTRACT_CASES", default_value = "cases")]
-    pub(crate) cases: PathBuf,
-}
-
 /// Prints the problems met while reading the pages, as `lint` would, so that an example that
 /// silently lost its annotation is not a mystery.
 pub(crate) fn print_findings(
@@ -67,7 +58,17 @@ pub(crate) fn print_findings(
 pub(crate) const EXIT_SETUP: u8 = 2;
 
 pub(crate) fn main() -> ExitCode {
-    let cli = Cli::parse();
+    contract_harness::config::forget_empty_variables();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if error.kind() == clap::error::ErrorKind::ValueValidation => {
+            // clap names the flag; a bad value that came from a CONTRACT_* variable says so.
+            let message = contract_harness::config::describe(&error, &Cli::command());
+            note!("error: {message}\n\nFor more information, try '--help'.");
+            return ExitCode::from(EXIT_SETUP);
+        }
+        Err(error) => error.exit(),
+    };
     let result = match cli.command {
         Command::List(args) => list::run(args),
         Command::Run(args) => run::run(*args),

@@ -1,15 +1,12 @@
 //! `contract run`: the suite from the command line, with a progress bar and a summary.
 
-use super::{CasesArg, Format};
+use super::Format;
 use contract_harness::case::{self, Case};
-use contract_harness::config::{
-    parse_base_url, parse_headers, parse_seconds, Config, SECONDS_EXPECTED,
-};
+use contract_harness::config::Config;
 use contract_harness::redact::Secrets;
 use contract_harness::report;
 use contract_harness::run::{CaseResult, Outcome, Runner, Summary};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,110 +14,25 @@ use std::time::{Duration, Instant};
 #[derive(Debug, clap::Args)]
 pub(crate) struct RunArgs {
     #[command(flatten)]
-    cases: CasesArg,
-    /// Folder of JSON Schemas, one file per OData type [env: CONTRACT_SCHEMAS, default: schemas]
-    #[arg(long)]
-    schemas: Option<PathBuf>,
-    /// The service to test; without it the embedded mock answers [env: CONTRACT_BASE_URL]
-    #[arg(long)]
-    base_url: Option<String>,
-    /// TOML or JSON file with values for URL placeholders [env: CONTRACT_VARS]
-    #[arg(long)]
-    vars: Option<PathBuf>,
+    config: Config,
     /// How many requests may be in flight at once.
     #[arg(long, short, default_value_t = 32)]
     jobs: usize,
     /// Only run cases whose id contains this text.
     #[arg(long)]
     filter: Option<String>,
-    /// Seconds allowed for one exchange, body included [env: CONTRACT_TIMEOUT, default: 30]
-    #[arg(long, value_name = "SECONDS", value_parser = seconds("--timeout"))]
-    timeout: Option<Duration>,
-    /// Seconds allowed to open a connection [env: CONTRACT_CONNECT_TIMEOUT, default: 5]
-    #[arg(long, value_name = "SECONDS", value_parser = seconds("--connect-timeout"))]
-    connect_timeout: Option<Duration>,
-    /// PEM file of certificate authorities to trust besides the public ones, for a target whose
-    /// certificate a private or development CA signed [env: CONTRACT_CACERT]
-    #[arg(long, value_name = "FILE")]
-    cacert: Option<PathBuf>,
     /// Print each request that would be sent, and send nothing.
     #[arg(long)]
     dry_run: bool,
-    /// Send POST, PUT, PATCH and DELETE to a target that is not this machine [env: CONTRACT_ALLOW_WRITES=1]
-    #[arg(long)]
-    allow_writes: bool,
-    /// Read the bearer token from this environment variable instead of CONTRACT_TOKEN.
-    #[arg(long, value_name = "NAME")]
-    token_env: Option<String>,
-    /// Add a header to every request, `Name: value` (repeatable) [env: CONTRACT_HEADERS, one per line]
-    #[arg(long = "header", value_name = "HEADER")]
-    headers: Vec<String>,
-    /// Retries for throttled (429/503) and transient failures [env: CONTRACT_RETRIES, default: 3]
-    #[arg(long)]
-    retries: Option<u32>,
-    /// At most this many requests per second [env: CONTRACT_RPS]
-    #[arg(long)]
-    rps: Option<f64>,
-    /// Largest response body read, in bytes; longer ones are cut and fail [env: CONTRACT_MAX_BODY, default: 10 MiB]
-    #[arg(long)]
-    max_body_bytes: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Write a JUnit XML report here.
-    #[arg(long, value_name = "FILE")]
-    report_junit: Option<PathBuf>,
-    /// Write a JSON report here.
-    #[arg(long, value_name = "FILE")]
-    report_json: Option<PathBuf>,
-    /// Write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when it is set).
-    #[arg(long, value_name = "FILE")]
-    report_markdown: Option<PathBuf>,
-    /// Write a self-contained HTML report here.
-    #[arg(long, value_name = "FILE")]
-    report_html: Option<PathBuf>,
-    /// Prefix for the HTML report's links to pages, e.g. https://github.com/org/repo/blob/main/cases/
-    /// [env: CONTRACT_REPORT_LINK_BASE, default: the cases folder relative to the HTML file]
-    #[arg(long, value_name = "URL")]
-    report_link_base: Option<String>,
-}
-
-/// A clap parser for a flag in seconds, with the same rules as the variables (clap names the
-/// flag and the value itself).
-fn seconds(flag: &'static str) -> impl Fn(&str) -> Result<Duration, String> + Clone {
-    move |value| parse_seconds(flag, value).map_err(|_| SECONDS_EXPECTED.to_owned())
 }
 
 pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let mut config = Config::from_env(&std::env::current_dir()?)?;
-    config.cases = args.cases.cases.clone();
-    if let Some(schemas) = &args.schemas {
-        config.schemas = schemas.clone();
-        config.schemas_explicit = true;
-    }
-    if let Some(base_url) = &args.base_url {
-        config.base_url = Some(parse_base_url("--base-url", base_url)?);
-    }
-    if let Some(vars) = &args.vars {
-        config.vars = Some(vars.clone());
-    }
-    config.timeout = args.timeout.or(config.timeout);
-    config.connect_timeout = args.connect_timeout.or(config.connect_timeout);
-    config.ca_file = args.cacert.clone().or(config.ca_file);
-    if let Some(name) = &args.token_env {
-        let token = std::env::var(name)
-            .map_err(|_| anyhow::anyhow!("--token-env {name}: the variable {name} is not set"))?;
-        config.token = Some(token);
-    }
-    for header in &args.headers {
-        config.headers.extend(parse_headers(header)?);
-    }
-    config.allow_writes |= args.allow_writes;
-    config.retries = args.retries.or(config.retries);
-    config.requests_per_second = args.rps.or(config.requests_per_second);
-    config.body_limit = args.max_body_bytes.or(config.body_limit);
-    let list = case::list(&config.cases)?;
-    super::print_findings(&config.cases, &list.findings);
+    let config = &args.config;
+    let list = case::list(&config.cases.cases)?;
+    super::print_findings(&config.cases.cases, &list.findings);
     let found = list.cases.len();
     let cases: Vec<Case> = match &args.filter {
         Some(filter) => list
@@ -136,8 +48,8 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             "note: no case id contains {filter:?} ({found} cases found; `contract list` shows their ids)"
         );
     }
-    let schemas = Arc::new(config.load_schemas()?);
-    let options = config.run_options()?;
+    let schemas = Arc::new(config.schemas.load()?);
+    let options = config.target.run_options()?;
     let secrets = Secrets::new(options.client.secrets());
     let authenticated = options.client.token.is_some() || options.client.oauth.is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -160,7 +72,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         progress.finish_and_clear();
         let wall = started.elapsed();
         let summary = Summary::of(&results);
-        write_reports(&args, &config, &secrets, &cases, &results, wall, &runner)?;
+        write_reports(config, &secrets, &cases, &results, wall, &runner)?;
         match args.format {
             Format::Text => print_redacted(
                 &secrets,
@@ -180,7 +92,6 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 
 /// The reports the flags ask for, and the GitHub annotations when running on GitHub Actions.
 fn write_reports(
-    args: &RunArgs,
     config: &Config,
     secrets: &Secrets,
     cases: &[Case],
@@ -188,22 +99,7 @@ fn write_reports(
     wall: Duration,
     runner: &Runner,
 ) -> anyhow::Result<()> {
-    let outputs = report::Outputs {
-        junit: args.report_junit.clone(),
-        json: args.report_json.clone(),
-        markdown: args.report_markdown.clone(),
-        html: args.report_html.clone(),
-        link_base: args.report_link_base.clone(),
-        github_step_summary: None,
-    }
-    .with_env();
-    // The job summary is one per step: only a run that was asked for Markdown adds to it.
-    let outputs = report::Outputs {
-        github_step_summary: outputs
-            .github_step_summary
-            .filter(|_| outputs.markdown.is_some()),
-        ..outputs
-    };
+    let outputs = config.reports.outputs();
     let annotate = report::github::enabled();
     let wanted = outputs.junit.is_some()
         || outputs.json.is_some()
@@ -218,7 +114,7 @@ fn write_reports(
         wall,
         runner.base_url(),
         runner.is_mock(),
-        &config.cases,
+        &config.cases.cases,
         secrets,
     );
     if annotate {

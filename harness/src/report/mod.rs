@@ -320,16 +320,6 @@ impl Outputs {
             ..Outputs::default()
         }
     }
-
-    /// Takes `GITHUB_STEP_SUMMARY` and `CONTRACT_REPORT_LINK_BASE` from the environment.
-    pub fn with_env(mut self) -> Outputs {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        self.github_step_summary = var("GITHUB_STEP_SUMMARY").map(PathBuf::from);
-        if self.link_base.is_none() {
-            self.link_base = var("CONTRACT_REPORT_LINK_BASE");
-        }
-        self
-    }
 }
 
 /// A report that could not be written.
