@@ -58,6 +58,7 @@ fn run_data() -> (Vec<Case>, Vec<CaseResult>) {
                         expected: "\"<thing & co>\"".into(),
                         actual: "\"other\"".into(),
                         message: "name differs from the documented value".into(),
+                        documented_line: None,
                     }],
                     diff: Some(BodyDiff {
                         expected: body("documented"),

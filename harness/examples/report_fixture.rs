@@ -80,6 +80,7 @@ fn main() -> ExitCode {
                 expected: "\"Adele <Vance> & \\\"Co\\\"\"".into(),
                 actual: "\"Adele Vance\"".into(),
                 message: "displayName differs from the documented value".into(),
+                documented_line: None,
             },
             Violation {
                 pointer: String::new(),
@@ -87,6 +88,7 @@ fn main() -> ExitCode {
                 expected: "200".into(),
                 actual: "203".into(),
                 message: "expected status 200, got 203".into(),
+                documented_line: None,
             },
         ],
         diff: Some(BodyDiff {
@@ -101,7 +103,7 @@ fn main() -> ExitCode {
         Outcome::Passed,
         Outcome::Error("no complete answer within 30s (raise it with --timeout)".into()),
         Outcome::Skipped {
-            kind: "no documented response".into(),
+            kind: contract_harness::case::SkipKind::NoResponse,
             reason: "the request has no documented response block".into(),
         },
     ];

@@ -67,17 +67,29 @@ impl Secrets {
         text
     }
 
-    /// A URL fit to print: user name, password and query removed (they are where credentials
-    /// travel), then any secret left in the path hidden.
+    /// A target URL fit to print: user name, password, query and fragment removed (a base URL
+    /// is where credentials travel: `https://user:pw@host/?code=…`), then any secret left in
+    /// the path hidden.
     pub fn redact_url(&self, url: &Url) -> String {
-        let mut url = url.clone();
-        // Both fail only for URLs that cannot have credentials, which is fine.
-        let _ = url.set_username("");
-        let _ = url.set_password(None);
+        let mut url = without_credentials(url);
         url.set_query(None);
         url.set_fragment(None);
         self.redact(url.as_str()).into_owned()
     }
+
+    /// A request URL fit to print: user name and password removed, the query kept (it is part
+    /// of the documented example), any secret in it hidden.
+    pub fn redact_request_url(&self, url: &Url) -> String {
+        self.redact(without_credentials(url).as_str()).into_owned()
+    }
+}
+
+fn without_credentials(url: &Url) -> Url {
+    let mut url = url.clone();
+    // Both fail only for URLs that cannot have credentials, which is fine.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url
 }
 
 #[cfg(test)]

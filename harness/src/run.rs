@@ -3,7 +3,7 @@
 //! Both front ends use it: the `cargo test` suite (one trial per case, blocking on a shared
 //! runtime) and `contract run` (all cases, concurrently). Reports are functions of the results.
 
-use crate::case::Case;
+use crate::case::{Case, SkipKind};
 use crate::check::{check, Verdict};
 use crate::mock::{Mock, MockServer};
 use crate::schema::Schemas;
@@ -37,8 +37,8 @@ pub enum Outcome {
     Failed(Verdict),
     /// The case was not sent; the reason says why.
     Skipped {
-        /// Short, stable group name for summaries.
-        kind: String,
+        /// The group, for summaries.
+        kind: SkipKind,
         /// The full reason, for a person.
         reason: String,
     },
@@ -85,9 +85,9 @@ pub struct Summary {
     /// Cases that got no answer.
     pub errors: usize,
     /// Skipped cases by reason kind.
-    pub skipped: BTreeMap<String, usize>,
-    /// Requests sent.
-    pub requests: usize,
+    pub skipped: BTreeMap<SkipKind, usize>,
+    /// Cases that got an answer (passed or failed), whatever the retries took.
+    pub answered: usize,
 }
 
 impl Summary {
@@ -99,12 +99,10 @@ impl Summary {
                 Outcome::Passed => summary.passed += 1,
                 Outcome::Failed(_) => summary.failed += 1,
                 Outcome::Error(_) => summary.errors += 1,
-                Outcome::Skipped { kind, .. } => {
-                    *summary.skipped.entry(kind.clone()).or_default() += 1
-                }
+                Outcome::Skipped { kind, .. } => *summary.skipped.entry(*kind).or_default() += 1,
             }
             if matches!(result.outcome, Outcome::Passed | Outcome::Failed(_)) {
-                summary.requests += 1;
+                summary.answered += 1;
             }
         }
         summary
@@ -190,7 +188,7 @@ impl Runner {
     pub fn plan(&self, case: &Case) -> Result<PlannedRequest, Outcome> {
         if let Some(reason) = &case.skip {
             return Err(Outcome::Skipped {
-                kind: reason.kind().to_owned(),
+                kind: reason.kind(),
                 reason: reason.to_string(),
             });
         }
@@ -200,7 +198,7 @@ impl Runner {
             .is_some_and(|r| matches!(r.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"));
         if writes && !self.allow_writes && !is_loopback(&self.base) {
             return Err(Outcome::Skipped {
-                kind: "writes not allowed".to_owned(),
+                kind: SkipKind::WritesNotAllowed,
                 reason: format!(
                     "writes are not allowed against {}: pass --allow-writes (CONTRACT_ALLOW_WRITES=1)",
                     self.base.host_str().unwrap_or_default()
@@ -209,11 +207,10 @@ impl Runner {
         }
         plan(case, &self.base, &self.vars, self.is_mock).map_err(|error| Outcome::Skipped {
             kind: match error {
-                PlanError::Unfilled(_) => "no value for a placeholder",
-                PlanError::ForeignHost(_) => "URL on another host",
-                PlanError::BadUrl(_) | PlanError::NoRequest => "request URL cannot be built",
-            }
-            .to_owned(),
+                PlanError::Unfilled(_) => SkipKind::NoValue,
+                PlanError::ForeignHost(_) => SkipKind::ForeignHost,
+                PlanError::BadUrl(_) | PlanError::NoRequest => SkipKind::UnbuildableUrl,
+            },
             reason: error.to_string(),
         })
     }
@@ -365,7 +362,7 @@ impl Gate {
         }
         let first = self.first_error.get().map_or("", String::as_str);
         Some(Outcome::Skipped {
-            kind: "target unreachable".to_owned(),
+            kind: SkipKind::TargetUnreachable,
             reason: format!(
                 "not sent: {UNREACHABLE_AFTER} cases failed to connect to the target and none succeeded ({first}); check that the service is running and that the base URL is right"
             ),

@@ -118,7 +118,7 @@ fn trials(root: &Path, args: &Arguments) -> anyhow::Result<Suite> {
                 Arc::clone(&secrets),
             );
             Trial::ignorable_test(case.id.clone(), move || {
-                run_trial(&runner, &handle, &case, color, &results)
+                run_trial(&runner, &handle, &case, color, &results, &secrets)
                     .map_err(|failed| redact(&secrets, failed))
             })
             .with_ignored_flag(skipped && flag_skips)
@@ -149,18 +149,19 @@ fn run_trial(
     case: &Case,
     color: bool,
     results: &Collected,
+    secrets: &Secrets,
 ) -> Result<Completion, Failed> {
     let result = handle.block_on(runner.run_case(case));
+    let entry = report::CaseReport::new(case, &result, secrets);
     results
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .push(result.clone());
-    match result.outcome {
+        .push(result);
+    match &entry.outcome {
         Outcome::Passed => Ok(Completion::Completed),
         Outcome::Skipped { reason, .. } => Ok(Completion::ignored_with(reason)),
-        Outcome::Failed(verdict) => Err(verdict.render(case, color).into()),
-        Outcome::Error(message) => {
-            Err(format!("{} ({}:{}): {message}", case.id, case.file, case.line).into())
+        Outcome::Failed(_) | Outcome::Error(_) => {
+            Err(report::terminal::problem(&entry, color).into())
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The rendered failure for seed 003 against a drifted response, kept here so that a change
 //! to the output format is a reviewed change.
 
+mod common;
+
 use contract_harness::case::{list, Case};
 use contract_harness::check::{check, ViolationKind};
 use contract_harness::schema::Schemas;
@@ -79,7 +81,7 @@ fn seed_003_drifted_response_renders_as_reviewed() {
             ("/colour", ViolationKind::Schema),
         ]
     );
-    let rendered = verdict.render(&case, false);
+    let rendered = common::render(&case, &verdict);
     println!("{rendered}");
     assert_eq!(rendered, EXPECTED, "rendered:\n{rendered}");
 }
@@ -101,5 +103,5 @@ fn seed_003_documented_response_passes() {
         ..ActualResponse::default()
     };
     let verdict = check(&case, &response, &schemas);
-    assert!(verdict.passed(), "{}", verdict.render(&case, false));
+    assert!(verdict.passed(), "{}", common::render(&case, &verdict));
 }

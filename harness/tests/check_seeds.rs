@@ -1,6 +1,8 @@
 //! Each seed page's documented response, served back as is, against the schemas: what passes
 //! and what the schemas catch in the documentation itself.
 
+mod common;
+
 use contract_harness::case::{list, Case};
 use contract_harness::check::{check, ViolationKind};
 use contract_harness::schema::Schemas;
@@ -53,5 +55,5 @@ fn seed_000_documented_points_break_the_csdl_type() {
 fn seed_003_documented_response_passes_its_own_check() {
     let (case, schemas) = seed("workbookchartpoint-post.md");
     let verdict = check(&case, &as_documented(&case), &schemas);
-    assert!(verdict.passed(), "{}", verdict.render(&case, false));
+    assert!(verdict.passed(), "{}", common::render(&case, &verdict));
 }

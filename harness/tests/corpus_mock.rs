@@ -48,7 +48,7 @@ async fn every_runnable_corpus_case_passes_against_the_mock() {
     let mut unexpected = Vec::new();
     for (case, result) in cases.iter().zip(&results) {
         let message = match &result.outcome {
-            Outcome::Failed(verdict) => verdict.render(case, false),
+            Outcome::Failed(verdict) => common::render(case, verdict),
             Outcome::Error(message) => message.clone(),
             _ => continue,
         };

@@ -378,7 +378,10 @@ async fn a_target_that_refuses_every_connection_is_given_up_after_a_few_cases() 
     let summary = Summary::of(&results);
     // Eight tries, plus what was already in flight when the eighth failed.
     assert!((8..8 + jobs).contains(&summary.errors), "{summary:?}");
-    assert_eq!(summary.skipped["target unreachable"], 30 - summary.errors);
+    assert_eq!(
+        summary.skipped[&contract_harness::case::SkipKind::TargetUnreachable],
+        30 - summary.errors
+    );
     let Outcome::Skipped { reason, .. } = &results[29].outcome else {
         panic!("{:?}", results[29].outcome)
     };

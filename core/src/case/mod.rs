@@ -7,8 +7,10 @@ mod list;
 pub use http::{Body, Header, Request, Response};
 pub use list::{list, list_with, CaseList, ListError, PageView};
 
-use crate::doc::{Annotation, Block, BlockType, Page};
-use serde::Serialize;
+pub use crate::doc::Expectations;
+
+use crate::doc::{Block, BlockType, Page};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// One documented example: a request, the response it should get, and how to compare them.
@@ -50,57 +52,6 @@ impl Case {
     }
 }
 
-/// Comparison rules carried by the response annotation (falling back to the request's).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Expectations {
-    /// The documented body shows only some properties.
-    pub truncated: bool,
-    /// The body is a collection in `value` (or `collection_property`).
-    pub is_collection: bool,
-    /// The property holding the collection when it is not `value`.
-    pub collection_property: Option<String>,
-    /// No body is expected.
-    pub is_empty: bool,
-    /// An error response (4xx/5xx with an OData error body) is expected.
-    pub expect_error: bool,
-    /// The response type, `#` stripped, case as written; compare case-insensitively.
-    pub odata_type: Option<String>,
-    /// Properties allowed to be `null`.
-    pub nullable_properties: Vec<String>,
-    /// Properties allowed to be absent.
-    pub optional_properties: Vec<String>,
-    /// Permission scopes the example needs.
-    pub scopes: Vec<String>,
-}
-
-impl Expectations {
-    fn from_annotations(request: Option<&Annotation>, response: Option<&Annotation>) -> Self {
-        let pick = |f: fn(&Annotation) -> bool| response.is_some_and(f) || request.is_some_and(f);
-        let first = |f: fn(&Annotation) -> Option<String>| {
-            response.and_then(f).or_else(|| request.and_then(f))
-        };
-        let list = |f: fn(&Annotation) -> &Vec<String>| {
-            response
-                .map(f)
-                .filter(|l| !l.is_empty())
-                .or_else(|| request.map(f))
-                .cloned()
-                .unwrap_or_default()
-        };
-        Expectations {
-            truncated: pick(|a| a.truncated),
-            is_collection: pick(|a| a.is_collection),
-            collection_property: first(|a| a.collection_property.clone()),
-            is_empty: pick(|a| a.is_empty),
-            expect_error: pick(|a| a.expect_error),
-            odata_type: first(|a| a.odata_type.clone()),
-            nullable_properties: list(|a| &a.nullable_properties),
-            optional_properties: list(|a| &a.optional_properties),
-            scopes: list(|a| &a.scopes),
-        }
-    }
-}
-
 /// Why a case cannot run, worded for the person reading the test output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SkipReason {
@@ -122,15 +73,78 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
-    /// A short, stable name for grouping skips in summaries.
-    pub fn kind(&self) -> &'static str {
+    /// The group this reason belongs to, for summaries.
+    pub fn kind(&self) -> SkipKind {
         match self {
-            SkipReason::NotAUrl(_) => "request URL is not a URL",
-            SkipReason::BadRequestLine(_) => "request line cannot be read",
-            SkipReason::NoResponse => "no documented response",
-            SkipReason::BadResponse(_) => "response status line cannot be read",
-            SkipReason::ResponseNotJson { .. } => "documented JSON response cannot be read",
+            SkipReason::NotAUrl(_) => SkipKind::NotAUrl,
+            SkipReason::BadRequestLine(_) => SkipKind::BadRequestLine,
+            SkipReason::NoResponse => SkipKind::NoResponse,
+            SkipReason::BadResponse(_) => SkipKind::BadResponse,
+            SkipReason::ResponseNotJson { .. } => SkipKind::ResponseNotJson,
         }
+    }
+}
+
+/// Why a case was not sent, as a group: the page's own problems ([`SkipReason`]) and what the
+/// runner decides against a given target. Reports group and count skips by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipKind {
+    /// The request URL is neither absolute nor relative to the service root.
+    NotAUrl,
+    /// The request block does not start with `METHOD URL`.
+    BadRequestLine,
+    /// No response block follows the request.
+    NoResponse,
+    /// The response block has no readable status line.
+    BadResponse,
+    /// The documented JSON response is not JSON.
+    ResponseNotJson,
+    /// A placeholder has no value against a real service.
+    NoValue,
+    /// The documented URL is on another host than the service's.
+    ForeignHost,
+    /// The URL to send cannot be built from the base and the documented path.
+    UnbuildableUrl,
+    /// A write against a remote target that writes were not allowed for.
+    WritesNotAllowed,
+    /// The target proved unreachable earlier in the run.
+    TargetUnreachable,
+}
+
+impl SkipKind {
+    /// The stable kebab-case name (`no-value`), as serialised: JUnit's skip type, JSON keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipKind::NotAUrl => "not-a-url",
+            SkipKind::BadRequestLine => "bad-request-line",
+            SkipKind::NoResponse => "no-response",
+            SkipKind::BadResponse => "bad-response",
+            SkipKind::ResponseNotJson => "response-not-json",
+            SkipKind::NoValue => "no-value",
+            SkipKind::ForeignHost => "foreign-host",
+            SkipKind::UnbuildableUrl => "unbuildable-url",
+            SkipKind::WritesNotAllowed => "writes-not-allowed",
+            SkipKind::TargetUnreachable => "target-unreachable",
+        }
+    }
+}
+
+/// The group as a person reads it in a summary (`skipped 3: no value for a placeholder`).
+impl fmt::Display for SkipKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SkipKind::NotAUrl => "request URL is not a URL",
+            SkipKind::BadRequestLine => "request line cannot be read",
+            SkipKind::NoResponse => "no documented response",
+            SkipKind::BadResponse => "response status line cannot be read",
+            SkipKind::ResponseNotJson => "documented JSON response cannot be read",
+            SkipKind::NoValue => "no value for a placeholder",
+            SkipKind::ForeignHost => "URL on another host",
+            SkipKind::UnbuildableUrl => "request URL cannot be built",
+            SkipKind::WritesNotAllowed => "writes not allowed",
+            SkipKind::TargetUnreachable => "target unreachable",
+        })
     }
 }
 
@@ -186,9 +200,11 @@ pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
             .as_deref()
             .map(slug)
             .unwrap_or_else(|| format!("example_{}", ordinal + 1));
-        let expect = Expectations::from_annotations(
-            annotation,
-            response_block.and_then(|b| b.annotation.as_ref()),
+        let expect = Expectations::merge(
+            annotation.map(|a| &a.expect),
+            response_block
+                .and_then(|b| b.annotation.as_ref())
+                .map(|a| &a.expect),
         );
 
         let skip = match (&request, &response) {

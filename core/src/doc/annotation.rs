@@ -1,6 +1,7 @@
 //! The JSON note in an HTML comment just before a code block: `<!-- { "blockType": … } -->`.
 
 use crate::json::{parse_lenient, JsonError};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// What a block is for, from the annotation's `blockType`.
@@ -42,26 +43,65 @@ pub struct Annotation {
     pub block_type: BlockType,
     /// The example's name, which pairs a request with its response.
     pub name: Option<String>,
-    /// The response body shows only some of the properties.
+    /// How a response is to be compared, as this annotation says.
+    pub expect: Expectations,
+    /// The whole annotation as written.
+    pub raw: Map<String, Value>,
+}
+
+/// Comparison rules an annotation carries. A case takes them from its response's annotation,
+/// falling back to its request's ([`Expectations::merge`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Expectations {
+    /// The documented body shows only some properties.
     pub truncated: bool,
-    /// The response is a collection (`value` array, or `collection_property`).
+    /// The body is a collection in `value` (or `collection_property`).
     pub is_collection: bool,
-    /// The property holding the collection, when it is not `value`.
+    /// The property holding the collection when it is not `value`.
     pub collection_property: Option<String>,
-    /// The response has no body.
+    /// No body is expected.
     pub is_empty: bool,
-    /// The example documents an error response.
+    /// An error response (4xx/5xx with an OData error body) is expected.
     pub expect_error: bool,
-    /// The response's type with any leading `#` removed (`microsoft.graph.user`), case kept.
+    /// The response type with any leading `#` removed (`microsoft.graph.user`), case as
+    /// written; compare case-insensitively.
     pub odata_type: Option<String>,
-    /// Properties that may be `null` in an actual response.
+    /// Properties allowed to be `null`.
     pub nullable_properties: Vec<String>,
-    /// Properties that may be missing from an actual response.
+    /// Properties allowed to be absent.
     pub optional_properties: Vec<String>,
     /// Permission scopes the example needs.
     pub scopes: Vec<String>,
-    /// The whole annotation as written.
-    pub raw: Map<String, Value>,
+}
+
+impl Expectations {
+    /// The response annotation's rules, each falling back to the request annotation's: a flag
+    /// set on either holds, a value or list comes from the response when it has one.
+    pub fn merge(request: Option<&Expectations>, response: Option<&Expectations>) -> Self {
+        let pick = |f: fn(&Expectations) -> bool| response.is_some_and(f) || request.is_some_and(f);
+        let first = |f: fn(&Expectations) -> Option<String>| {
+            response.and_then(f).or_else(|| request.and_then(f))
+        };
+        let list = |f: fn(&Expectations) -> &Vec<String>| {
+            response
+                .map(f)
+                .filter(|l| !l.is_empty())
+                .or_else(|| request.map(f))
+                .cloned()
+                .unwrap_or_default()
+        };
+        Expectations {
+            truncated: pick(|a| a.truncated),
+            is_collection: pick(|a| a.is_collection),
+            collection_property: first(|a| a.collection_property.clone()),
+            is_empty: pick(|a| a.is_empty),
+            expect_error: pick(|a| a.expect_error),
+            odata_type: first(|a| a.odata_type.clone()),
+            nullable_properties: list(|a| &a.nullable_properties),
+            optional_properties: list(|a| &a.optional_properties),
+            scopes: list(|a| &a.scopes),
+        }
+    }
 }
 
 impl Annotation {
@@ -113,15 +153,17 @@ impl Annotation {
             block_type: text("blockType")
                 .map_or(BlockType::Unspecified, |t| BlockType::from_text(&t)),
             name: text("name").filter(|n| !n.trim().is_empty()),
-            truncated: flag("truncated"),
-            is_collection,
-            collection_property: text("collectionProperty"),
-            is_empty: flag("isEmpty"),
-            expect_error: flag("expectError"),
-            odata_type: odata_type.filter(|t| !t.is_empty()),
-            nullable_properties: list("nullableProperties"),
-            optional_properties: list("optionalProperties"),
-            scopes: list("scopes"),
+            expect: Expectations {
+                truncated: flag("truncated"),
+                is_collection,
+                collection_property: text("collectionProperty"),
+                is_empty: flag("isEmpty"),
+                expect_error: flag("expectError"),
+                odata_type: odata_type.filter(|t| !t.is_empty()),
+                nullable_properties: list("nullableProperties"),
+                optional_properties: list("optionalProperties"),
+                scopes: list("scopes"),
+            },
             raw,
         })
     }
@@ -162,10 +204,15 @@ mod tests {
                 "scopes": "User.Read, Mail.Read", "expectError": true, "isEmpty": false}"##,
         )
         .unwrap();
-        assert!(a.truncated && a.is_collection && a.expect_error && !a.is_empty);
-        assert_eq!(a.odata_type.as_deref(), Some("microsoft.graph.User"));
-        assert_eq!(a.optional_properties, ["a", "b"]);
-        assert_eq!(a.scopes, ["User.Read", "Mail.Read"]);
+        assert!(
+            a.expect.truncated
+                && a.expect.is_collection
+                && a.expect.expect_error
+                && !a.expect.is_empty
+        );
+        assert_eq!(a.expect.odata_type.as_deref(), Some("microsoft.graph.User"));
+        assert_eq!(a.expect.optional_properties, ["a", "b"]);
+        assert_eq!(a.expect.scopes, ["User.Read", "Mail.Read"]);
     }
 
     #[test]
@@ -174,8 +221,8 @@ mod tests {
             r#"{"blockType": "response", "@odata.type": "Collection(microsoft.graph.user)"}"#,
         )
         .unwrap();
-        assert!(a.is_collection);
-        assert_eq!(a.odata_type.as_deref(), Some("microsoft.graph.user"));
+        assert!(a.expect.is_collection);
+        assert_eq!(a.expect.odata_type.as_deref(), Some("microsoft.graph.user"));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 mod annotation;
 mod front_matter;
 
-pub use annotation::{Annotation, BlockType};
+pub use annotation::{Annotation, BlockType, Expectations};
 pub use front_matter::FrontMatter;
 
 use crate::finding::Finding;
@@ -193,7 +193,7 @@ mod tests {
         let page = page("<!-- {\n  // a note\n  \"blockType\": \"response\",\n  \"truncated\": true,\n} -->\n```\nHTTP/1.1 200 OK\n```\n");
         let annotation = page.blocks[0].annotation.as_ref().unwrap();
         assert_eq!(annotation.block_type, BlockType::Response);
-        assert!(annotation.truncated);
+        assert!(annotation.expect.truncated);
         assert!(page.findings.is_empty());
     }
 

@@ -6,12 +6,11 @@
 //! checks what the example cannot show.
 
 mod diff;
-mod render;
 mod shape;
 
 pub use diff::BodyDiff;
 
-use crate::case::Case;
+use crate::case::{Case, Response};
 use crate::json::pointer_push;
 use crate::schema::{prune_unevaluated, Schemas};
 use crate::send::ActualResponse;
@@ -42,6 +41,9 @@ pub struct Violation {
     pub actual: String,
     /// A sentence for a person.
     pub message: String,
+    /// The page line where the property this violation is about is documented (missing
+    /// properties, wrong types, `@odata.type`), so that a writer knows where to edit.
+    pub documented_line: Option<usize>,
 }
 
 /// The rule a violation breaks. Serialised as the kebab-case name of [`ViolationKind::as_str`].
@@ -119,6 +121,7 @@ impl Violation {
             expected: expected.into(),
             actual: actual.into(),
             message: message.into(),
+            documented_line: None,
         }
     }
 }
@@ -127,13 +130,6 @@ impl Verdict {
     /// True when the response honours the contract.
     pub fn passed(&self) -> bool {
         self.violations.is_empty()
-    }
-
-    /// The verdict as a person reads it: a title, `--> page:line` of the documented response,
-    /// the violations, then the diff. `color` adds ANSI colours (the caller decides: a terminal
-    /// and no `NO_COLOR`). Empty when the response passed.
-    pub fn render(&self, case: &Case, color: bool) -> String {
-        render::render(self, case, color)
     }
 }
 
@@ -148,21 +144,33 @@ const VARYING_HEADERS: [&str; 5] = [
 
 /// Checks one actual response against the case's documented one.
 pub fn check(case: &Case, actual: &ActualResponse, schemas: &Schemas) -> Verdict {
-    let mut violations = Vec::new();
     let Some(documented) = &case.response else {
         // Nothing documented, nothing to hold the service to; such cases are skipped upstream.
         return Verdict::default();
     };
-    let expect = &case.expect;
-
+    let mut violations = Vec::new();
     check_status(
         documented.status,
-        expect.expect_error,
+        case.expect.expect_error,
         actual,
         &mut violations,
     );
     check_headers(&documented.headers, actual, &mut violations);
+    let diff = check_body(case, documented, actual, schemas, &mut violations);
+    locate_documented(documented, &mut violations);
+    Verdict { violations, diff }
+}
 
+/// The body checks, in order; each that makes the next meaningless ends them. Returns the diff
+/// of documented and actual JSON bodies when something is wrong and both are JSON.
+fn check_body(
+    case: &Case,
+    documented: &Response,
+    actual: &ActualResponse,
+    schemas: &Schemas,
+    violations: &mut Vec<Violation>,
+) -> Option<BodyDiff> {
+    let expect = &case.expect;
     // HTTP forbids a body on 1xx, 204 and 304: a page that shows one anyway is a doc bug for
     // `contract lint` (body-with-no-content), not something to hold the service to.
     let no_body_status = documented.status < 200 || matches!(documented.status, 204 | 304);
@@ -184,19 +192,12 @@ pub fn check(case: &Case, actual: &ActualResponse, schemas: &Schemas) -> Verdict
                 ),
             ));
         }
-        return Verdict {
-            violations,
-            diff: None,
-        };
+        return None;
     }
     let documented_json = documented.body.json();
-    let wants_json = expect.expect_error || documented_json.is_some();
-    if !wants_json {
+    if !expect.expect_error && documented_json.is_none() {
         // A text or empty documented body is illustrative only: nothing to compare it with.
-        return Verdict {
-            violations,
-            diff: None,
-        };
+        return None;
     }
     if actual.body_cut {
         violations.push(Violation::new(
@@ -206,47 +207,21 @@ pub fn check(case: &Case, actual: &ActualResponse, schemas: &Schemas) -> Verdict
             format!("the first {} bytes", actual.body.len()),
             "the body was longer than the body limit and was cut, so it was not checked; raise the limit to check it",
         ));
-        return Verdict {
-            violations,
-            diff: None,
-        };
+        return None;
     }
-    let body = match parse_actual(&actual.body) {
-        Ok(body) => body,
-        Err(violation) => {
-            violations.push(violation);
-            return Verdict {
-                violations,
-                diff: None,
-            };
-        }
-    };
-
+    let body = parse_actual(&actual.body)
+        .map_err(|violation| violations.push(violation))
+        .ok()?;
     if expect.expect_error {
-        check_odata_error(&body, &mut violations);
-        return Verdict {
-            violations,
-            diff: None,
-        };
+        check_odata_error(&body, violations);
+        return None;
     }
-    let Some(documented_json) = documented_json else {
-        return Verdict {
-            violations,
-            diff: None,
-        };
-    };
+    let documented_json = documented_json?;
 
     let relax = Relax::new(&expect.nullable_properties, &expect.optional_properties);
     let shape = Shape::of(documented_json);
     let mut pointer = String::new();
-    shape.compare(
-        &body,
-        expect.truncated,
-        &relax,
-        &mut pointer,
-        &mut violations,
-    );
-
+    shape.compare(&body, expect.truncated, &relax, &mut pointer, violations);
     let collection = expect.is_collection.then(|| {
         expect
             .collection_property
@@ -254,7 +229,7 @@ pub fn check(case: &Case, actual: &ActualResponse, schemas: &Schemas) -> Verdict
             .unwrap_or_else(|| "value".to_owned())
     });
     if let Some(property) = &collection {
-        check_collection(property, documented_json, &body, &mut violations);
+        check_collection(property, documented_json, &body, violations);
     }
     check_schema(
         case,
@@ -263,13 +238,28 @@ pub fn check(case: &Case, actual: &ActualResponse, schemas: &Schemas) -> Verdict
         collection.as_deref(),
         schemas,
         &relax,
-        &mut violations,
+        violations,
     );
-
-    let diff = (!violations.is_empty())
+    (!violations.is_empty())
         .then(|| BodyDiff::new(documented_json, &body, &shape, expect.truncated))
-        .filter(|diff| diff.expected != diff.actual || !diff.extra_keys.is_empty());
-    Verdict { violations, diff }
+        .filter(|diff| diff.expected != diff.actual || !diff.extra_keys.is_empty())
+}
+
+/// Points each violation about a documented property at the page line that documents it.
+fn locate_documented(documented: &Response, violations: &mut [Violation]) {
+    let about_documented = |v: &Violation| {
+        !v.pointer.is_empty()
+            && matches!(
+                v.kind,
+                ViolationKind::MissingProperty
+                    | ViolationKind::WrongType
+                    | ViolationKind::ODataType
+            )
+    };
+    for violation in violations.iter_mut().filter(|v| about_documented(v)) {
+        let at = crate::json::locate(&documented.body_text, &violation.pointer);
+        violation.documented_line = at.found.then_some(documented.body_line + at.line);
+    }
 }
 
 fn check_status(

@@ -110,7 +110,7 @@ fn write_text(out: &mut impl Write, list: &case::CaseList) -> std::io::Result<()
             location(case)
         )?;
     }
-    let mut skipped: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut skipped: BTreeMap<case::SkipKind, usize> = BTreeMap::new();
     for reason in list.cases.iter().filter_map(|c| c.skip.as_ref()) {
         *skipped.entry(reason.kind()).or_default() += 1;
     }

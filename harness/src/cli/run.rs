@@ -5,11 +5,11 @@ use contract_harness::case::{self, Case};
 use contract_harness::config::Config;
 use contract_harness::redact::Secrets;
 use contract_harness::report;
-use contract_harness::run::{CaseResult, Outcome, Runner, Summary};
+use contract_harness::run::{Outcome, Runner};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct RunArgs {
@@ -70,19 +70,26 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .run_all(Arc::clone(&cases), args.jobs, move |_| bar.inc(1))
             .await;
         progress.finish_and_clear();
-        let wall = started.elapsed();
-        let summary = Summary::of(&results);
-        write_reports(config, &secrets, &cases, &results, wall, &runner)?;
-        match args.format {
-            Format::Text => print_redacted(
-                &secrets,
-                &text_report(&cases, &results, &summary, wall, &runner)?,
-            )?,
-            Format::Json => {
-                print_redacted(&secrets, &json_report(&cases, &results, &summary, wall)?)?
+        let run = report::Run::new(
+            &cases,
+            &results,
+            started.elapsed(),
+            runner.base_url(),
+            runner.is_mock(),
+            &config.cases.cases,
+            &secrets,
+        );
+        write_reports(config, &secrets, &run)?;
+        let text = match args.format {
+            Format::Text => {
+                let color =
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                report::terminal::render(&run, color)
             }
-        }
-        Ok(if summary.success() {
+            Format::Json => report::json::render(&run, &secrets)? + "\n",
+        };
+        print_redacted(&secrets, text.as_bytes())?;
+        Ok(if run.summary.success() {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
@@ -91,14 +98,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The reports the flags ask for, and the GitHub annotations when running on GitHub Actions.
-fn write_reports(
-    config: &Config,
-    secrets: &Secrets,
-    cases: &[Case],
-    results: &[CaseResult],
-    wall: Duration,
-    runner: &Runner,
-) -> anyhow::Result<()> {
+fn write_reports(config: &Config, secrets: &Secrets, run: &report::Run) -> anyhow::Result<()> {
     let outputs = config.reports.outputs();
     let annotate = report::github::enabled();
     let wanted = outputs.junit.is_some()
@@ -108,25 +108,16 @@ fn write_reports(
     if !wanted && !annotate {
         return Ok(());
     }
-    let run = report::Run::new(
-        cases,
-        results,
-        wall,
-        runner.base_url(),
-        runner.is_mock(),
-        &config.cases.cases,
-        secrets,
-    );
     if annotate {
         let mut out = super::output::stdout();
         write!(
             out,
             "{}",
-            report::github::annotations(&run, secrets, &report::github::repo_root())
+            report::github::annotations(run, secrets, &report::github::repo_root())
         )?;
         out.flush()?;
     }
-    report::write(&run, secrets, &outputs)?;
+    report::write(run, secrets, &outputs)?;
     Ok(())
 }
 
@@ -202,100 +193,4 @@ fn dry_run(
         writeln!(out)?;
     }
     Ok(out)
-}
-
-fn text_report(
-    cases: &[Case],
-    results: &[CaseResult],
-    summary: &Summary,
-    wall: Duration,
-    runner: &Runner,
-) -> anyhow::Result<Vec<u8>> {
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut out = Vec::new();
-    for (case, result) in cases.iter().zip(results) {
-        match &result.outcome {
-            Outcome::Failed(verdict) => writeln!(out, "{}", verdict.render(case, color))?,
-            Outcome::Error(message) => writeln!(
-                out,
-                "error: {} ({}:{}): {message}\n",
-                case.id, case.file, case.line
-            )?,
-            _ => {}
-        }
-        for retry in &result.retries {
-            writeln!(out, "retried {}: {retry}", case.id)?;
-        }
-    }
-    let seconds = wall.as_secs_f64();
-    let rate = if seconds > 0.0 {
-        summary.requests as f64 / seconds
-    } else {
-        0.0
-    };
-    let target = if runner.is_mock() {
-        format!("the embedded mock ({})", runner.base_url())
-    } else {
-        redacted(runner.base_url())
-    };
-    writeln!(
-        out,
-        "{} passed, {} failed, {} errors, {} skipped in {seconds:.2}s ({rate:.0} requests/s) against {target}",
-        summary.passed,
-        summary.failed,
-        summary.errors,
-        summary.skipped_total(),
-    )?;
-    for (kind, count) in &summary.skipped {
-        writeln!(out, "  skipped {count}: {kind}")?;
-    }
-    Ok(out)
-}
-
-fn json_report(
-    cases: &[Case],
-    results: &[CaseResult],
-    summary: &Summary,
-    wall: Duration,
-) -> anyhow::Result<Vec<u8>> {
-    let rows: Vec<serde_json::Value> = cases
-        .iter()
-        .zip(results)
-        .map(|(case, result)| {
-            let message = match &result.outcome {
-                Outcome::Failed(verdict) => Some(verdict.render(case, false)),
-                Outcome::Error(message) => Some(message.clone()),
-                Outcome::Skipped { reason, .. } => Some(reason.clone()),
-                Outcome::Passed => None,
-            };
-            serde_json::json!({
-                "id": case.id,
-                "file": case.file,
-                "line": case.line,
-                "outcome": result.outcome.label(),
-                "duration_ms": result.duration.as_secs_f64() * 1000.0,
-                "message": message,
-                "retries": result.retries,
-            })
-        })
-        .collect();
-    let report = serde_json::json!({
-        "summary": {
-            "passed": summary.passed, "failed": summary.failed, "errors": summary.errors,
-            "skipped": summary.skipped, "duration_ms": wall.as_secs_f64() * 1000.0,
-        },
-        "cases": rows,
-    });
-    let mut out = serde_json::to_vec_pretty(&report)?;
-    out.push(b'\n');
-    Ok(out)
-}
-
-/// The target without credentials or query, fit to print.
-fn redacted(url: &url::Url) -> String {
-    let mut url = url.clone();
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    url.set_query(None);
-    url.to_string()
 }

@@ -1,9 +1,10 @@
 //! GitHub Actions annotations: `::error file=…,line=…,title=…::message` workflow commands, so
 //! each broken example shows on the pull request's diff at the documented line.
 
-use super::{CaseOutcome, Run};
+use super::Run;
 use crate::finding::Severity;
 use crate::redact::Secrets;
+use crate::run::Outcome;
 use std::path::Path;
 
 /// True when running as a GitHub Actions step (`GITHUB_ACTIONS=true`).
@@ -28,8 +29,8 @@ pub fn annotations(run: &Run, secrets: &Secrets, repo_root: &Path) -> String {
     for case in &run.cases {
         let page = super::repo_path(&run.cases_dir, &case.file, repo_root);
         let message = match &case.outcome {
-            CaseOutcome::Failed { .. } => Some(case.failure_text()),
-            CaseOutcome::Error { message } => Some(format!("no answer to check: {message}")),
+            Outcome::Failed(_) => Some(case.failure_text()),
+            Outcome::Error(message) => Some(format!("no answer to check: {message}")),
             _ => None,
         };
         if let Some(message) = message {

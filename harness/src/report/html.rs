@@ -3,9 +3,10 @@
 //! its violations and a side-by-side diff. The page is `template.html` with its `{{slots}}`
 //! filled; every value put into it is escaped here.
 
-use super::{CaseOutcome, CaseReport, Run};
+use super::{CaseReport, Run};
 use crate::check::BodyDiff;
 use crate::redact::Secrets;
+use crate::run::Outcome;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use std::fmt::Write as _;
 
@@ -60,10 +61,10 @@ pub fn render(run: &Run, secrets: &Secrets, link_base: &str) -> String {
     let mut rows = String::with_capacity(run.cases.len() * 600);
     // What needs a person comes first: failures, then errors, skips, passes (page order within).
     let rank = |case: &&CaseReport| match case.outcome {
-        CaseOutcome::Failed { .. } => 0,
-        CaseOutcome::Error { .. } => 1,
-        CaseOutcome::Skipped { .. } => 2,
-        CaseOutcome::Passed => 3,
+        Outcome::Failed(_) => 0,
+        Outcome::Error(_) => 1,
+        Outcome::Skipped { .. } => 2,
+        Outcome::Passed => 3,
     };
     let mut ordered: Vec<&CaseReport> = run.cases.iter().collect();
     ordered.sort_by_key(rank);
@@ -123,7 +124,7 @@ fn fill(template: &str, slots: &[(&str, &str)]) -> String {
 
 fn row(out: &mut String, case: &CaseReport, link_base: &str) {
     let outcome = case.outcome.label();
-    let has_detail = !matches!(case.outcome, CaseOutcome::Passed)
+    let has_detail = !matches!(case.outcome, Outcome::Passed)
         || !case.findings.is_empty()
         || !case.retries.is_empty();
     let line = case.focus_line();
@@ -164,8 +165,9 @@ fn row(out: &mut String, case: &CaseReport, link_base: &str) {
 
 fn detail(out: &mut String, case: &CaseReport) {
     match &case.outcome {
-        CaseOutcome::Passed => {}
-        CaseOutcome::Failed { violations, diff } => {
+        Outcome::Passed => {}
+        Outcome::Failed(verdict) => {
+            let (violations, diff) = (&verdict.violations, &verdict.diff);
             let _ = writeln!(
                 out,
                 "<p class=\"headline\">{}</p>",
@@ -184,7 +186,7 @@ fn detail(out: &mut String, case: &CaseReport) {
                         "<li><code>{}</code> <span class=\"kind\">{}</span> {} \
                          <span class=\"ev\">expected <code>{}</code>, actual <code>{}</code></span></li>",
                         escape(pointer),
-                        escape(&super::kind_name(v)),
+                        escape(v.kind.as_str()),
                         escape(&v.message),
                         escape(&v.expected),
                         escape(&v.actual)
@@ -196,14 +198,14 @@ fn detail(out: &mut String, case: &CaseReport) {
                 side_by_side(out, diff);
             }
         }
-        CaseOutcome::Error { message } => {
+        Outcome::Error(message) => {
             let _ = writeln!(
                 out,
                 "<p class=\"headline\">No answer to check</p><pre class=\"message\">{}</pre>",
                 escape(message)
             );
         }
-        CaseOutcome::Skipped { reason, .. } => {
+        Outcome::Skipped { reason, .. } => {
             let _ = writeln!(
                 out,
                 "<p class=\"headline\">Not sent: {}</p>",

@@ -1,17 +1,25 @@
 //! The JSON report: a summary and one object per case, for dashboards and scripts.
 //!
-//! The shape is versioned (`format_version`) so that consumers can notice a change; fields are
-//! only ever added within a version.
+//! The one JSON shape: `contract run --format json`, `--report-json` and the suite's
+//! `report.json` all write it. It is versioned (`format_version`) so that consumers can notice
+//! a change; fields are only ever added within a version.
+//!
+//! Version 2 (from version 1): skip kinds are stable kebab-case names (`no-value`, not the
+//! sentence "no value for a placeholder"), in `skipped_by_kind` and `skip_kind`; violations
+//! carry `documented_line`. `contract run --format json` used to print its own unversioned
+//! shape; it prints this one now.
 
-use super::{CaseOutcome, Run};
+use super::Run;
+use crate::case::SkipKind;
 use crate::check::{BodyDiff, Violation};
 use crate::finding::Finding;
 use crate::redact::Secrets;
+use crate::run::Outcome;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The version of the shape below.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The whole report.
 #[derive(Debug, Serialize)]
@@ -36,7 +44,7 @@ pub struct JsonSummary {
     /// Cases not sent.
     pub skipped: usize,
     /// Cases not sent, by reason.
-    pub skipped_by_kind: BTreeMap<String, usize>,
+    pub skipped_by_kind: BTreeMap<SkipKind, usize>,
     /// Wall time of the run, in milliseconds.
     pub duration_ms: f64,
     /// The target's base URL, without credentials or query.
@@ -73,7 +81,7 @@ pub struct JsonCase<'a> {
     /// Why the case was not sent (skipped cases).
     pub skip_reason: Option<&'a str>,
     /// The reason's group name (skipped cases).
-    pub skip_kind: Option<&'a str>,
+    pub skip_kind: Option<SkipKind>,
     /// Problems in the example's own documentation.
     pub findings: &'a [Finding],
     /// One line per retried attempt.
@@ -100,20 +108,15 @@ pub fn report(run: &Run) -> JsonReport<'_> {
             .iter()
             .map(|c| {
                 let (violations, diff, error, skip_reason, skip_kind) = match &c.outcome {
-                    CaseOutcome::Passed => (&[][..], None, None, None, None),
-                    CaseOutcome::Failed { violations, diff } => {
+                    Outcome::Passed => (&[][..], None, None, None, None),
+                    Outcome::Failed(verdict) => {
+                        let (violations, diff) = (&verdict.violations, &verdict.diff);
                         (&violations[..], diff.as_ref(), None, None, None)
                     }
-                    CaseOutcome::Error { message } => {
-                        (&[][..], None, Some(message.as_str()), None, None)
+                    Outcome::Error(message) => (&[][..], None, Some(message.as_str()), None, None),
+                    Outcome::Skipped { kind, reason } => {
+                        (&[][..], None, None, Some(reason.as_str()), Some(*kind))
                     }
-                    CaseOutcome::Skipped { kind, reason } => (
-                        &[][..],
-                        None,
-                        None,
-                        Some(reason.as_str()),
-                        Some(kind.as_str()),
-                    ),
                 };
                 JsonCase {
                     id: &c.id,

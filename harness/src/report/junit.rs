@@ -5,8 +5,9 @@
 //! `<skipped>` with its reason. The description carries the violations and the diff, which is
 //! what GitLab, Jenkins and the GitHub test-report actions show when a case is opened.
 
-use super::{CaseOutcome, Run};
+use super::Run;
 use crate::redact::Secrets;
+use crate::run::Outcome;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::collections::BTreeMap;
 
@@ -18,17 +19,13 @@ pub fn render(run: &Run, secrets: &Secrets) -> Result<String, quick_junit::Seria
     let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
     for case in &run.cases {
         let status = match &case.outcome {
-            CaseOutcome::Passed => TestCaseStatus::success(),
-            CaseOutcome::Failed { violations, .. } => {
+            Outcome::Passed => TestCaseStatus::success(),
+            Outcome::Failed(verdict) => {
+                let violations = &verdict.violations;
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 status
                     .set_message(case.headline())
-                    .set_type(
-                        violations
-                            .first()
-                            .map(super::kind_name)
-                            .unwrap_or_else(|| "body".to_owned()),
-                    )
+                    .set_type(violations.first().map_or("body", |v| v.kind.as_str()))
                     .set_description(format!(
                         "{}:{}\n{}",
                         case.file,
@@ -37,7 +34,7 @@ pub fn render(run: &Run, secrets: &Secrets) -> Result<String, quick_junit::Seria
                     ));
                 status
             }
-            CaseOutcome::Error { message } => {
+            Outcome::Error(message) => {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
                 status
                     .set_message(message.as_str())
@@ -45,7 +42,7 @@ pub fn render(run: &Run, secrets: &Secrets) -> Result<String, quick_junit::Seria
                     .set_description(format!("{}:{}\n{message}", case.file, case.line));
                 status
             }
-            CaseOutcome::Skipped { kind, reason } => {
+            Outcome::Skipped { kind, reason } => {
                 let mut status = TestCaseStatus::skipped();
                 status.set_message(reason.as_str()).set_type(kind.as_str());
                 status

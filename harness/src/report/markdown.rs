@@ -2,8 +2,9 @@
 //! violations and a ```diff block. Written to a file and, on GitHub Actions, appended to the
 //! job summary (`GITHUB_STEP_SUMMARY`), which GitHub refuses beyond 1 MiB per step.
 
-use super::{CaseOutcome, ReportError, Run};
+use super::{ReportError, Run};
 use crate::redact::Secrets;
+use crate::run::Outcome;
 use crate::text::shorten;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -41,7 +42,7 @@ pub fn render(run: &Run, secrets: &Secrets, limit: usize) -> String {
     let _ = writeln!(out, "| ⏭️ skipped | {} |", s.skipped_total());
     out.push('\n');
     for (kind, count) in &s.skipped {
-        let _ = writeln!(out, "- skipped {count}: {}", cell(kind));
+        let _ = writeln!(out, "- skipped {count}: {}", cell(&kind.to_string()));
     }
     if !s.skipped.is_empty() {
         out.push('\n');
@@ -68,7 +69,7 @@ pub fn render(run: &Run, secrets: &Secrets, limit: usize) -> String {
         let _ = writeln!(
             section,
             "### {} {}\n",
-            if matches!(case.outcome, CaseOutcome::Error { .. }) {
+            if matches!(case.outcome, Outcome::Error(_)) {
                 "⚠️"
             } else {
                 "❌"
@@ -86,7 +87,8 @@ pub fn render(run: &Run, secrets: &Secrets, limit: usize) -> String {
         }
         section.push('\n');
         match &case.outcome {
-            CaseOutcome::Failed { violations, diff } => {
+            Outcome::Failed(verdict) => {
+                let (violations, diff) = (&verdict.violations, &verdict.diff);
                 for v in violations {
                     let _ = writeln!(section, "- {}", cell(&super::violation_line(v)));
                 }
@@ -106,7 +108,7 @@ pub fn render(run: &Run, secrets: &Secrets, limit: usize) -> String {
                     }
                 }
             }
-            CaseOutcome::Error { message } => section.push_str(&fenced("text", message)),
+            Outcome::Error(message) => section.push_str(&fenced("text", message)),
             _ => {}
         }
         for finding in &case.findings {

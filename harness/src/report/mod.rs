@@ -10,9 +10,10 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod terminal;
 
 use crate::case::Case;
-use crate::check::{BodyDiff, Violation};
+use crate::check::{BodyDiff, Verdict, Violation};
 use crate::finding::Finding;
 use crate::redact::Secrets;
 use crate::run::{CaseResult, Outcome, Summary};
@@ -53,8 +54,8 @@ pub struct CaseReport {
     pub method: Option<String>,
     /// The URL sent, without credentials (its query kept: it is part of the documented example).
     pub url: Option<String>,
-    /// How the case ended.
-    pub outcome: CaseOutcome,
+    /// How the case ended, every text in it with secrets hidden.
+    pub outcome: Outcome,
     /// Time spent on the exchange and the checks.
     pub duration: Duration,
     /// Problems in the example's own documentation.
@@ -63,50 +64,12 @@ pub struct CaseReport {
     pub retries: Vec<String>,
 }
 
-/// How a case ended, with what a person needs to see about it.
-#[derive(Debug, Clone)]
-pub enum CaseOutcome {
-    /// The answer honoured the contract.
-    Passed,
-    /// The answer broke it.
-    Failed {
-        /// Each broken expectation.
-        violations: Vec<Violation>,
-        /// Documented versus actual body, when there is one.
-        diff: Option<BodyDiff>,
-    },
-    /// Not sent.
-    Skipped {
-        /// Short group name.
-        kind: String,
-        /// The full reason.
-        reason: String,
-    },
-    /// No answer to check.
-    Error {
-        /// What went wrong.
-        message: String,
-    },
-}
-
-impl CaseOutcome {
-    /// `passed`, `failed`, `skipped` or `error`, as [`Outcome::label`] says.
-    pub fn label(&self) -> &'static str {
-        match self {
-            CaseOutcome::Passed => "passed",
-            CaseOutcome::Failed { .. } => "failed",
-            CaseOutcome::Skipped { .. } => "skipped",
-            CaseOutcome::Error { .. } => "error",
-        }
-    }
-}
-
 impl CaseReport {
     /// The line a person should look at: the documented response for a failure (that is what
     /// disagrees with the service), the request otherwise.
     pub fn focus_line(&self) -> usize {
         match self.outcome {
-            CaseOutcome::Failed { .. } => self.response_line.unwrap_or(self.line),
+            Outcome::Failed(_) => self.response_line.unwrap_or(self.line),
             _ => self.line,
         }
     }
@@ -115,38 +78,44 @@ impl CaseReport {
     /// error message or skip reason, so every non-passing case has something to show.
     pub fn failure_text(&self) -> String {
         match &self.outcome {
-            CaseOutcome::Passed => String::new(),
-            CaseOutcome::Failed { violations, diff } => {
+            Outcome::Passed => String::new(),
+            Outcome::Failed(verdict) => {
                 let mut text = String::new();
-                for v in violations {
+                for v in &verdict.violations {
                     text.push_str(&violation_line(v));
                     text.push('\n');
                 }
-                if let Some(diff) = diff {
+                if let Some(diff) = &verdict.diff {
                     text.push('\n');
                     text.push_str(&diff.unified(false));
                 }
                 text
             }
-            CaseOutcome::Skipped { reason, .. } => reason.clone(),
-            CaseOutcome::Error { message } => message.clone(),
+            Outcome::Skipped { reason, .. } => reason.clone(),
+            Outcome::Error(message) => message.clone(),
         }
     }
 
     /// One line saying what went wrong (the first violation, the error, the skip reason).
     pub fn headline(&self) -> String {
         match &self.outcome {
-            CaseOutcome::Passed => String::new(),
-            CaseOutcome::Failed { violations, diff } => match violations.first() {
-                Some(first) if violations.len() > 1 => {
-                    format!("{} (and {} more)", first.message, violations.len() - 1)
+            Outcome::Passed => String::new(),
+            Outcome::Failed(verdict) => match verdict.violations.first() {
+                Some(first) if verdict.violations.len() > 1 => {
+                    format!(
+                        "{} (and {} more)",
+                        first.message,
+                        verdict.violations.len() - 1
+                    )
                 }
                 Some(first) => first.message.clone(),
-                None if diff.is_some() => "the body differs from the documented one".to_owned(),
+                None if verdict.diff.is_some() => {
+                    "the body differs from the documented one".to_owned()
+                }
                 None => "failed".to_owned(),
             },
-            CaseOutcome::Skipped { reason, .. } => reason.clone(),
-            CaseOutcome::Error { message } => message.clone(),
+            Outcome::Skipped { reason, .. } => reason.clone(),
+            Outcome::Error(message) => message.clone(),
         }
     }
 }
@@ -160,19 +129,8 @@ pub fn violation_line(v: &Violation) -> String {
     };
     format!(
         "{pointer}: {} [{}] (expected {}, actual {})",
-        v.message,
-        kind_name(v),
-        v.expected,
-        v.actual
+        v.message, v.kind, v.expected, v.actual
     )
-}
-
-/// The violation kind's kebab-case name, as serialised.
-pub fn kind_name(v: &Violation) -> String {
-    match serde_json::to_value(v.kind) {
-        Ok(serde_json::Value::String(name)) => name,
-        _ => format!("{:?}", v.kind),
-    }
 }
 
 impl Run {
@@ -218,71 +176,62 @@ impl Run {
 
     /// The cases that did not pass and were not skipped: what a reviewer must look at.
     pub fn problems(&self) -> impl Iterator<Item = &CaseReport> {
-        self.cases.iter().filter(|c| {
-            matches!(
-                c.outcome,
-                CaseOutcome::Failed { .. } | CaseOutcome::Error { .. }
-            )
-        })
+        self.cases
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::Failed(_) | Outcome::Error(_)))
     }
 }
 
 impl CaseReport {
-    fn new(case: &Case, result: &CaseResult, secrets: &Secrets) -> CaseReport {
+    /// One case's entry: every text that may hold a secret (messages, values, bodies, the URL)
+    /// is passed through `secrets`.
+    pub fn new(case: &Case, result: &CaseResult, secrets: &Secrets) -> CaseReport {
         let hide = |text: &str| secrets.redact(text).into_owned();
         let outcome = match &result.outcome {
-            Outcome::Passed => CaseOutcome::Passed,
-            Outcome::Failed(verdict) => CaseOutcome::Failed {
+            Outcome::Passed => Outcome::Passed,
+            Outcome::Failed(verdict) => Outcome::Failed(Verdict {
                 violations: verdict
                     .violations
                     .iter()
-                    .map(|v| {
-                        let mut v = v.clone();
-                        v.pointer = hide(&v.pointer);
-                        v.expected = hide(&v.expected);
-                        v.actual = hide(&v.actual);
-                        v.message = hide(&v.message);
-                        v
+                    .map(|v| Violation {
+                        pointer: hide(&v.pointer),
+                        expected: hide(&v.expected),
+                        actual: hide(&v.actual),
+                        message: hide(&v.message),
+                        ..v.clone()
                     })
                     .collect(),
-                diff: verdict.diff.as_ref().map(|d| {
-                    let mut d = d.clone();
-                    d.expected = hide(&d.expected);
-                    d.actual = hide(&d.actual);
-                    d.extra_keys = d.extra_keys.iter().map(|k| hide(k)).collect();
-                    d
+                diff: verdict.diff.as_ref().map(|d| BodyDiff {
+                    expected: hide(&d.expected),
+                    actual: hide(&d.actual),
+                    extra_keys: d.extra_keys.iter().map(|k| hide(k)).collect(),
+                    ..d.clone()
                 }),
-            },
-            Outcome::Skipped { kind, reason } => CaseOutcome::Skipped {
-                kind: hide(kind),
+            }),
+            Outcome::Skipped { kind, reason } => Outcome::Skipped {
+                kind: *kind,
                 reason: hide(reason),
             },
-            Outcome::Error(message) => CaseOutcome::Error {
-                message: hide(message),
-            },
+            Outcome::Error(message) => Outcome::Error(hide(message)),
         };
-        let url = result.request.as_ref().map(|r| {
-            let mut url = r.url.clone();
-            let _ = url.set_username("");
-            let _ = url.set_password(None);
-            hide(url.as_str())
-        });
         CaseReport {
             id: hide(&case.id),
             file: case.file.clone(),
             line: case.line,
             response_line: case.response_line,
             method: result.request.as_ref().map(|r| r.method.clone()),
-            url,
+            url: result
+                .request
+                .as_ref()
+                .map(|r| secrets.redact_request_url(&r.url)),
             outcome,
             duration: result.duration,
             findings: result
                 .findings
                 .iter()
-                .map(|f| {
-                    let mut f = f.clone();
-                    f.message = hide(&f.message);
-                    f
+                .map(|f| Finding {
+                    message: hide(&f.message),
+                    ..f.clone()
                 })
                 .collect(),
             retries: result.retries.iter().map(|r| hide(r)).collect(),

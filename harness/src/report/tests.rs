@@ -49,6 +49,7 @@ pub(crate) fn sample() -> (Vec<Case>, Vec<CaseResult>) {
             expected: "\"<b>&\\\"quoted\\\"\"".into(),
             actual: "\"Bearer s3cr3t-token-value\"".into(),
             message: "name differs: <b> & \"quoted\"".into(),
+            documented_line: Some(16),
         }],
         diff: Some(BodyDiff {
             expected: "{\n  \"id\": \"1\",\n  \"name\": \"<b>&\\\"quoted\\\"\"\n}\n".into(),
@@ -71,7 +72,7 @@ pub(crate) fn sample() -> (Vec<Case>, Vec<CaseResult>) {
         result(
             &cases[2],
             Outcome::Skipped {
-                kind: "no documented response".into(),
+                kind: crate::case::SkipKind::NoResponse,
                 reason: "the request has no documented response block".into(),
             },
         ),
@@ -108,11 +109,11 @@ fn the_model_keeps_case_order_counts_and_hides_credentials() {
         (0, 1, 1)
     );
     assert_eq!(run.summary.skipped_total(), 1);
-    let CaseOutcome::Failed { violations, diff } = &run.cases[0].outcome else {
+    let Outcome::Failed(verdict) = &run.cases[0].outcome else {
         panic!("{:?}", run.cases[0].outcome)
     };
-    assert_eq!(violations[0].actual, "\"Bearer ***\"");
-    assert!(diff.as_ref().unwrap().actual.contains("Bearer ***"));
+    assert_eq!(verdict.violations[0].actual, "\"Bearer ***\"");
+    assert!(verdict.diff.as_ref().unwrap().actual.contains("Bearer ***"));
     assert_eq!(
         run.cases[0].focus_line(),
         run.cases[0].response_line.unwrap()
@@ -216,4 +217,41 @@ fn link_base_is_relative_to_the_report_folder() {
         repo_path(&cases, "v1.0/x.md", dir.path()),
         "cases/v1.0/x.md"
     );
+}
+
+#[test]
+fn the_terminal_shows_each_problem_at_its_page_line_then_the_summary() {
+    let run = sample_run();
+    let plain = terminal::render(&run, false);
+    let response_line = run.cases[0].response_line.unwrap();
+    assert!(
+        plain.starts_with("error: the response does not match the documentation (1 violation)\n"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains(&format!("  --> api/thing-get.md:{response_line}\n")),
+        "{plain}"
+    );
+    // The documented line of the property stands left of the bar.
+    assert!(plain.contains("16 | /name"), "{plain}");
+    assert!(plain.contains("-documented\n+actual\n"), "{plain}");
+    assert!(
+        plain.contains("error: v1.0::thing_get::list_things (api/thing-get.md:"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains("retried v1.0::thing_get::get_thing: 429: waited 1s\n"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains("0 passed, 1 failed, 1 errors, 1 skipped in 0.04s (25 cases answered/s) against https://example.com/base\n  skipped 1: no documented response\n"),
+        "{plain}"
+    );
+    assert!(
+        !plain.contains('\x1b') && !plain.contains("s3cr3t"),
+        "{plain}"
+    );
+    let coloured = terminal::render(&run, true);
+    assert!(coloured.contains("\x1b[1;31merror\x1b[0m"), "{coloured}");
+    assert_eq!(terminal::problem(&run.cases[2], true), "");
 }

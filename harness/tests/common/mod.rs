@@ -67,3 +67,26 @@ where
     });
     addr
 }
+
+/// A verdict as the terminal shows it (plain), through the same path as `contract run`.
+pub fn render(
+    case: &contract_harness::case::Case,
+    verdict: &contract_harness::check::Verdict,
+) -> String {
+    use contract_harness::run::{CaseResult, Outcome};
+    let result = CaseResult {
+        id: case.id.clone(),
+        outcome: if verdict.passed() {
+            Outcome::Passed
+        } else {
+            Outcome::Failed(verdict.clone())
+        },
+        request: None,
+        duration: std::time::Duration::ZERO,
+        findings: Vec::new(),
+        retries: Vec::new(),
+    };
+    let secrets = contract_harness::redact::Secrets::none();
+    let entry = contract_harness::report::CaseReport::new(case, &result, &secrets);
+    contract_harness::report::terminal::problem(&entry, false)
+}

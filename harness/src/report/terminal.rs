@@ -1,0 +1,146 @@
+//! The run as a person reads it in a terminal (and in `cargo test`'s failure messages).
+//!
+//! A failed case in the manner of Hurl's errors: a title, `--> page:line`, then the details in
+//! a gutter; then the body diff in the manner of insta. After every failure, one summary line
+//! and the skips by kind.
+
+use super::{CaseReport, Run};
+use crate::check::{Verdict, ViolationKind};
+use crate::run::Outcome;
+use std::fmt::Write;
+
+const BOLD_RED: &str = "\x1b[1;31m";
+const BOLD: &str = "\x1b[1m";
+const BLUE: &str = "\x1b[1;34m";
+const RESET: &str = "\x1b[0m";
+
+/// The whole run: each failure and error, each retry, then the summary.
+pub fn render(run: &Run, color: bool) -> String {
+    let mut out = String::new();
+    for case in &run.cases {
+        let problem = problem(case, color);
+        if !problem.is_empty() {
+            let _ = writeln!(out, "{problem}");
+        }
+        for retry in &case.retries {
+            let _ = writeln!(out, "retried {}: {retry}", case.id);
+        }
+    }
+    out.push_str(&summary(run));
+    out
+}
+
+/// `8 passed, 0 failed, 0 errors, 1 skipped in 0.01s (900 cases answered/s) against …`, then
+/// one line per kind of skip.
+pub fn summary(run: &Run) -> String {
+    let s = &run.summary;
+    let seconds = run.wall.as_secs_f64();
+    let rate = if seconds > 0.0 {
+        s.answered as f64 / seconds
+    } else {
+        0.0
+    };
+    let target = if run.is_mock {
+        format!("the embedded mock ({})", run.target)
+    } else {
+        run.target.clone()
+    };
+    let mut out = format!(
+        "{} passed, {} failed, {} errors, {} skipped in {seconds:.2}s ({rate:.0} cases answered/s) against {target}\n",
+        s.passed,
+        s.failed,
+        s.errors,
+        s.skipped_total(),
+    );
+    for (kind, count) in &s.skipped {
+        let _ = writeln!(out, "  skipped {count}: {kind}");
+    }
+    out
+}
+
+/// What a person must read about one case: the rendered failure, the exchange's error, or
+/// nothing (passed and skipped cases).
+pub fn problem(case: &CaseReport, color: bool) -> String {
+    match &case.outcome {
+        Outcome::Failed(verdict) => failure(verdict, case, color),
+        Outcome::Error(message) => format!(
+            "error: {} ({}:{}): {message}\n",
+            case.id, case.file, case.line
+        ),
+        Outcome::Passed | Outcome::Skipped { .. } => String::new(),
+    }
+}
+
+/// A failed verdict: a title, `--> page:line` of the documented response, the violations with
+/// the page line that documents each property, then the diff. `color` adds ANSI colours (the
+/// caller decides: a terminal and no `NO_COLOR`).
+fn failure(verdict: &Verdict, case: &CaseReport, color: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    };
+    let count = verdict.violations.len();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}{}",
+        paint(BOLD_RED, "error"),
+        paint(
+            BOLD,
+            &format!(
+                ": the response does not match the documentation ({count} violation{})",
+                if count == 1 { "" } else { "s" }
+            )
+        )
+    );
+    let rows: Vec<(Option<usize>, String, &str, &str)> = verdict
+        .violations
+        .iter()
+        .map(|v| {
+            let at = match (v.pointer.is_empty(), v.kind) {
+                (false, _) => v.pointer.clone(),
+                (true, ViolationKind::Status) => "(status)".to_owned(),
+                (true, ViolationKind::ContentType | ViolationKind::MissingHeader) => {
+                    "(headers)".to_owned()
+                }
+                (true, _) => "(body)".to_owned(),
+            };
+            (v.documented_line, at, v.kind.as_str(), v.message.as_str())
+        })
+        .collect();
+    let line = case.focus_line();
+    // As in Hurl and rustc, page line numbers stand left of the bar: the line where the
+    // property a violation is about is documented, so a writer knows where to edit.
+    let gutter = rows
+        .iter()
+        .filter_map(|r| r.0)
+        .map(|l| l.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(2);
+    let pad = " ".repeat(gutter);
+    let bar = paint(BLUE, "|");
+    let _ = writeln!(out, "{pad}{} {}:{line}", paint(BLUE, "-->"), case.file);
+    let _ = writeln!(out, "{pad} {bar} {}", case.id);
+    let _ = writeln!(out, "{pad} {bar}");
+    let at_width = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+    let kind_width = rows.iter().map(|r| r.2.len()).max().unwrap_or(0);
+    for (documented_at, at, kind, message) in &rows {
+        let number = documented_at.map_or(String::new(), |l| l.to_string());
+        let _ = writeln!(
+            out,
+            "{} {bar} {at:<at_width$}  {}{}  {message}",
+            paint(BLUE, &format!("{number:>gutter$}")),
+            paint(BOLD, kind),
+            " ".repeat(kind_width - kind.len())
+        );
+    }
+    let _ = writeln!(out, "{pad} {bar}");
+    if let Some(diff) = &verdict.diff {
+        out.push_str(&diff.unified(color));
+    }
+    out
+}
