@@ -74,7 +74,7 @@ async fn the_runner_reports_the_drift() {
     let Outcome::Failed(verdict) = &result.outcome else {
         panic!("expected a failure, got {:?}", result.outcome)
     };
-    let message = common::render(&case, &verdict);
+    let message = common::render(&case, verdict);
     assert!(message.contains(SEED_003), "{message}");
     assert!(
         message.contains("beta/api/workbookchartpoint-post.md"),
