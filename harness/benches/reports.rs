@@ -5,7 +5,7 @@ use contract_harness::case::Case;
 use contract_harness::check::{BodyDiff, Verdict, Violation, ViolationKind};
 use contract_harness::redact::Secrets;
 use contract_harness::report::{self, Outputs};
-use contract_harness::run::{CaseResult, Outcome};
+use contract_harness::runner::{CaseResult, Outcome};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -87,7 +87,7 @@ fn bench(c: &mut Criterion) {
     let secrets = Secrets::new(["s3cr3t-token-value"]);
     let target = url::Url::parse("https://graph.example.com/").expect("a valid URL");
     let write_all = || {
-        let run = report::Run::new(
+        let run = report::Report::new(
             &cases,
             &results,
             Duration::from_secs(3),

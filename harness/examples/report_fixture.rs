@@ -5,7 +5,7 @@
 use contract_harness::check::{BodyDiff, Verdict, Violation, ViolationKind};
 use contract_harness::redact::Secrets;
 use contract_harness::report::{self, Outputs};
-use contract_harness::run::{CaseResult, Outcome};
+use contract_harness::runner::{CaseResult, Outcome};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -122,7 +122,7 @@ fn main() -> ExitCode {
         .collect();
     let target = url::Url::parse("https://graph.example.com/").expect("a valid URL");
     let secrets = Secrets::none();
-    let run = report::Run::new(
+    let run = report::Report::new(
         &cases,
         &results,
         Duration::from_millis(84),

@@ -9,7 +9,7 @@
 //! line ends with its mode.
 
 use contract_harness::case::{self, Case};
-use contract_harness::run::{Outcome, RunOptions, Runner};
+use contract_harness::runner::{Outcome, RunOptions, Runner};
 use contract_harness::schema::Schemas;
 use contract_harness::send::{Client, ClientOptions};
 use std::sync::atomic::{AtomicUsize, Ordering};

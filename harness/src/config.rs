@@ -6,7 +6,7 @@
 //! bad `CONTRACT_TIMEOUT` cannot fail `contract lint`.
 
 use crate::report::Outputs;
-use crate::run::RunOptions;
+use crate::runner::RunOptions;
 use crate::schema::{SchemaError, Schemas};
 use crate::send::{read_ca_certificates, ClientCredentials, ClientOptions, Vars, VarsError};
 use clap::{CommandFactory, Parser};

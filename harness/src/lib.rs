@@ -11,6 +11,6 @@ pub mod config;
 pub mod mock;
 pub mod redact;
 pub mod report;
-pub mod run;
+pub mod runner;
 pub mod send;
 pub mod suite;

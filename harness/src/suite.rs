@@ -11,7 +11,7 @@ use crate::case::{self, Case};
 use crate::config::Config;
 use crate::redact::Secrets;
 use crate::report;
-use crate::run::{CaseResult, Outcome, Runner};
+use crate::runner::{CaseResult, Outcome, Runner};
 use libtest_mimic::{Arguments, ColorSetting, Completion, Failed, Trial};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -54,7 +54,7 @@ pub fn main(root: &Path, args: Arguments) -> ExitCode {
         return conclusion.exit_code();
     }
     let secrets = &*suite.secrets;
-    let run = report::Run::new(
+    let run = report::Report::new(
         &suite.cases,
         &results,
         wall,
@@ -83,8 +83,9 @@ pub fn main(root: &Path, args: Arguments) -> ExitCode {
 
 fn trials(root: &Path, args: &Arguments) -> anyhow::Result<Suite> {
     let config = Config::from_env(root)?;
-    let list = case::list(&config.cases.cases)?;
+    let mut list = case::list(&config.cases.cases)?;
     let schemas = Arc::new(config.schemas.load()?);
+    crate::lint::attach(&mut list.cases, &schemas);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

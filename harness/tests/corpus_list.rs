@@ -1,4 +1,4 @@
-//! Issue 2 acceptance over the real Graph v1.0 pages (needs CONTRACT_CORPUS).
+//! Listing the real Graph v1.0 pages (needs CONTRACT_CORPUS).
 
 mod common;
 

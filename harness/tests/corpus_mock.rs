@@ -1,10 +1,10 @@
-//! Issue 4 acceptance: every runnable v1.0 corpus case, sent to the embedded mock built from the
+//! Every runnable v1.0 corpus case, sent to the embedded mock built from the
 //! same pages, passes — except examples the docs make ambiguous, listed with their reason.
 
 mod common;
 
 use contract_harness::case::{self, Case};
-use contract_harness::run::{Outcome, RunOptions, Runner, Summary};
+use contract_harness::runner::{Outcome, RunOptions, Runner, Summary};
 use contract_harness::schema::Schemas;
 use contract_harness::send::service_path;
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! Issue 5 acceptance over the real Graph v1.0 CSDL and pages (needs CONTRACT_CORPUS).
+//! Importing the real Graph v1.0 CSDL and pages (needs CONTRACT_CORPUS).
 
 mod common;
 

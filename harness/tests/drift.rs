@@ -1,4 +1,4 @@
-//! Issue 4 acceptance: a drifted service (ours, on 127.0.0.1:0) fails seed 003's example, both
+//! A drifted service (ours, on 127.0.0.1:0) fails seed 003's example, both
 //! through the library's runner and through `contract run` with CONTRACT_BASE_URL.
 
 mod common;
@@ -6,7 +6,7 @@ mod common;
 use axum::http::StatusCode;
 use contract_harness::case;
 use contract_harness::config::Config;
-use contract_harness::run::{Outcome, Runner};
+use contract_harness::runner::{Outcome, Runner};
 use std::sync::Arc;
 
 const SEED_003: &str = "beta::workbookchartpoint_post::create_workbookchartpoint_from_";

@@ -1,11 +1,11 @@
-//! Issue 7 acceptance: a hostile service on 127.0.0.1:0 (resets, stalls, 500s, throttling,
+//! A hostile service on 127.0.0.1:0 (resets, stalls, 500s, throttling,
 //! garbage, a 20 MiB body, a wrong content type, gzip, a cut body). Every case ends with the
 //! expected verdict, the run completes, and nothing panics.
 
 mod common;
 
 use contract_harness::case;
-use contract_harness::run::{Outcome, RunOptions, Runner, Summary};
+use contract_harness::runner::{Outcome, RunOptions, Runner, Summary};
 use contract_harness::schema::Schemas;
 use contract_harness::send::ClientOptions;
 use std::io::Write;

@@ -1,4 +1,4 @@
-//! Issue 5, part 3: a case whose documented example breaks its own schema still runs, and its
+//! A case whose documented example breaks its own schema still runs, and its
 //! report entry carries the lint findings (rule, line), next to the verdict.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Issue 7 acceptance: secrets never reach output, and writes are opt-in against real services.
+//! Secrets never reach output, and writes are opt-in against real services.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! Issue 7: OAuth 2.0 client credentials. The token is fetched once, cached, refreshed before
+//! OAuth 2.0 client credentials. The token is fetched once, cached, refreshed before
 //! it expires, sent only to the target, and the client secret never appears in errors.
 
 use axum::extract::State;

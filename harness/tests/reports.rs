@@ -1,4 +1,4 @@
-//! Issue 6 acceptance: a run with a token against a loopback server that echoes it back; the
+//! A run with a token against a loopback server that echoes it back; the
 //! four reports are parsed back (roxmltree, serde) and none of them contains the token. Both
 //! front ends are covered: the library (`report::write`) and `contract run --report-*`.
 
@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use contract_harness::case;
 use contract_harness::redact::Secrets;
 use contract_harness::report::{self, Outputs};
-use contract_harness::run::{RunOptions, Runner};
+use contract_harness::runner::{RunOptions, Runner};
 use contract_harness::schema::Schemas;
 use contract_harness::send::{ClientOptions, Vars};
 use std::path::{Path, PathBuf};
@@ -211,7 +211,7 @@ async fn the_library_writes_four_reports_without_the_token() {
     let cases = Arc::new(list.cases);
     let results = runner.run_all(Arc::clone(&cases), 4, |_| {}).await;
     let secrets = Secrets::new([TOKEN]);
-    let run = report::Run::new(
+    let run = report::Report::new(
         &cases,
         &results,
         Duration::from_millis(5),

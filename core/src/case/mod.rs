@@ -38,6 +38,9 @@ pub struct Case {
     pub placeholders: Vec<String>,
     /// Why the case cannot run; `None` when it can.
     pub skip: Option<SkipReason>,
+    /// What lint finds wrong with this example's own documentation, once attached
+    /// ([`crate::lint::attach`]); the case still runs, and its report entry says so.
+    pub findings: Vec<crate::finding::Finding>,
 }
 
 impl Case {
@@ -243,6 +246,7 @@ pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
             response: response.and_then(Result::ok),
             expect,
             skip,
+            findings: Vec::new(),
         });
     }
     cases

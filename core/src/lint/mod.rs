@@ -23,6 +23,14 @@ pub fn lint(root: &Path, schemas: &Schemas) -> Result<(CaseList, Vec<Finding>), 
     Ok((list, findings))
 }
 
+/// Attaches to each case the findings of its own example (the case rules of [`lint_case`]), once,
+/// when the cases are built: the runner and the reports read them from the case.
+pub fn attach(cases: &mut [Case], schemas: &Schemas) {
+    for case in cases {
+        case.findings = lint_case(case, schemas);
+    }
+}
+
 /// The findings of one page: page rules, then the rules of each of its cases.
 pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
     let file = view.file;

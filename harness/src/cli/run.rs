@@ -4,8 +4,8 @@ use super::Format;
 use contract_harness::case::{self, Case};
 use contract_harness::config::Config;
 use contract_harness::redact::Secrets;
-use contract_harness::report;
-use contract_harness::run::{Outcome, Runner};
+use contract_harness::runner::{Outcome, Runner};
+use contract_harness::{lint, report};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -34,7 +34,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let list = case::list(&config.cases.cases)?;
     super::print_findings(&config.cases.cases, &list.findings);
     let found = list.cases.len();
-    let cases: Vec<Case> = match &args.filter {
+    let mut cases: Vec<Case> = match &args.filter {
         Some(filter) => list
             .cases
             .into_iter()
@@ -49,6 +49,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let schemas = Arc::new(config.schemas.load()?);
+    lint::attach(&mut cases, &schemas);
     let options = config.target.run_options()?;
     let secrets = Secrets::new(options.client.secrets());
     let authenticated = options.client.token.is_some() || options.client.oauth.is_some();
@@ -70,7 +71,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .run_all(Arc::clone(&cases), args.jobs, move |_| bar.inc(1))
             .await;
         progress.finish_and_clear();
-        let run = report::Run::new(
+        let run = report::Report::new(
             &cases,
             &results,
             started.elapsed(),
@@ -98,7 +99,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The reports the flags ask for, and the GitHub annotations when running on GitHub Actions.
-fn write_reports(config: &Config, secrets: &Secrets, run: &report::Run) -> anyhow::Result<()> {
+fn write_reports(config: &Config, secrets: &Secrets, run: &report::Report) -> anyhow::Result<()> {
     let outputs = config.reports.outputs();
     let annotate = report::github::enabled();
     let wanted = outputs.junit.is_some()

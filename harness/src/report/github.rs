@@ -1,10 +1,10 @@
 //! GitHub Actions annotations: `::error file=…,line=…,title=…::message` workflow commands, so
 //! each broken example shows on the pull request's diff at the documented line.
 
-use super::Run;
+use super::Report;
 use crate::finding::Severity;
 use crate::redact::Secrets;
-use crate::run::Outcome;
+use crate::runner::Outcome;
 use std::path::Path;
 
 /// True when running as a GitHub Actions step (`GITHUB_ACTIONS=true`).
@@ -24,7 +24,7 @@ pub fn repo_root() -> std::path::PathBuf {
 
 /// One `::error` line per failed or errored case and per lint error on a case that ran.
 /// Paths are the cases folder joined with the page, relative to `repo_root`.
-pub fn annotations(run: &Run, secrets: &Secrets, repo_root: &Path) -> String {
+pub fn annotations(run: &Report, secrets: &Secrets, repo_root: &Path) -> String {
     let mut out = String::new();
     for case in &run.cases {
         let page = super::repo_path(&run.cases_dir, &case.file, repo_root);

@@ -3,10 +3,10 @@
 //! its violations and a side-by-side diff. The page is `template.html` with its `{{slots}}`
 //! filled; every value put into it is escaped here.
 
-use super::{CaseReport, Run};
+use super::{CaseReport, Report};
 use crate::check::BodyDiff;
 use crate::redact::Secrets;
-use crate::run::Outcome;
+use crate::runner::Outcome;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use std::fmt::Write as _;
 
@@ -28,7 +28,7 @@ const PATH: &AsciiSet = &CONTROLS
 
 /// The page. `link_base` is prefixed to each page's path (relative to the cases folder) to link
 /// to it, e.g. `../cases/` or `https://github.com/org/repo/blob/main/cases/`.
-pub fn render(run: &Run, secrets: &Secrets, link_base: &str) -> String {
+pub fn render(run: &Report, secrets: &Secrets, link_base: &str) -> String {
     let s = &run.summary;
     let (verdict, verdict_class) = if s.success() {
         ("passed", "passed")

@@ -9,12 +9,12 @@
 //! carry `documented_line`. `contract run --format json` used to print its own unversioned
 //! shape; it prints this one now.
 
-use super::Run;
+use super::Report;
 use crate::case::SkipKind;
 use crate::check::{BodyDiff, Violation};
 use crate::finding::Finding;
 use crate::redact::Secrets;
-use crate::run::Outcome;
+use crate::runner::Outcome;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -89,7 +89,7 @@ pub struct JsonCase<'a> {
 }
 
 /// The report's data, ready to serialise.
-pub fn report(run: &Run) -> JsonReport<'_> {
+pub fn report(run: &Report) -> JsonReport<'_> {
     let s = &run.summary;
     JsonReport {
         format_version: FORMAT_VERSION,
@@ -141,7 +141,7 @@ pub fn report(run: &Run) -> JsonReport<'_> {
 }
 
 /// The report as pretty-printed JSON.
-pub fn render(run: &Run, secrets: &Secrets) -> Result<String, serde_json::Error> {
+pub fn render(run: &Report, secrets: &Secrets) -> Result<String, serde_json::Error> {
     let text = serde_json::to_string_pretty(&report(run))?;
     Ok(secrets.redact(&text).into_owned())
 }

@@ -5,15 +5,15 @@
 //! `<skipped>` with its reason. The description carries the violations and the diff, which is
 //! what GitLab, Jenkins and the GitHub test-report actions show when a case is opened.
 
-use super::Run;
+use super::Report;
 use crate::redact::Secrets;
-use crate::run::Outcome;
-use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use crate::runner::Outcome;
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use std::collections::BTreeMap;
 
 /// The report as an XML document.
-pub fn render(run: &Run, secrets: &Secrets) -> Result<String, quick_junit::SerializeError> {
-    let mut report = Report::new("contract");
+pub fn render(run: &Report, secrets: &Secrets) -> Result<String, quick_junit::SerializeError> {
+    let mut report = quick_junit::Report::new("contract");
     report.set_time(run.wall);
     // BTreeMap: suites in page order whatever order the cases finished in.
     let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();

@@ -2,9 +2,9 @@
 //! violations and a ```diff block. Written to a file and, on GitHub Actions, appended to the
 //! job summary (`GITHUB_STEP_SUMMARY`), which GitHub refuses beyond 1 MiB per step.
 
-use super::{ReportError, Run};
+use super::{Report, ReportError};
 use crate::redact::Secrets;
-use crate::run::Outcome;
+use crate::runner::Outcome;
 use crate::text::shorten;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -19,7 +19,7 @@ const NOTE_ROOM: usize = 512;
 
 /// The summary, at most `limit` bytes; cases that do not fit are left out with a note saying
 /// how many and where to find them.
-pub fn render(run: &Run, secrets: &Secrets, limit: usize) -> String {
+pub fn render(run: &Report, secrets: &Secrets, limit: usize) -> String {
     let s = &run.summary;
     let mut out = String::new();
     let icon = if s.success() { "✅" } else { "❌" };
@@ -163,7 +163,11 @@ fn finish(out: String, secrets: &Secrets, limit: usize) -> String {
 }
 
 /// Appends the summary to GitHub's job summary file, within what room the step has left.
-pub fn append_step_summary(run: &Run, secrets: &Secrets, path: &Path) -> Result<(), ReportError> {
+pub fn append_step_summary(
+    run: &Report,
+    secrets: &Secrets,
+    path: &Path,
+) -> Result<(), ReportError> {
     let error = |source| ReportError::Write {
         format: "GitHub step summary",
         path: path.to_owned(),

@@ -1,7 +1,7 @@
 //! Reports for CI: JUnit XML, JSON, Markdown, a self-contained HTML page, and GitHub
-//! annotations — one module per format, every one a function of the same [`Run`].
+//! annotations — one module per format, every one a function of the same [`Report`].
 //!
-//! [`Run`] is built once from the cases and their results, with every secret already hidden;
+//! [`Report`] is built once from the cases and their results, with every secret already hidden;
 //! each writer also takes the [`Secrets`] and passes its whole output through them, so a secret
 //! that reached a report by some path nobody thought of is still hidden.
 
@@ -16,7 +16,7 @@ use crate::case::Case;
 use crate::check::{BodyDiff, Verdict, Violation};
 use crate::finding::Finding;
 use crate::redact::Secrets;
-use crate::run::{CaseResult, Outcome, Summary};
+use crate::runner::{CaseResult, Outcome, Summary};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
@@ -24,7 +24,7 @@ use url::Url;
 
 /// One run, as the reports see it: the cases that ran, in page order, with secrets hidden.
 #[derive(Debug, Clone)]
-pub struct Run {
+pub struct Report {
     /// The target's base URL without credentials or query.
     pub target: String,
     /// True when the target was the embedded mock.
@@ -133,7 +133,7 @@ pub fn violation_line(v: &Violation) -> String {
     )
 }
 
-impl Run {
+impl Report {
     /// The reports' view of a run. `results` decides which cases appear (a filtered run has
     /// fewer results than cases); they appear in the order of `cases`. Every text is passed
     /// through `secrets`.
@@ -145,7 +145,7 @@ impl Run {
         is_mock: bool,
         cases_dir: &Path,
         secrets: &Secrets,
-    ) -> Run {
+    ) -> Report {
         let by_id: HashMap<&str, &CaseResult> =
             results.iter().map(|r| (r.id.as_str(), r)).collect();
         let mut kept = Vec::new();
@@ -164,7 +164,7 @@ impl Run {
         } else {
             Summary::of(&kept.into_iter().cloned().collect::<Vec<_>>())
         };
-        Run {
+        Report {
             target: secrets.redact_url(target),
             is_mock,
             wall,
@@ -293,7 +293,7 @@ pub enum ReportError {
 }
 
 /// Writes every report `outputs` asks for; creates missing folders.
-pub fn write(run: &Run, secrets: &Secrets, outputs: &Outputs) -> Result<(), ReportError> {
+pub fn write(run: &Report, secrets: &Secrets, outputs: &Outputs) -> Result<(), ReportError> {
     if let Some(path) = &outputs.junit {
         save("JUnit", path, &junit::render(run, secrets)?)?;
     }

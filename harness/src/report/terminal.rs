@@ -4,9 +4,9 @@
 //! a gutter; then the body diff in the manner of insta. After every failure, one summary line
 //! and the skips by kind.
 
-use super::{CaseReport, Run};
+use super::{CaseReport, Report};
 use crate::check::{Verdict, ViolationKind};
-use crate::run::Outcome;
+use crate::runner::Outcome;
 use std::fmt::Write;
 
 const BOLD_RED: &str = "\x1b[1;31m";
@@ -15,7 +15,7 @@ const BLUE: &str = "\x1b[1;34m";
 const RESET: &str = "\x1b[0m";
 
 /// The whole run: each failure and error, each retry, then the summary.
-pub fn render(run: &Run, color: bool) -> String {
+pub fn render(run: &Report, color: bool) -> String {
     let mut out = String::new();
     for case in &run.cases {
         let problem = problem(case, color);
@@ -32,7 +32,7 @@ pub fn render(run: &Run, color: bool) -> String {
 
 /// `8 passed, 0 failed, 0 errors, 1 skipped in 0.01s (900 cases answered/s) against …`, then
 /// one line per kind of skip.
-pub fn summary(run: &Run) -> String {
+pub fn summary(run: &Report) -> String {
     let s = &run.summary;
     let seconds = run.wall.as_secs_f64();
     let rate = if seconds > 0.0 {

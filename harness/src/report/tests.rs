@@ -87,9 +87,9 @@ pub(crate) fn sample() -> (Vec<Case>, Vec<CaseResult>) {
     (cases, results)
 }
 
-pub(crate) fn sample_run() -> Run {
+pub(crate) fn sample_run() -> Report {
     let (cases, results) = sample();
-    Run::new(
+    Report::new(
         &cases,
         &results,
         Duration::from_millis(40),
@@ -123,7 +123,7 @@ fn the_model_keeps_case_order_counts_and_hides_credentials() {
 #[test]
 fn results_decide_which_cases_appear() {
     let (cases, results) = sample();
-    let run = Run::new(
+    let run = Report::new(
         &cases,
         &results[1..],
         Duration::ZERO,
@@ -169,7 +169,7 @@ fn markdown_truncates_under_the_limit_with_a_note() {
         many_cases.push(case);
         many_results.push(result);
     }
-    let run = Run::new(
+    let run = Report::new(
         &many_cases,
         &many_results,
         Duration::ZERO,

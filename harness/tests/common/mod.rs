@@ -73,7 +73,7 @@ pub fn render(
     case: &contract_harness::case::Case,
     verdict: &contract_harness::check::Verdict,
 ) -> String {
-    use contract_harness::run::{CaseResult, Outcome};
+    use contract_harness::runner::{CaseResult, Outcome};
     let result = CaseResult {
         id: case.id.clone(),
         outcome: if verdict.passed() {
