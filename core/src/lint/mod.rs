@@ -4,7 +4,9 @@
 //! the blocks; the case rules look at one documented example and are also attached to that
 //! case's entry when the suite runs it.
 
-use crate::case::{self, Body, Case, CaseList, Header, ListError, PageView, SkipReason};
+use crate::case::{
+    self, Body, Case, CaseList, Header, ListError, PageView, Request, Response, SkipReason,
+};
 use crate::doc::BlockType;
 use crate::finding::Finding;
 use crate::json::Strictness;
@@ -82,136 +84,153 @@ pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
 
 /// The findings of one documented example.
 pub fn lint_case(case: &Case, schemas: &Schemas) -> Vec<Finding> {
+    let mut findings = skip_findings(case);
+    if let Some(request) = &case.request {
+        findings.extend(request_findings(&case.file, request, schemas));
+    }
+    if let Some(response) = &case.response {
+        findings.extend(response_findings(case, response, schemas));
+    }
+    findings
+}
+
+/// Why the example cannot run, as a documentation problem at its line.
+fn skip_findings(case: &Case) -> Vec<Finding> {
     let file = case.file.as_str();
-    let mut findings = Vec::new();
-    match &case.skip {
+    let finding = match &case.skip {
         Some(SkipReason::NotAUrl(_)) => {
             let url = case.request.as_ref().map_or("", |r| r.url.as_str());
-            findings.push(if is_generator_url(url) {
+            if is_generator_url(url) {
                 generator_url(file, case.line + 1, url)
             } else {
                 Finding::error("bad-url", file, case.line + 1, case.skip.as_ref().map(ToString::to_string).unwrap_or_default())
-            });
+            }
         }
         Some(SkipReason::BadRequestLine(detail)) => {
-            findings.push(Finding::error("request-line", file, case.line + 1, format!("the request line cannot be read: {detail}")))
+            Finding::error("request-line", file, case.line + 1, format!("the request line cannot be read: {detail}"))
         }
-        Some(SkipReason::NoResponse) => findings.push(Finding::error(
+        Some(SkipReason::NoResponse) => Finding::error(
             "request-without-response",
             file,
             case.line,
             "this request has no response block after it, so it cannot be checked; add one annotated `\"blockType\": \"response\"`",
-        )),
+        ),
         Some(SkipReason::BadResponse(detail)) => {
             let line = case.response_line.map_or(case.line, |l| l + 1);
-            findings.push(Finding::error("status-line", file, line, format!("the documented response cannot be read: {detail}")))
+            Finding::error("status-line", file, line, format!("the documented response cannot be read: {detail}"))
         }
-        _ => {}
-    }
-    if let Some(request) = &case.request {
-        findings.extend(body_findings(
-            file,
-            "request",
-            &request.headers,
-            &request.body,
-            &request.body_text,
-            request.body_line,
-        ));
-        if let Some(value) = request.body.json() {
-            if let Some(odata_type) = value.get("@odata.type").and_then(Value::as_str) {
-                findings.extend(schema_findings(
-                    file,
-                    "request",
-                    odata_type,
-                    value,
-                    &request.body_text,
-                    request.body_line,
-                    schemas,
-                ));
-            }
+        Some(SkipReason::ResponseNotJson { .. }) | None => return Vec::new(),
+    };
+    vec![finding]
+}
+
+/// The request body's problems, and its schema's verdict when it names its `@odata.type`.
+fn request_findings(file: &str, request: &Request, schemas: &Schemas) -> Vec<Finding> {
+    let mut findings = body_findings(
+        file,
+        "request",
+        &request.headers,
+        &request.body,
+        &request.body_text,
+        request.body_line,
+    );
+    let documented = Documented {
+        file,
+        what: "request",
+        text: &request.body_text,
+        line: request.body_line,
+    };
+    if let Some(value) = request.body.json() {
+        if let Some(odata_type) = value.get("@odata.type").and_then(Value::as_str) {
+            findings.extend(schema_findings(&documented, odata_type, "", value, schemas));
         }
     }
-    if let Some(response) = &case.response {
-        findings.extend(body_findings(
+    findings
+}
+
+/// The response body's problems, and its schema's verdict on the body or on each item of a
+/// collection.
+fn response_findings(case: &Case, response: &Response, schemas: &Schemas) -> Vec<Finding> {
+    let file = case.file.as_str();
+    let mut findings = body_findings(
+        file,
+        "response",
+        &response.headers,
+        &response.body,
+        &response.body_text,
+        response.body_line,
+    );
+    if !matches!(response.body, Body::Empty) && matches!(response.status, 204 | 304) {
+        findings.push(Finding::warning(
+            "body-with-no-content",
             file,
-            "response",
-            &response.headers,
-            &response.body,
-            &response.body_text,
             response.body_line,
+            format!(
+                "a {} response has no body, but the page shows one",
+                response.status
+            ),
         ));
-        let has_body = !matches!(response.body, Body::Empty);
-        if has_body && matches!(response.status, 204 | 304) {
-            findings.push(Finding::warning(
-                "body-with-no-content",
-                file,
-                response.body_line,
-                format!(
-                    "a {} response has no body, but the page shows one",
-                    response.status
-                ),
-            ));
-        }
-        if let Some(value) = response.body.json() {
-            let documented_type = case.expect.odata_type.clone().or_else(|| {
-                value
-                    .get("@odata.type")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            });
-            if let Some(odata_type) = documented_type {
-                if !schemas.is_empty()
-                    && !schemas.knows(&odata_type)
-                    && !crate::schema::is_primitive(&odata_type)
-                {
-                    findings.push(Finding::warning(
-                        "unknown-odata-type",
-                        file,
-                        case.response_line.unwrap_or(case.line),
-                        format!("no schema knows the type `{odata_type}`: its bodies are not validated (check the spelling, or import the schema)"),
+    }
+    let Some(value) = response.body.json() else {
+        return findings;
+    };
+    let documented_type = case.expect.odata_type.clone().or_else(|| {
+        value
+            .get("@odata.type")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    });
+    let Some(odata_type) = documented_type else {
+        return findings;
+    };
+    if !schemas.is_empty()
+        && !schemas.knows(&odata_type)
+        && !crate::schema::is_primitive(&odata_type)
+    {
+        findings.push(Finding::warning(
+            "unknown-odata-type",
+            file,
+            case.response_line.unwrap_or(case.line),
+            format!("no schema knows the type `{odata_type}`: its bodies are not validated (check the spelling, or import the schema)"),
+        ));
+    }
+    let documented = Documented {
+        file,
+        what: "response",
+        text: &response.body_text,
+        line: response.body_line,
+    };
+    let collection = case.expect.is_collection.then(|| {
+        case.expect
+            .collection_property
+            .as_deref()
+            .unwrap_or("value")
+    });
+    match (collection, value) {
+        (Some(property), Value::Object(map)) => {
+            if let Some(Value::Array(items)) = map.get(property) {
+                let mut base = String::new();
+                crate::json::pointer_push(&mut base, property);
+                for (i, item) in items.iter().enumerate() {
+                    let prefix = format!("{base}/{i}");
+                    findings.extend(schema_findings(
+                        &documented,
+                        &odata_type,
+                        &prefix,
+                        item,
+                        schemas,
                     ));
                 }
-                let items: Vec<(String, &Value)> = match (case.expect.is_collection, value) {
-                    (true, Value::Object(map)) => {
-                        let property = case
-                            .expect
-                            .collection_property
-                            .as_deref()
-                            .unwrap_or("value");
-                        match map.get(property) {
-                            Some(Value::Array(items)) => {
-                                let mut base = String::new();
-                                crate::json::pointer_push(&mut base, property);
-                                items
-                                    .iter()
-                                    .enumerate()
-                                    .map(|(i, item)| (format!("{base}/{i}"), item))
-                                    .collect()
-                            }
-                            _ => Vec::new(),
-                        }
-                    }
-                    _ => vec![(String::new(), value)],
-                };
-                for (prefix, item) in items {
-                    let mut item_findings = schema_findings(
-                        file,
-                        "response",
-                        &odata_type,
-                        item,
-                        &response.body_text,
-                        response.body_line,
-                        schemas,
-                    );
-                    if !prefix.is_empty() {
-                        for finding in &mut item_findings {
-                            finding.message = format!("{prefix}: {}", finding.message);
-                        }
-                    }
-                    findings.extend(item_findings);
-                }
             }
         }
+        (Some(_), _) => {}
+        (None, _) => findings.extend(schema_findings(
+            &documented,
+            &odata_type,
+            "",
+            value,
+            schemas,
+        )),
     }
     findings
 }
@@ -288,32 +307,48 @@ fn body_findings(
     findings
 }
 
+/// A documented body and where it is, for findings that point into it.
+struct Documented<'a> {
+    file: &'a str,
+    /// `request` or `response`.
+    what: &'a str,
+    text: &'a str,
+    /// Page line of the body's first line.
+    line: usize,
+}
+
+/// The schema's verdict on `value`, which sits at `prefix` (a JSON pointer, empty for the whole
+/// body) in the documented body; each finding at the page line of the offending property.
 fn schema_findings(
-    file: &str,
-    what: &str,
+    documented: &Documented,
     odata_type: &str,
+    prefix: &str,
     value: &Value,
-    text: &str,
-    body_line: usize,
     schemas: &Schemas,
 ) -> Vec<Finding> {
     schemas
         .validate(odata_type, value)
         .into_iter()
         .map(|issue| {
-            let line = body_line + crate::json::locate(text, &issue.pointer).line;
+            let pointer = format!("{prefix}{}", issue.pointer);
+            let line = documented.line + crate::json::locate(documented.text, &pointer).line;
             let at = if issue.pointer.is_empty() {
                 "the body".to_owned()
             } else {
                 format!("`{}`", issue.pointer)
             };
+            let item = if prefix.is_empty() {
+                String::new()
+            } else {
+                format!("{prefix}: ")
+            };
             Finding::error(
                 "schema",
-                file,
+                documented.file,
                 line,
                 format!(
-                    "the {what} example contradicts the schema of {odata_type} at {at}: {}",
-                    issue.message
+                    "{item}the {} example contradicts the schema of {odata_type} at {at}: {}",
+                    documented.what, issue.message
                 ),
             )
         })

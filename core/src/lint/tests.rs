@@ -73,3 +73,24 @@ fn a_body_on_204_is_reported() {
     let text = "<!-- { \"blockType\": \"request\" } -->\n```http\nPOST /x/publish\n```\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 204 No Content\n\n{\n}\n```\n";
     assert_eq!(rules(&lint_text(text)), [("body-with-no-content", 9)]);
 }
+
+#[test]
+fn a_schema_finding_in_a_collection_item_points_at_that_item_line() {
+    let schemas =
+        Schemas::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas"))
+            .unwrap();
+    let text = "<!-- { \"blockType\": \"request\" } -->\n```http\nGET /users\n```\n<!-- { \"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.user\", \"isCollection\": true, \"truncated\": true } -->\n```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\n  \"value\": [\n    { \"accountEnabled\": true },\n    {\n      \"accountEnabled\": \"yes\"\n    }\n  ]\n}\n```\n";
+    let page = parse_page("p.md", text);
+    let cases = cases_of_page(&page, Some("v1.0"));
+    let findings: Vec<Finding> = lint_case(&cases[0], &schemas)
+        .into_iter()
+        .filter(|f| f.rule == "schema")
+        .collect();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let line = text.lines().position(|l| l.contains("\"yes\"")).unwrap() + 1;
+    assert_eq!(findings[0].line, line, "{findings:?}");
+    assert!(
+        findings[0].message.starts_with("/value/1: "),
+        "{findings:?}"
+    );
+}

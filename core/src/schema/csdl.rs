@@ -183,16 +183,6 @@ pub fn parse(
                 .to_owned(),
         }
     })?;
-    // Not `Document::text_pos_at`: it scans from the start on every call.
-    let lines = crate::text::LineIndex::new(text);
-    let line_of = |node: roxmltree::Node<'_, '_>| lines.line(node.range().start);
-    let invalid = |node: roxmltree::Node<'_, '_>, message: String| CsdlError::Invalid {
-        path: path.to_owned(),
-        line: line_of(node),
-        message,
-    };
-
-    let mut aliases: HashMap<String, String> = extra_aliases.iter().cloned().collect();
     let schemas: Vec<_> = document
         .descendants()
         .filter(|n| n.tag_name().name() == "Schema")
@@ -204,128 +194,27 @@ pub fn parse(
             message: "no <Schema> element: this is not an OData CSDL document (expected edmx:Edmx/edmx:DataServices/Schema)".to_owned(),
         });
     }
-    for node in document.descendants() {
-        // Schema aliases, and aliases of referenced documents (edmx:Include).
-        if matches!(node.tag_name().name(), "Schema" | "Include") {
-            if let (Some(alias), Some(namespace)) =
-                (node.attribute("Alias"), node.attribute("Namespace"))
-            {
-                aliases.insert(alias.to_owned(), namespace.to_owned());
-            }
-        }
-    }
-    let qualify = |name: &str| -> String {
-        match name.rsplit_once('.') {
-            Some((namespace, simple)) => match aliases.get(namespace) {
-                Some(full) => format!("{full}.{simple}"),
-                None => name.to_owned(),
-            },
-            None => name.to_owned(),
-        }
+    let reader = Reader::new(&document, text, path, extra_aliases);
+    let mut model = Model {
+        ieee754_compatible: document.descendants().any(|node| {
+            node.tag_name().name() == "Annotation"
+                && node
+                    .attribute("Term")
+                    .is_some_and(|t| t.ends_with("IEEE754Compatible"))
+                && node.attribute("Bool") != Some("false")
+        }),
+        ..Model::default()
     };
-    let type_ref = |raw: &str| -> TypeRef {
-        let raw = raw.trim();
-        match raw
-            .strip_prefix("Collection(")
-            .and_then(|r| r.strip_suffix(')'))
-        {
-            Some(inner) => TypeRef {
-                collection: true,
-                name: qualify(inner.trim()),
-            },
-            None => TypeRef {
-                collection: false,
-                name: qualify(raw),
-            },
-        }
-    };
-
-    let mut model = Model::default();
-    for node in document.descendants() {
-        if node.tag_name().name() == "Annotation"
-            && node
-                .attribute("Term")
-                .is_some_and(|t| t.ends_with("IEEE754Compatible"))
-            && node.attribute("Bool") != Some("false")
-        {
-            model.ieee754_compatible = true;
-        }
-    }
     for schema in schemas {
-        let namespace = schema
-            .attribute("Namespace")
-            .ok_or_else(|| invalid(schema, "<Schema> has no Namespace attribute".to_owned()))?;
+        let namespace = schema.attribute("Namespace").ok_or_else(|| {
+            reader.invalid(schema, "<Schema> has no Namespace attribute".to_owned())
+        })?;
         for node in schema.children().filter(roxmltree::Node::is_element) {
-            let kind_name = node.tag_name().name();
-            if !matches!(
-                kind_name,
-                "EntityType" | "ComplexType" | "EnumType" | "TypeDefinition"
-            ) {
+            let Some(def) = reader.type_def(node, namespace)? else {
                 continue;
-            }
-            let name = node
-                .attribute("Name")
-                .ok_or_else(|| invalid(node, format!("<{kind_name}> has no Name attribute")))?;
-            let kind = match kind_name {
-                "EnumType" => TypeKind::Enum {
-                    members: node
-                        .children()
-                        .filter(|c| c.tag_name().name() == "Member")
-                        .filter_map(|c| c.attribute("Name").map(str::to_owned))
-                        .collect(),
-                    flags: node.attribute("IsFlags") == Some("true"),
-                },
-                "TypeDefinition" => TypeKind::Definition {
-                    underlying: qualify(node.attribute("UnderlyingType").ok_or_else(|| {
-                        invalid(
-                            node,
-                            format!("<TypeDefinition Name=\"{name}\"> has no UnderlyingType"),
-                        )
-                    })?),
-                },
-                _ => {
-                    let mut properties = Vec::new();
-                    for child in node.children().filter(roxmltree::Node::is_element) {
-                        let navigation = match child.tag_name().name() {
-                            "Property" => false,
-                            "NavigationProperty" => true,
-                            _ => continue,
-                        };
-                        let (Some(property), Some(ty)) =
-                            (child.attribute("Name"), child.attribute("Type"))
-                        else {
-                            return Err(invalid(
-                                child,
-                                format!(
-                                    "a property of {namespace}.{name} needs both Name and Type"
-                                ),
-                            ));
-                        };
-                        properties.push(Property {
-                            name: property.to_owned(),
-                            ty: type_ref(ty),
-                            nullable: child.attribute("Nullable") != Some("false"),
-                            navigation,
-                            line: line_of(child),
-                        });
-                    }
-                    TypeKind::Structured(Structured {
-                        entity: kind_name == "EntityType",
-                        base: node.attribute("BaseType").map(qualify),
-                        abstract_: node.attribute("Abstract") == Some("true"),
-                        open: node.attribute("OpenType") == Some("true"),
-                        properties,
-                    })
-                }
-            };
-            let def = TypeDef {
-                namespace: namespace.to_owned(),
-                name: name.to_owned(),
-                kind,
-                line: line_of(node),
             };
             if let Some(previous) = model.types.get(&def.qualified()) {
-                return Err(invalid(
+                return Err(reader.invalid(
                     node,
                     format!(
                         "{} is declared twice (first at line {}); keep one declaration",
@@ -345,6 +234,160 @@ pub fn parse(
         });
     }
     Ok(model)
+}
+
+/// What reading declarations needs besides the node: where it is, and the namespace aliases.
+struct Reader<'a> {
+    path: &'a Path,
+    // Not `Document::text_pos_at`: it scans from the start on every call.
+    lines: crate::text::LineIndex,
+    aliases: HashMap<String, String>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(
+        document: &roxmltree::Document<'_>,
+        text: &str,
+        path: &'a Path,
+        extra_aliases: &[(String, String)],
+    ) -> Self {
+        let mut aliases: HashMap<String, String> = extra_aliases.iter().cloned().collect();
+        // Schema aliases, and aliases of referenced documents (edmx:Include).
+        for node in document.descendants() {
+            if matches!(node.tag_name().name(), "Schema" | "Include") {
+                if let (Some(alias), Some(namespace)) =
+                    (node.attribute("Alias"), node.attribute("Namespace"))
+                {
+                    aliases.insert(alias.to_owned(), namespace.to_owned());
+                }
+            }
+        }
+        Reader {
+            path,
+            lines: crate::text::LineIndex::new(text),
+            aliases,
+        }
+    }
+
+    fn line_of(&self, node: roxmltree::Node<'_, '_>) -> usize {
+        self.lines.line(node.range().start)
+    }
+
+    fn invalid(&self, node: roxmltree::Node<'_, '_>, message: String) -> CsdlError {
+        CsdlError::Invalid {
+            path: self.path.to_owned(),
+            line: self.line_of(node),
+            message,
+        }
+    }
+
+    /// `graph.user` → `microsoft.graph.user` when `graph` is an alias.
+    fn qualify(&self, name: &str) -> String {
+        match name.rsplit_once('.') {
+            Some((namespace, simple)) => match self.aliases.get(namespace) {
+                Some(full) => format!("{full}.{simple}"),
+                None => name.to_owned(),
+            },
+            None => name.to_owned(),
+        }
+    }
+
+    fn type_ref(&self, raw: &str) -> TypeRef {
+        let raw = raw.trim();
+        match raw
+            .strip_prefix("Collection(")
+            .and_then(|r| r.strip_suffix(')'))
+        {
+            Some(inner) => TypeRef {
+                collection: true,
+                name: self.qualify(inner.trim()),
+            },
+            None => TypeRef {
+                collection: false,
+                name: self.qualify(raw),
+            },
+        }
+    }
+
+    /// The type a schema child declares; `None` for children that declare no type.
+    fn type_def(
+        &self,
+        node: roxmltree::Node<'_, '_>,
+        namespace: &str,
+    ) -> Result<Option<TypeDef>, CsdlError> {
+        let kind_name = node.tag_name().name();
+        if !matches!(
+            kind_name,
+            "EntityType" | "ComplexType" | "EnumType" | "TypeDefinition"
+        ) {
+            return Ok(None);
+        }
+        let name = node
+            .attribute("Name")
+            .ok_or_else(|| self.invalid(node, format!("<{kind_name}> has no Name attribute")))?;
+        let kind = match kind_name {
+            "EnumType" => TypeKind::Enum {
+                members: node
+                    .children()
+                    .filter(|c| c.tag_name().name() == "Member")
+                    .filter_map(|c| c.attribute("Name").map(str::to_owned))
+                    .collect(),
+                flags: node.attribute("IsFlags") == Some("true"),
+            },
+            "TypeDefinition" => TypeKind::Definition {
+                underlying: self.qualify(node.attribute("UnderlyingType").ok_or_else(|| {
+                    self.invalid(
+                        node,
+                        format!("<TypeDefinition Name=\"{name}\"> has no UnderlyingType"),
+                    )
+                })?),
+            },
+            _ => TypeKind::Structured(Structured {
+                entity: kind_name == "EntityType",
+                base: node.attribute("BaseType").map(|b| self.qualify(b)),
+                abstract_: node.attribute("Abstract") == Some("true"),
+                open: node.attribute("OpenType") == Some("true"),
+                properties: self.properties(node, &format!("{namespace}.{name}"))?,
+            }),
+        };
+        Ok(Some(TypeDef {
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+            kind,
+            line: self.line_of(node),
+        }))
+    }
+
+    /// The structural and navigation properties of an entity or complex type.
+    fn properties(
+        &self,
+        node: roxmltree::Node<'_, '_>,
+        qualified: &str,
+    ) -> Result<Vec<Property>, CsdlError> {
+        let mut properties = Vec::new();
+        for child in node.children().filter(roxmltree::Node::is_element) {
+            let navigation = match child.tag_name().name() {
+                "Property" => false,
+                "NavigationProperty" => true,
+                _ => continue,
+            };
+            let (Some(property), Some(ty)) = (child.attribute("Name"), child.attribute("Type"))
+            else {
+                return Err(self.invalid(
+                    child,
+                    format!("a property of {qualified} needs both Name and Type"),
+                ));
+            };
+            properties.push(Property {
+                name: property.to_owned(),
+                ty: self.type_ref(ty),
+                nullable: child.attribute("Nullable") != Some("false"),
+                navigation,
+                line: self.line_of(child),
+            });
+        }
+        Ok(properties)
+    }
 }
 
 /// True for the primitive types of the `Edm` namespace.
