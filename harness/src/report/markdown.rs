@@ -2,7 +2,7 @@
 //! violations and a ```diff block. Written to a file and, on GitHub Actions, appended to the
 //! job summary (`GITHUB_STEP_SUMMARY`), which GitHub refuses beyond 1 MiB per step.
 
-use super::{Report, ReportError};
+use super::{CaseReport, Report, ReportError};
 use crate::redact::Secrets;
 use crate::runner::Outcome;
 use crate::text::shorten;
@@ -20,6 +20,42 @@ const NOTE_ROOM: usize = 512;
 /// The summary, at most `limit` bytes; cases that do not fit are left out with a note saying
 /// how many and where to find them.
 pub fn render(run: &Report, secrets: &Secrets, limit: usize) -> String {
+    let mut out = counts(run);
+    let problems: Vec<_> = run.problems().collect();
+    if problems.is_empty() {
+        return finish(out, secrets, limit);
+    }
+    let table = problem_table(&problems);
+    // The table comes first and fits unless there are tens of thousands of failures; the
+    // sections fill what room is left, in page order.
+    let budget = limit.saturating_sub(NOTE_ROOM);
+    let mut shown = 0;
+    if out.len() + table.len() <= budget {
+        out.push_str(&table);
+        out.push('\n');
+        for case in &problems {
+            let section = section(case);
+            if out.len() + section.len() > budget {
+                break;
+            }
+            out.push_str(&section);
+            shown += 1;
+        }
+    }
+    let missing = problems.len() - shown;
+    if missing > 0 {
+        let _ = writeln!(
+            out,
+            "\n> **Note:** {missing} of {} failing cases are not shown here: the summary is kept \
+             under GitHub's 1 MiB limit. The JSON, JUnit and HTML reports have them all.",
+            problems.len()
+        );
+    }
+    finish(out, secrets, limit)
+}
+
+/// The title, the target, the table of counts and the skips by kind.
+fn counts(run: &Report) -> String {
     let s = &run.summary;
     let mut out = String::new();
     let icon = if s.success() { "✅" } else { "❌" };
@@ -47,13 +83,13 @@ pub fn render(run: &Report, secrets: &Secrets, limit: usize) -> String {
     if !s.skipped.is_empty() {
         out.push('\n');
     }
+    out
+}
 
-    let problems: Vec<_> = run.problems().collect();
-    if problems.is_empty() {
-        return finish(out, secrets, limit);
-    }
+/// One row per failed or errored case: id, page:line, what went wrong.
+fn problem_table(problems: &[&CaseReport]) -> String {
     let mut table = String::from("| Case | Page | Problem |\n| --- | --- | --- |\n");
-    for case in &problems {
+    for case in problems {
         let _ = writeln!(
             table,
             "| {} | {}:{} | {} |",
@@ -63,90 +99,57 @@ pub fn render(run: &Report, secrets: &Secrets, limit: usize) -> String {
             cell(&first_line(&case.headline(), 200))
         );
     }
-    let mut sections = Vec::with_capacity(problems.len());
-    for case in &problems {
-        let mut section = String::new();
-        let _ = writeln!(
-            section,
-            "### {} {}\n",
-            if matches!(case.outcome, Outcome::Error(_)) {
-                "⚠️"
-            } else {
-                "❌"
-            },
-            inline_code(&case.id)
-        );
-        let _ = writeln!(
-            section,
-            "{}, line {}",
-            inline_code(&case.file),
-            case.focus_line()
-        );
-        if let (Some(method), Some(url)) = (&case.method, &case.url) {
-            let _ = writeln!(section, "— {}", inline_code(&format!("{method} {url}")));
-        }
-        section.push('\n');
-        match &case.outcome {
-            Outcome::Failed(verdict) => {
-                let (violations, diff) = (&verdict.violations, &verdict.diff);
-                for v in violations {
-                    let _ = writeln!(section, "- {}", cell(&super::violation_line(v)));
-                }
-                if let Some(diff) = diff {
-                    section.push('\n');
-                    section.push_str(&fenced("diff", &diff.unified(false)));
-                    if !diff.extra_keys.is_empty() {
-                        let _ = writeln!(
-                            section,
-                            "\nKeys the service returned beyond the documented ones: {}",
-                            diff.extra_keys
-                                .iter()
-                                .map(|k| inline_code(k))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        );
-                    }
+    table
+}
+
+/// One failed or errored case in full: where, what was sent, each violation, the diff, lint.
+fn section(case: &CaseReport) -> String {
+    let mut section = String::new();
+    let icon = if matches!(case.outcome, Outcome::Error(_)) {
+        "⚠️"
+    } else {
+        "❌"
+    };
+    let _ = writeln!(section, "### {icon} {}\n", inline_code(&case.id));
+    let _ = writeln!(
+        section,
+        "{}, line {}",
+        inline_code(&case.file),
+        case.focus_line()
+    );
+    if let (Some(method), Some(url)) = (&case.method, &case.url) {
+        let _ = writeln!(section, "— {}", inline_code(&format!("{method} {url}")));
+    }
+    section.push('\n');
+    match &case.outcome {
+        Outcome::Failed(verdict) => {
+            for v in &verdict.violations {
+                let _ = writeln!(section, "- {}", cell(&super::violation_line(v)));
+            }
+            if let Some(diff) = &verdict.diff {
+                section.push('\n');
+                section.push_str(&fenced("diff", &diff.unified(false)));
+                if !diff.extra_keys.is_empty() {
+                    let _ = writeln!(
+                        section,
+                        "\nKeys the service returned beyond the documented ones: {}",
+                        diff.extra_keys
+                            .iter()
+                            .map(|k| inline_code(k))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
                 }
             }
-            Outcome::Error(message) => section.push_str(&fenced("text", message)),
-            _ => {}
         }
-        for finding in &case.findings {
-            let _ = writeln!(section, "- lint: {}", cell(&finding.to_string()));
-        }
-        section.push('\n');
-        sections.push(section);
+        Outcome::Error(message) => section.push_str(&fenced("text", message)),
+        Outcome::Passed | Outcome::Skipped { .. } => {}
     }
-
-    // The table comes first and fits unless there are tens of thousands of failures; the
-    // sections fill what room is left, in page order.
-    let budget = limit.saturating_sub(NOTE_ROOM);
-    let mut left_out = 0;
-    if out.len() + table.len() <= budget {
-        out.push_str(&table);
-        out.push('\n');
-    } else {
-        left_out = problems.len();
+    for finding in &case.findings {
+        let _ = writeln!(section, "- lint: {}", cell(&finding.to_string()));
     }
-    let mut shown = 0;
-    for section in &sections {
-        if left_out == 0 && out.len() + section.len() <= budget {
-            out.push_str(section);
-            shown += 1;
-        } else {
-            break;
-        }
-    }
-    let missing = problems.len() - shown;
-    if missing > 0 {
-        let _ = writeln!(
-            out,
-            "\n> **Note:** {missing} of {} failing cases are not shown here: the summary is kept \
-             under GitHub's 1 MiB limit. The JSON, JUnit and HTML reports have them all.",
-            problems.len()
-        );
-    }
-    finish(out, secrets, limit)
+    section.push('\n');
+    section
 }
 
 fn finish(out: String, secrets: &Secrets, limit: usize) -> String {
