@@ -208,25 +208,7 @@ impl<'a> Shape<'a> {
         let expected = self.expected_type();
         let got = json_type(actual).unwrap_or("null");
         if got != expected {
-            out.push(Violation::new(
-                pointer.clone(),
-                ViolationKind::WrongType,
-                expected,
-                got,
-                if actual.is_null() {
-                    format!(
-                        "expected {} {expected}, got null; if null is allowed, list the property in \"nullableProperties\"",
-                        article(expected)
-                    )
-                } else {
-                    format!(
-                        "expected {} {expected}, got {} {got} ({})",
-                        article(expected),
-                        article(got),
-                        super::compact(actual)
-                    )
-                },
-            ));
+            out.push(wrong_type(pointer, expected, got, actual));
             return;
         }
         match (self, actual) {
@@ -249,50 +231,7 @@ impl<'a> Shape<'a> {
                 }
             }
             (Shape::Object(props), Value::Object(map)) => {
-                let len = pointer.len();
-                for prop in props {
-                    pointer_push(pointer, prop.name);
-                    match map.get(prop.name) {
-                        Some(value) => prop.shape.compare(value, truncated, relax, pointer, out),
-                        // The service omits `@odata.type` when it is the declared type (OData
-                        // JSON format, minimal metadata): its absence is no breach.
-                        None if !prop.required
-                            || prop.name == "@odata.type"
-                            || is_paging_annotation(prop.name)
-                            || relax.optional_pointer(pointer) => {}
-                        None => out.push(Violation::new(
-                            pointer.clone(),
-                            ViolationKind::MissingProperty,
-                            prop.shape.expected_type(),
-                            "absent",
-                            format!(
-                                "`{}` is missing; the documentation shows it ({} {})",
-                                prop.name,
-                                article(prop.shape.expected_type()),
-                                prop.shape.expected_type()
-                            ),
-                        )),
-                    }
-                    pointer.truncate(len);
-                }
-                if !truncated {
-                    for (key, value) in map {
-                        if is_annotation(key) || props.iter().any(|p| p.name == key) {
-                            continue;
-                        }
-                        pointer_push(pointer, key);
-                        out.push(Violation::new(
-                            pointer.clone(),
-                            ViolationKind::ExtraProperty,
-                            "absent",
-                            super::compact(value),
-                            format!(
-                                "`{key}` is not in the documented response, which is not marked truncated; document it or mark the example \"truncated\": true"
-                            ),
-                        ));
-                        pointer.truncate(len);
-                    }
-                }
+                compare_object(props, map, truncated, relax, pointer, out);
             }
             _ => {}
         }
@@ -367,4 +306,84 @@ fn article(type_name: &str) -> &'static str {
         Some(b'a' | b'e' | b'i' | b'o' | b'u') => "an",
         _ => "a",
     }
+}
+
+/// Each documented property against the actual object (missing ones, and through them their
+/// values), then, unless the example is truncated, each actual property it does not show.
+fn compare_object(
+    props: &[Prop],
+    map: &serde_json::Map<String, Value>,
+    truncated: bool,
+    relax: &Relax,
+    pointer: &mut String,
+    out: &mut Vec<Violation>,
+) {
+    let len = pointer.len();
+    for prop in props {
+        pointer_push(pointer, prop.name);
+        match map.get(prop.name) {
+            Some(value) => prop.shape.compare(value, truncated, relax, pointer, out),
+            // The service omits `@odata.type` when it is the declared type (OData
+            // JSON format, minimal metadata): its absence is no breach.
+            None if !prop.required
+                || prop.name == "@odata.type"
+                || is_paging_annotation(prop.name)
+                || relax.optional_pointer(pointer) => {}
+            None => out.push(Violation::new(
+                pointer.clone(),
+                ViolationKind::MissingProperty,
+                prop.shape.expected_type(),
+                "absent",
+                format!(
+                    "`{}` is missing; the documentation shows it ({} {})",
+                    prop.name,
+                    article(prop.shape.expected_type()),
+                    prop.shape.expected_type()
+                ),
+            )),
+        }
+        pointer.truncate(len);
+    }
+    if truncated {
+        return;
+    }
+    for (key, value) in map {
+        if is_annotation(key) || props.iter().any(|p| p.name == key) {
+            continue;
+        }
+        pointer_push(pointer, key);
+        out.push(Violation::new(
+            pointer.clone(),
+            ViolationKind::ExtraProperty,
+            "absent",
+            super::compact(value),
+            format!(
+                "`{key}` is not in the documented response, which is not marked truncated; document it or mark the example \"truncated\": true"
+            ),
+        ));
+        pointer.truncate(len);
+    }
+}
+
+/// A value of another JSON type than documented; for `null`, how to allow it.
+fn wrong_type(
+    pointer: &str,
+    expected: &'static str,
+    got: &'static str,
+    actual: &Value,
+) -> Violation {
+    let message = if actual.is_null() {
+        format!(
+            "expected {} {expected}, got null; if null is allowed, list the property in \"nullableProperties\"",
+            article(expected)
+        )
+    } else {
+        format!(
+            "expected {} {expected}, got {} {got} ({})",
+            article(expected),
+            article(got),
+            super::compact(actual)
+        )
+    };
+    Violation::new(pointer, ViolationKind::WrongType, expected, got, message)
 }
