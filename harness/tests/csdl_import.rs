@@ -9,7 +9,6 @@ use contract_harness::schema::import;
 use contract_harness::schema::Schemas;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::Command;
 
 fn import_all(corpus: &std::path::Path) -> Schemas {
     let model = csdl::read(&corpus.join("csdl/v1.0-Prod.csdl"), &[]).expect("the CSDL reads");
@@ -56,7 +55,7 @@ fn the_committed_schemas_are_what_the_import_generates() {
         return;
     };
     let out = tempfile::tempdir().unwrap();
-    let status = Command::new(env!("CARGO_BIN_EXE_contract"))
+    let status = common::contract()
         .arg("schemas")
         .arg("import")
         .arg("--csdl")

@@ -93,7 +93,7 @@ async fn the_runner_reports_the_drift() {
 async fn contract_run_fails_with_the_message_and_exit_status_1() {
     let addr = drifted_server().await;
     let dir = tempfile::tempdir().unwrap();
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_contract"))
+    let output = tokio::process::Command::from(common::contract())
         .args(["run", "--filter", SEED_003, "--cases"])
         .arg(common::cases())
         .env("CONTRACT_BASE_URL", format!("http://{addr}/"))

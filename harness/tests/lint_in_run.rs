@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::process::Command;
-
 /// A user whose documented `accountEnabled` is a string where the CSDL says Edm.Boolean, and a
 /// clean example on the same page.
 const PAGE: &str = r#"# Get user
@@ -49,7 +47,7 @@ fn a_case_that_breaks_its_own_schema_runs_and_carries_its_findings() {
     std::fs::create_dir_all(cases.join("v1.0/api")).unwrap();
     std::fs::write(cases.join("v1.0/api/user-get.md"), PAGE).unwrap();
     let report = dir.path().join("report.json");
-    let output = Command::new(env!("CARGO_BIN_EXE_contract"))
+    let output = common::contract()
         .arg("run")
         .arg("--cases")
         .arg(&cases)

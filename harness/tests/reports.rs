@@ -2,6 +2,8 @@
 //! four reports are parsed back (roxmltree, serde) and none of them contains the token. Both
 //! front ends are covered: the library (`report::write`) and `contract run --report-*`.
 
+mod common;
+
 use axum::http::{HeaderMap, StatusCode, Uri};
 use contract_harness::case;
 use contract_harness::redact::Secrets;
@@ -243,7 +245,7 @@ async fn contract_run_writes_the_reports_and_annotates_on_github() {
     let addr = echo_server().await;
     let (dir, cases_dir, vars) = fixture();
     let out = dir.path().join("out");
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_contract"))
+    let output = tokio::process::Command::from(common::contract())
         .current_dir(dir.path())
         .args(["run", "--cases"])
         .arg(&cases_dir)

@@ -1,8 +1,10 @@
 //! `contract schemas import` end to end on a small CSDL: files written, stale generated files
 //! removed, hand-written ones kept, bad input reported with file and line.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
@@ -22,7 +24,7 @@ const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 </edmx:Edmx>"#;
 
 fn import(dir: &Path, extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_contract"))
+    common::contract()
         .args(["schemas", "import", "--csdl"])
         .arg(dir.join("metadata.xml"))
         .arg("--out")
@@ -112,7 +114,7 @@ fn bad_input_names_the_file_and_line_and_exits_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not ALIAS=NAMESPACE"));
 
-    let output = Command::new(env!("CARGO_BIN_EXE_contract"))
+    let output = common::contract()
         .args(["schemas", "import", "--csdl", "no/such/file.xml", "--out"])
         .arg(dir.path().join("out"))
         .output()
