@@ -99,24 +99,46 @@ pub struct Location {
 /// are read. An index past the documented items is looked for in each documented item in turn,
 /// since checks compare every actual item with the documented ones.
 pub fn locate(text: &str, pointer: &str) -> Location {
-    use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
-    let parsed = parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default());
-    let Some(root) = parsed.ok().and_then(|result| result.value) else {
-        return Location {
-            line: 0,
-            found: false,
+    Locator::new(text).locate(pointer)
+}
+
+/// One documented body, parsed once, for locating several pointers in it (each violation or
+/// schema issue of one body).
+pub struct Locator<'a> {
+    text: &'a str,
+    root: Option<jsonc_parser::ast::Value<'a>>,
+}
+
+impl<'a> Locator<'a> {
+    /// Parses `text` leniently; a text that does not parse locates every pointer at line 0.
+    pub fn new(text: &'a str) -> Self {
+        use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
+        let parsed = parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default());
+        Locator {
+            text,
+            root: parsed.ok().and_then(|result| result.value),
+        }
+    }
+
+    /// Where `pointer` leads, as [`locate`] says.
+    pub fn locate(&self, pointer: &str) -> Location {
+        let Some(root) = &self.root else {
+            return Location {
+                line: 0,
+                found: false,
+            };
         };
-    };
-    let segments: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    let start = jsonc_parser::common::Ranged::range(&root).start;
-    let (offset, found) = follow(&root, start, &segments);
-    Location {
-        line: text[..offset].matches('\n').count(),
-        found,
+        let segments: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let start = jsonc_parser::common::Ranged::range(root).start;
+        let (offset, found) = follow(root, start, &segments);
+        Location {
+            line: self.text[..offset].matches('\n').count(),
+            found,
+        }
     }
 }
 

@@ -156,15 +156,16 @@ impl ReportArgs {
     /// The files to write. The Markdown summary goes to `$GITHUB_STEP_SUMMARY` too, once per
     /// step: only when a Markdown report was asked for.
     pub fn outputs(&self) -> Outputs {
-        let in_dir = |name: &str| self.report_dir.as_ref().map(|dir| dir.join(name));
-        let markdown = self
-            .report_markdown
-            .clone()
-            .or_else(|| in_dir("summary.md"));
+        let in_dir = self
+            .report_dir
+            .as_deref()
+            .map(Outputs::in_dir)
+            .unwrap_or_default();
+        let markdown = self.report_markdown.clone().or(in_dir.markdown);
         Outputs {
-            junit: self.report_junit.clone().or_else(|| in_dir("junit.xml")),
-            json: self.report_json.clone().or_else(|| in_dir("report.json")),
-            html: self.report_html.clone().or_else(|| in_dir("report.html")),
+            junit: self.report_junit.clone().or(in_dir.junit),
+            json: self.report_json.clone().or(in_dir.json),
+            html: self.report_html.clone().or(in_dir.html),
             link_base: self.report_link_base.clone(),
             github_step_summary: markdown.as_ref().and_then(|_| {
                 std::env::var_os("GITHUB_STEP_SUMMARY")

@@ -153,16 +153,18 @@ fn run_trial(
     secrets: &Secrets,
 ) -> Result<Completion, Failed> {
     let result = handle.block_on(runner.run_case(case));
-    let entry = report::CaseReport::new(case, &result, secrets);
+    let completion = match &result.outcome {
+        Outcome::Passed => Ok(Completion::Completed),
+        Outcome::Skipped { reason, .. } => Ok(Completion::ignored_with(secrets.redact(reason))),
+        // Only a failure is rendered here; the reports render every case once, at the end.
+        Outcome::Failed(_) | Outcome::Error(_) => {
+            let entry = report::CaseReport::new(case, &result, secrets);
+            Err(report::terminal::problem(&entry, color).into())
+        }
+    };
     results
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push(result);
-    match &entry.outcome {
-        Outcome::Passed => Ok(Completion::Completed),
-        Outcome::Skipped { reason, .. } => Ok(Completion::ignored_with(reason)),
-        Outcome::Failed(_) | Outcome::Error(_) => {
-            Err(report::terminal::problem(&entry, color).into())
-        }
-    }
+    completion
 }

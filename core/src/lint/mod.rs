@@ -326,12 +326,16 @@ fn schema_findings(
     value: &Value,
     schemas: &Schemas,
 ) -> Vec<Finding> {
-    schemas
-        .validate(odata_type, value)
+    let issues = schemas.validate(odata_type, value);
+    if issues.is_empty() {
+        return Vec::new();
+    }
+    let locator = crate::json::Locator::new(documented.text);
+    issues
         .into_iter()
         .map(|issue| {
             let pointer = format!("{prefix}{}", issue.pointer);
-            let line = documented.line + crate::json::locate(documented.text, &pointer).line;
+            let line = documented.line + locator.locate(&pointer).line;
             let at = if issue.pointer.is_empty() {
                 "the body".to_owned()
             } else {

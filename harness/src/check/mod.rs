@@ -256,8 +256,11 @@ fn locate_documented(documented: &Response, violations: &mut [Violation]) {
                     | ViolationKind::ODataType
             )
     };
+    let mut locator = None;
     for violation in violations.iter_mut().filter(|v| about_documented(v)) {
-        let at = crate::json::locate(&documented.body_text, &violation.pointer);
+        let at = locator
+            .get_or_insert_with(|| crate::json::Locator::new(&documented.body_text))
+            .locate(&violation.pointer);
         violation.documented_line = at.found.then_some(documented.body_line + at.line);
     }
 }

@@ -35,11 +35,7 @@ pub fn render(run: &Report, secrets: &Secrets, link_base: &str) -> String {
     } else {
         ("failed", "failed")
     };
-    let target = if run.is_mock {
-        format!("the embedded mock ({})", run.target)
-    } else {
-        run.target.clone()
-    };
+    let target = run.target_label();
     let meta = format!(
         "{} cases against {} in {:.2}s",
         run.cases.len(),

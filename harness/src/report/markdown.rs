@@ -60,11 +60,7 @@ fn counts(run: &Report) -> String {
     let mut out = String::new();
     let icon = if s.success() { "✅" } else { "❌" };
     let _ = writeln!(out, "## {icon} Contract tests\n");
-    let target = if run.is_mock {
-        format!("the embedded mock ({})", run.target)
-    } else {
-        run.target.clone()
-    };
+    let target = run.target_label();
     let _ = writeln!(
         out,
         "Ran against {} in {:.2}s.\n",

@@ -174,6 +174,15 @@ impl Report {
         }
     }
 
+    /// The target as the reports name it: `the embedded mock (http://127.0.0.1:…/)` or the URL.
+    pub fn target_label(&self) -> String {
+        if self.is_mock {
+            format!("the embedded mock ({})", self.target)
+        } else {
+            self.target.clone()
+        }
+    }
+
     /// The cases that did not pass and were not skipped: what a reviewer must look at.
     pub fn problems(&self) -> impl Iterator<Item = &CaseReport> {
         self.cases

@@ -40,11 +40,7 @@ pub fn summary(run: &Report) -> String {
     } else {
         0.0
     };
-    let target = if run.is_mock {
-        format!("the embedded mock ({})", run.target)
-    } else {
-        run.target.clone()
-    };
+    let target = run.target_label();
     let mut out = format!(
         "{} passed, {} failed, {} errors, {} skipped in {seconds:.2}s ({rate:.0} cases answered/s) against {target}\n",
         s.passed,
