@@ -11,6 +11,7 @@ pub mod doc;
 pub mod finding;
 pub mod json;
 pub mod lint;
+pub mod scenario;
 pub mod schema;
 pub mod template;
 pub mod text;

@@ -25,6 +25,22 @@ pub struct CasesArgs {
         default_value = "cases"
     )]
     pub cases: PathBuf,
+    /// A scenario file, or a folder of them, read besides those under the cases folder
+    /// (ApiDoctor's `.json`, our `*scenarios.toml`).
+    #[arg(long, env = "CONTRACT_SCENARIOS", value_name = "PATH")]
+    pub scenarios: Option<PathBuf>,
+}
+
+impl CasesArgs {
+    /// The cases of the pages under the cases folder, with the scenario files attached.
+    pub fn list(&self) -> Result<crate::case::CaseList, crate::case::ListError> {
+        crate::case::list_with(&self.cases, self.scenario_paths(), |_| {})
+    }
+
+    /// The scenario files or folders named besides the cases folder.
+    pub fn scenario_paths(&self) -> &[PathBuf] {
+        self.scenarios.as_slice()
+    }
 }
 
 /// Where the JSON Schemas are: every command that reads schemas takes it.
@@ -234,6 +250,7 @@ impl Config {
             }
         };
         resolve(&mut config.cases.cases);
+        config.cases.scenarios.iter_mut().for_each(resolve);
         if config.schemas.schemas.is_none() {
             config.schemas.schemas = Some(root.join(DEFAULT_SCHEMAS)).filter(|dir| dir.exists());
         }

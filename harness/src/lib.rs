@@ -4,7 +4,7 @@
 //! → [`send`] (case → HTTP exchange) → [`check`] (exchange → verdict) → [`report`].
 //! [`schema`] serves `check`; [`mock`] serves documented responses when no service is given.
 
-pub use contract_core::{case, doc, finding, json, lint, schema, template, text};
+pub use contract_core::{case, doc, finding, json, lint, scenario, schema, template, text};
 
 pub mod check;
 pub mod config;

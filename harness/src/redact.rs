@@ -51,6 +51,19 @@ impl Secrets {
         Secrets { values }
     }
 
+    /// These secrets and `more` (values a case captured from credential headers).
+    pub fn with<'a>(&'a self, more: &[secrecy::SecretString]) -> Cow<'a, Secrets> {
+        use secrecy::ExposeSecret;
+        if more.is_empty() {
+            return Cow::Borrowed(self);
+        }
+        let mut values: Vec<String> = self.values.clone();
+        values.extend(Secrets::new(more.iter().map(|s| s.expose_secret().to_owned())).values);
+        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        values.dedup();
+        Cow::Owned(Secrets { values })
+    }
+
     /// True when there is nothing to hide.
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()

@@ -7,7 +7,7 @@
 //! written into `CONTRACT_REPORT_DIR` (when set) and, on GitHub Actions, each failure is
 //! printed as an annotation. Cases left out by libtest's filter have no result and are absent.
 
-use crate::case::{self, Case};
+use crate::case::Case;
 use crate::config::Config;
 use crate::redact::Secrets;
 use crate::report;
@@ -83,7 +83,12 @@ pub fn main(root: &Path, args: Arguments) -> ExitCode {
 
 fn trials(root: &Path, args: &Arguments) -> anyhow::Result<Suite> {
     let config = Config::from_env(root)?;
-    let mut list = case::list(&config.cases.cases)?;
+    let mut list = config.cases.list()?;
+    // Page problems are lint's business; a scenario file that cannot be read changes what
+    // runs, so it is said here.
+    for finding in list.findings.iter().filter(|f| f.rule == "scenario-file") {
+        eprintln!("{finding}");
+    }
     let schemas = Arc::new(config.schemas.load()?);
     crate::lint::attach(&mut list.cases, &schemas);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -154,6 +159,18 @@ fn run_trial(
 ) -> Result<Completion, Failed> {
     let result = handle.block_on(runner.run_case(case));
     let completion = match &result.outcome {
+        // libtest shows nothing of a passing trial; warnings (a teardown that failed) must
+        // not be hidden, so they go to stderr.
+        Outcome::Passed if !result.warnings.is_empty() => {
+            let entry = report::CaseReport::new(case, &result, secrets);
+            for warning in &entry.warnings {
+                eprintln!(
+                    "warning: {} ({}:{}): {warning}",
+                    case.id, case.file, case.line
+                );
+            }
+            Ok(Completion::Completed)
+        }
         Outcome::Passed => Ok(Completion::Completed),
         Outcome::Skipped { reason, .. } => Ok(Completion::ignored_with(secrets.redact(reason))),
         // Only a failure is rendered here; the reports render every case once, at the end.

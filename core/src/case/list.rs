@@ -44,15 +44,21 @@ pub struct PageView<'a> {
     pub cases: &'a [Case],
 }
 
-/// Reads every `.md` page under `root` (recursively) and builds its cases.
+/// Reads every `.md` page under `root` (recursively) and builds its cases, then attaches the
+/// scenario files found under `root` ([`crate::scenario`]).
 ///
-/// A page that cannot be read becomes a finding; the listing goes on.
+/// A page or scenario file that cannot be read becomes a finding; the listing goes on.
 pub fn list(root: &Path) -> Result<CaseList, ListError> {
-    list_with(root, |_| {})
+    list_with(root, &[], |_| {})
 }
 
-/// [`list`], calling `visit` with each page after its cases are built.
-pub fn list_with(root: &Path, mut visit: impl FnMut(&PageView)) -> Result<CaseList, ListError> {
+/// [`list`], also reading the scenario files at `scenarios` (files or folders, besides those
+/// under `root`), and calling `visit` with each page after its cases are built.
+pub fn list_with(
+    root: &Path,
+    scenarios: &[PathBuf],
+    mut visit: impl FnMut(&PageView),
+) -> Result<CaseList, ListError> {
     let absolute = root.canonicalize().map_err(|source| ListError::Root {
         path: root.to_owned(),
         source,
@@ -124,6 +130,10 @@ pub fn list_with(root: &Path, mut visit: impl FnMut(&PageView)) -> Result<CaseLi
         findings.extend(page.findings);
     }
     make_ids_unique(&mut cases);
+    let loaded = crate::scenario::load(&absolute, scenarios);
+    findings.extend(loaded.findings.iter().cloned());
+    let (cases, attach_findings) = crate::scenario::attach(cases, &loaded);
+    findings.extend(attach_findings);
     Ok(CaseList {
         root: root.to_owned(),
         pages: paths.len(),

@@ -41,6 +41,9 @@ pub struct Case {
     /// What lint finds wrong with this example's own documentation, once attached
     /// ([`crate::lint::attach`]); the case still runs, and its report entry says so.
     pub findings: Vec<crate::finding::Finding>,
+    /// The scenario this case runs the request through, when one drives it
+    /// ([`crate::scenario::attach`]).
+    pub scenario: Option<std::sync::Arc<crate::scenario::Scenario>>,
 }
 
 impl Case {
@@ -73,6 +76,8 @@ pub enum SkipReason {
         /// The parser's message.
         message: String,
     },
+    /// Every scenario for this request is disabled (ApiDoctor's rule); the first one's place.
+    ScenariosDisabled(String),
 }
 
 impl SkipReason {
@@ -84,6 +89,7 @@ impl SkipReason {
             SkipReason::NoResponse => SkipKind::NoResponse,
             SkipReason::BadResponse(_) => SkipKind::BadResponse,
             SkipReason::ResponseNotJson { .. } => SkipKind::ResponseNotJson,
+            SkipReason::ScenariosDisabled(_) => SkipKind::ScenariosDisabled,
         }
     }
 }
@@ -103,6 +109,8 @@ pub enum SkipKind {
     BadResponse,
     /// The documented JSON response is not JSON.
     ResponseNotJson,
+    /// Every scenario for the request is disabled.
+    ScenariosDisabled,
     /// A placeholder has no value against a real service.
     NoValue,
     /// The documented URL is on another host than the service's.
@@ -124,6 +132,7 @@ impl SkipKind {
             SkipKind::NoResponse => "no-response",
             SkipKind::BadResponse => "bad-response",
             SkipKind::ResponseNotJson => "response-not-json",
+            SkipKind::ScenariosDisabled => "scenarios-disabled",
             SkipKind::NoValue => "no-value",
             SkipKind::ForeignHost => "foreign-host",
             SkipKind::UnbuildableUrl => "unbuildable-url",
@@ -142,6 +151,7 @@ impl fmt::Display for SkipKind {
             SkipKind::NoResponse => "no documented response",
             SkipKind::BadResponse => "response status line cannot be read",
             SkipKind::ResponseNotJson => "documented JSON response cannot be read",
+            SkipKind::ScenariosDisabled => "every scenario of the request is disabled",
             SkipKind::NoValue => "no value for a placeholder",
             SkipKind::ForeignHost => "URL on another host",
             SkipKind::UnbuildableUrl => "request URL cannot be built",
@@ -168,6 +178,10 @@ impl fmt::Display for SkipReason {
                     "documented JSON response cannot be read: {message} at {at}"
                 )
             }
+            SkipReason::ScenariosDisabled(at) => write!(
+                f,
+                "every scenario for this request is disabled (the first at {at}); set `enabled` to true to run it"
+            ),
         }
     }
 }
@@ -247,6 +261,7 @@ pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
             expect,
             skip,
             findings: Vec::new(),
+            scenario: None,
         });
     }
     cases
@@ -352,7 +367,7 @@ fn page_stem(file: &str) -> &str {
 }
 
 /// Lower-case, with every run of other characters than `a-z0-9` replaced by one `_`.
-fn slug(text: &str) -> String {
+pub fn slug(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {

@@ -13,12 +13,19 @@ use crate::json::Strictness;
 use crate::schema::Schemas;
 use crate::text::shorten;
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Lints every page under `root`; returns the case list and all findings, sorted by place.
-pub fn lint(root: &Path, schemas: &Schemas) -> Result<(CaseList, Vec<Finding>), ListError> {
+/// Lints every page under `root` and the scenario files (under `root` and at `scenarios`);
+/// returns the case list and all findings, sorted by place.
+pub fn lint(
+    root: &Path,
+    scenarios: &[PathBuf],
+    schemas: &Schemas,
+) -> Result<(CaseList, Vec<Finding>), ListError> {
     let mut findings = Vec::new();
-    let list = case::list_with(root, |view| findings.extend(lint_page(view, schemas)))?;
+    let list = case::list_with(root, scenarios, |view| {
+        findings.extend(lint_page(view, schemas))
+    })?;
     findings.extend(list.findings.iter().cloned());
     findings.sort_by(|a, b| (&a.file, a.line, a.rule).cmp(&(&b.file, b.line, b.rule)));
     findings.dedup();
@@ -119,7 +126,9 @@ fn skip_findings(case: &Case) -> Vec<Finding> {
             let line = case.response_line.map_or(case.line, |l| l + 1);
             Finding::error("status-line", file, line, format!("the documented response cannot be read: {detail}"))
         }
-        Some(SkipReason::ResponseNotJson { .. }) | None => return Vec::new(),
+        Some(SkipReason::ResponseNotJson { .. } | SkipReason::ScenariosDisabled(_)) | None => {
+            return Vec::new()
+        }
     };
     vec![finding]
 }

@@ -14,6 +14,7 @@ use crate::case::{Case, Response};
 use crate::json::pointer_push;
 use crate::schema::{prune_unevaluated, Schemas};
 use crate::send::ActualResponse;
+use crate::text::shorten;
 use serde::Serialize;
 use serde_json::Value;
 use shape::{json_type, Relax, Shape};
@@ -78,6 +79,8 @@ pub enum ViolationKind {
     ODataType,
     /// The JSON Schema of the response type rejects the body.
     Schema,
+    /// A scenario's expectation does not hold.
+    Expectation,
 }
 
 impl ViolationKind {
@@ -97,6 +100,7 @@ impl ViolationKind {
             ViolationKind::WrongType => "wrong-type",
             ViolationKind::ODataType => "odata-type",
             ViolationKind::Schema => "schema",
+            ViolationKind::Expectation => "expectation",
         }
     }
 }
@@ -131,6 +135,54 @@ impl Verdict {
     pub fn passed(&self) -> bool {
         self.violations.is_empty()
     }
+}
+
+/// A scenario's expectations on an answer: each place must hold one of its values (already
+/// resolved: captured values filled in). Strings compare as text with header values.
+pub fn check_expectations(
+    expectations: &[(&contract_core::scenario::Source, Vec<serde_json::Value>)],
+    actual: &ActualResponse,
+) -> Vec<Violation> {
+    use contract_core::scenario::Source;
+    let mut violations = Vec::new();
+    for (source, any_of) in expectations {
+        let found = source.read(&actual.headers, &actual.body);
+        let holds = found.as_ref().is_some_and(|found| {
+            any_of.iter().any(|wanted| match (source, found, wanted) {
+                // Header values are text: `Content-Type:` "application/json" matches a charset.
+                (Source::Header(_), serde_json::Value::String(f), serde_json::Value::String(w)) => {
+                    f == w
+                        || f.split(';')
+                            .next()
+                            .is_some_and(|m| m.trim().eq_ignore_ascii_case(w))
+                }
+                _ => found == wanted,
+            })
+        });
+        if holds {
+            continue;
+        }
+        let expected = any_of
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let actual_text = found.map_or("nothing".to_owned(), |v| {
+            shorten(&v.to_string(), 200).into_owned()
+        });
+        let pointer = match source {
+            Source::BodyPath(path) => path.to_string(),
+            _ => String::new(),
+        };
+        violations.push(Violation::new(
+            pointer,
+            ViolationKind::Expectation,
+            expected.clone(),
+            actual_text.clone(),
+            format!("the scenario expects {source} to be {expected}, but it is {actual_text}"),
+        ));
+    }
+    violations
 }
 
 /// Headers whose values differ on every call; never compared, not even for presence.

@@ -21,7 +21,7 @@ pub(crate) struct LintArgs {
 
 pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
     let schemas = args.schemas.load()?;
-    let (list, findings) = lint::lint(&args.cases.cases, &schemas)?;
+    let (list, findings) = lint::lint(&args.cases.cases, args.cases.scenario_paths(), &schemas)?;
     let root = args.cases.cases.display().to_string();
     let mut out = super::output::stdout();
     match args.format {

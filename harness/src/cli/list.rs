@@ -58,7 +58,7 @@ impl<'a> From<&'a Case> for Row<'a> {
 }
 
 pub(crate) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
-    let list = case::list(&args.cases.cases)?;
+    let list = args.cases.list()?;
     super::print_findings(&args.cases.cases, &list.findings);
     let mut out = super::output::stdout();
     match args.format {

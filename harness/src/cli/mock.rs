@@ -1,6 +1,5 @@
 //! `contract mock`: serve the documented examples as a service, logging each request.
 
-use contract_harness::case;
 use contract_harness::config::CasesArgs;
 use contract_harness::mock::{self, Mock};
 use std::net::SocketAddr;
@@ -33,7 +32,7 @@ fn listen_address(text: &str) -> Result<SocketAddr, String> {
 }
 
 pub(crate) fn run(args: MockArgs) -> anyhow::Result<ExitCode> {
-    let list = case::list(&args.cases.cases)?;
+    let list = args.cases.list()?;
     super::print_findings(&args.cases.cases, &list.findings);
     let mock = Arc::new(Mock::from_cases(&list.cases));
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -50,7 +50,12 @@ pub(crate) fn print_findings(
 ) {
     let root = root.display().to_string();
     for finding in findings {
-        note!("{}/{finding}", root.trim_end_matches('/'));
+        // Scenario files named with --scenarios are outside the folder and named in full.
+        if std::path::Path::new(&finding.file).is_absolute() {
+            note!("{finding}");
+        } else {
+            note!("{}/{finding}", root.trim_end_matches('/'));
+        }
     }
 }
 

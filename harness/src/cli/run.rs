@@ -1,7 +1,7 @@
 //! `contract run`: the suite from the command line, with a progress bar and a summary.
 
 use super::Format;
-use contract_harness::case::{self, Case};
+use contract_harness::case::Case;
 use contract_harness::config::Config;
 use contract_harness::redact::Secrets;
 use contract_harness::runner::{Outcome, Runner};
@@ -31,7 +31,7 @@ pub(crate) struct RunArgs {
 
 pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let config = &args.config;
-    let list = case::list(&config.cases.cases)?;
+    let list = config.cases.list()?;
     super::print_findings(&config.cases.cases, &list.findings);
     let found = list.cases.len();
     let mut cases: Vec<Case> = match &args.filter {
@@ -155,18 +155,28 @@ fn dry_run(
     if format == Format::Json {
         let planned: Vec<serde_json::Value> = cases
             .iter()
-            .map(|case| match runner.plan(case) {
-                Ok(request) => serde_json::json!({
+            .map(|case| match runner.plan_chain(case) {
+                Some(Ok(chain)) => serde_json::json!({
                     "id": case.id,
-                    "method": request.method,
-                    "url": request.url.as_str(),
-                    "headers": request.headers,
-                    "body": String::from_utf8_lossy(&request.body),
+                    "steps": chain.iter().map(|step| match &step.request {
+                        Ok(request) => {
+                            let mut value = request_json(request);
+                            value["phase"] = serde_json::json!(step.phase);
+                            value["label"] = serde_json::json!(step.label);
+                            value
+                        }
+                        Err(problem) => serde_json::json!({"phase": step.phase, "label": step.label, "problem": problem}),
+                    }).collect::<Vec<_>>(),
                 }),
-                Err(outcome) => serde_json::json!({
-                    "id": case.id,
-                    "skipped": match outcome { Outcome::Skipped { reason, .. } => reason, other => other.label().to_owned() },
-                }),
+                Some(Err(outcome)) => not_sent_json(case, outcome),
+                None => match runner.plan(case) {
+                    Ok(request) => {
+                        let mut value = request_json(&request);
+                        value["id"] = serde_json::json!(case.id);
+                        value
+                    }
+                    Err(outcome) => not_sent_json(case, outcome),
+                },
             })
             .collect();
         serde_json::to_writer_pretty(&mut out, &planned)?;
@@ -175,23 +185,70 @@ fn dry_run(
     }
     for case in cases {
         writeln!(out, "# {} ({}:{})", case.id, case.file, case.line)?;
-        match runner.plan(case) {
-            Ok(request) => {
-                writeln!(out, "{} {}", request.method, request.url)?;
-                for (name, value) in &request.headers {
-                    writeln!(out, "{name}: {value}")?;
-                }
-                if authenticated {
-                    writeln!(out, "Authorization: Bearer ***")?;
-                }
-                if !request.body.is_empty() {
-                    writeln!(out, "\n{}", String::from_utf8_lossy(&request.body))?;
+        match runner.plan_chain(case) {
+            Some(Ok(chain)) => {
+                // The whole chain, in the order it runs; values not yet captured as [name].
+                for (index, step) in chain.iter().enumerate() {
+                    writeln!(out, "## {}. {}", index + 1, step.label)?;
+                    match &step.request {
+                        Ok(request) => write_request(&mut out, request, authenticated)?,
+                        Err(problem) => writeln!(out, "(cannot be built: {problem})")?,
+                    }
                 }
             }
-            Err(Outcome::Skipped { reason, .. }) => writeln!(out, "(not sent: {reason})")?,
-            Err(other) => writeln!(out, "(not sent: {})", other.label())?,
+            Some(Err(outcome)) => write_not_sent(&mut out, outcome)?,
+            None => match runner.plan(case) {
+                Ok(request) => write_request(&mut out, &request, authenticated)?,
+                Err(outcome) => write_not_sent(&mut out, outcome)?,
+            },
         }
         writeln!(out)?;
     }
     Ok(out)
+}
+
+fn request_json(request: &contract_harness::send::PlannedRequest) -> serde_json::Value {
+    serde_json::json!({
+        "method": request.method,
+        "url": request.url.as_str(),
+        "headers": request.headers,
+        "body": String::from_utf8_lossy(&request.body),
+    })
+}
+
+fn not_sent_json(case: &Case, outcome: Outcome) -> serde_json::Value {
+    serde_json::json!({
+        "id": case.id,
+        "skipped": match outcome {
+            Outcome::Skipped { reason, .. } | Outcome::Error(reason) => reason,
+            other => other.label().to_owned(),
+        },
+    })
+}
+
+fn write_request(
+    out: &mut Vec<u8>,
+    request: &contract_harness::send::PlannedRequest,
+    authenticated: bool,
+) -> std::io::Result<()> {
+    writeln!(out, "{} {}", request.method, request.url)?;
+    for (name, value) in &request.headers {
+        writeln!(out, "{name}: {value}")?;
+    }
+    if authenticated {
+        writeln!(out, "Authorization: Bearer ***")?;
+    }
+    if !request.body.is_empty() {
+        writeln!(out, "\n{}", String::from_utf8_lossy(&request.body))?;
+    }
+    Ok(())
+}
+
+fn write_not_sent(out: &mut Vec<u8>, outcome: Outcome) -> std::io::Result<()> {
+    match outcome {
+        Outcome::Skipped { reason, .. } | Outcome::Error(reason) => {
+            writeln!(out, "(not sent: {reason})")
+        }
+        other => writeln!(out, "(not sent: {})", other.label()),
+    }
 }

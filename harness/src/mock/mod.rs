@@ -75,7 +75,13 @@ impl Mock {
             let (Some(request), Some(response)) = (&case.request, &case.response) else {
                 continue;
             };
-            if case.skip.is_some() {
+            // A request whose scenarios are all disabled is still documented: set-up steps
+            // of other scenarios may use it.
+            if case
+                .skip
+                .as_ref()
+                .is_some_and(|s| s.kind() != crate::case::SkipKind::ScenariosDisabled)
+            {
                 continue;
             }
             let Ok(path) = service_path(&request.url, &case.version) else {

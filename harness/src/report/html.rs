@@ -122,7 +122,9 @@ fn row(out: &mut String, case: &CaseReport, link_base: &str) {
     let outcome = case.outcome.label();
     let has_detail = !matches!(case.outcome, Outcome::Passed)
         || !case.findings.is_empty()
-        || !case.retries.is_empty();
+        || !case.retries.is_empty()
+        || !case.steps.is_empty()
+        || !case.warnings.is_empty();
     let line = case.focus_line();
     let href = format!(
         "{}{}#L{line}",
@@ -215,6 +217,45 @@ fn detail(out: &mut String, case: &CaseReport) {
             let _ = write!(out, "<li>{}</li>", escape(&finding.to_string()));
         }
         out.push_str("</ul></div>\n");
+    }
+    if !case.warnings.is_empty() {
+        out.push_str("<div class=\"warnings\">Warnings:<ul>");
+        for warning in &case.warnings {
+            let _ = write!(out, "<li>{}</li>", escape(warning));
+        }
+        out.push_str("</ul></div>\n");
+    }
+    if !case.steps.is_empty() {
+        out.push_str(
+            "<table class=\"steps\"><thead><tr><th>#</th><th>step</th><th>request</th>\
+             <th>status</th><th>time</th><th>captured</th></tr></thead><tbody>\n",
+        );
+        for (index, step) in case.steps.iter().enumerate() {
+            let captured: Vec<String> = step.captured.iter().map(|n| format!("[{n}]")).collect();
+            let _ = writeln!(
+                out,
+                "<tr class=\"{phase}\"><td>{n}</td><td>{label}{problem}</td><td><code>{method} {url}</code></td>\
+                 <td>{status}</td><td class=\"time\">{ms:.0} ms</td><td>{captured}</td></tr>",
+                phase = escape(match step.phase {
+                    crate::runner::Phase::Setup => "setup",
+                    crate::runner::Phase::Request => "request",
+                    crate::runner::Phase::Teardown => "teardown",
+                }),
+                n = index + 1,
+                label = escape(&step.label),
+                problem = step
+                    .problem
+                    .as_deref()
+                    .map(|p| format!("<br><span class=\"problem\">{}</span>", escape(p)))
+                    .unwrap_or_default(),
+                method = escape(&step.method),
+                url = escape(&step.url),
+                status = step.status.map_or("no answer".to_owned(), |s| s.to_string()),
+                ms = step.duration_ms,
+                captured = escape(&captured.join(" ")),
+            );
+        }
+        out.push_str("</tbody></table>\n");
     }
     if !case.retries.is_empty() {
         out.push_str("<div class=\"retries\">Retries:<ul>");

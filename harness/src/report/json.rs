@@ -86,6 +86,10 @@ pub struct JsonCase<'a> {
     pub findings: &'a [Finding],
     /// One line per retried attempt.
     pub retries: &'a [String],
+    /// Each exchange of a scenario case, in order (added in version 2; empty otherwise).
+    pub steps: &'a [super::StepReport],
+    /// Problems that did not decide the verdict, such as a teardown that failed.
+    pub warnings: &'a [String],
 }
 
 /// The report's data, ready to serialise.
@@ -134,6 +138,8 @@ pub fn report(run: &Report) -> JsonReport<'_> {
                     skip_kind,
                     findings: &c.findings,
                     retries: &c.retries,
+                    steps: &c.steps,
+                    warnings: &c.warnings,
                 }
             })
             .collect(),

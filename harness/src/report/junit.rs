@@ -39,7 +39,12 @@ pub fn render(run: &Report, secrets: &Secrets) -> Result<String, quick_junit::Se
                 status
                     .set_message(message.as_str())
                     .set_type("exchange")
-                    .set_description(format!("{}:{}\n{message}", case.file, case.line));
+                    .set_description(format!(
+                        "{}:{}\n{}",
+                        case.file,
+                        case.line,
+                        case.failure_text()
+                    ));
                 status
             }
             Outcome::Skipped { kind, reason } => {
@@ -63,6 +68,12 @@ pub fn render(run: &Report, secrets: &Secrets) -> Result<String, quick_junit::Se
         }
         for retry in &case.retries {
             out.push_str(&format!("retry: {retry}\n"));
+        }
+        for (index, step) in case.steps.iter().enumerate() {
+            out.push_str(&format!("step {}. {}\n", index + 1, step.line()));
+        }
+        for warning in &case.warnings {
+            out.push_str(&format!("warning: {warning}\n"));
         }
         if !out.is_empty() {
             test_case.set_system_out(out);

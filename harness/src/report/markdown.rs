@@ -141,6 +141,15 @@ fn section(case: &CaseReport) -> String {
         Outcome::Error(message) => section.push_str(&fenced("text", message)),
         Outcome::Passed | Outcome::Skipped { .. } => {}
     }
+    if !case.steps.is_empty() {
+        section.push_str("\nSteps:\n\n");
+        for (index, step) in case.steps.iter().enumerate() {
+            let _ = writeln!(section, "{}. {}", index + 1, cell(&step.line()));
+        }
+    }
+    for warning in &case.warnings {
+        let _ = writeln!(section, "- warning: {}", cell(warning));
+    }
     for finding in &case.findings {
         let _ = writeln!(section, "- lint: {}", cell(&finding.to_string()));
     }

@@ -16,7 +16,7 @@ use crate::case::Case;
 use crate::check::{BodyDiff, Verdict, Violation};
 use crate::finding::Finding;
 use crate::redact::Secrets;
-use crate::runner::{CaseResult, Outcome, Summary};
+use crate::runner::{CaseResult, Outcome, Phase, Summary};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
@@ -62,6 +62,52 @@ pub struct CaseReport {
     pub findings: Vec<Finding>,
     /// One line per retried attempt.
     pub retries: Vec<String>,
+    /// Each exchange of a scenario case, in order (empty for other cases).
+    pub steps: Vec<StepReport>,
+    /// Problems that did not decide the verdict (a teardown that failed).
+    pub warnings: Vec<String>,
+}
+
+/// One exchange of a scenario case, with secrets hidden.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StepReport {
+    /// `setup`, `request` or `teardown`.
+    pub phase: Phase,
+    /// `set-up step 1 (create-task)`, `the documented request`, …
+    pub label: String,
+    /// The method sent.
+    pub method: String,
+    /// The URL sent, without credentials.
+    pub url: String,
+    /// The answer's status, when there was an answer.
+    pub status: Option<u16>,
+    /// How long the exchange took, in milliseconds.
+    pub duration_ms: f64,
+    /// The names captured from the answer.
+    pub captured: Vec<String>,
+    /// What went wrong with this step.
+    pub problem: Option<String>,
+}
+
+impl StepReport {
+    /// `1. set-up step 1 (create-task): POST http://…/tasks → 201 (12 ms), captured [task-id]`.
+    pub fn line(&self) -> String {
+        let status = self
+            .status
+            .map_or("no answer".to_owned(), |s| s.to_string());
+        let mut line = format!(
+            "{}: {} {} → {status} ({:.0} ms)",
+            self.label, self.method, self.url, self.duration_ms
+        );
+        if !self.captured.is_empty() {
+            let names: Vec<String> = self.captured.iter().map(|n| format!("[{n}]")).collect();
+            line.push_str(&format!(", captured {}", names.join(" ")));
+        }
+        if let Some(problem) = &self.problem {
+            line.push_str(&format!(": {problem}"));
+        }
+        line
+    }
 }
 
 impl CaseReport {
@@ -75,8 +121,26 @@ impl CaseReport {
     }
 
     /// The failure as plain text: one line per violation, then the unified diff. Also the
-    /// error message or skip reason, so every non-passing case has something to show.
+    /// error message or skip reason, so every non-passing case has something to show. A
+    /// scenario case adds its steps.
     pub fn failure_text(&self) -> String {
+        let mut text = self.outcome_text();
+        if !self.steps.is_empty() && !matches!(self.outcome, Outcome::Passed) {
+            text.push_str(&self.steps_text());
+        }
+        text
+    }
+
+    /// The steps of a scenario case, one numbered line each, after a `steps:` line.
+    pub fn steps_text(&self) -> String {
+        let mut text = String::from("\nsteps:\n");
+        for (index, step) in self.steps.iter().enumerate() {
+            text.push_str(&format!("  {}. {}\n", index + 1, step.line()));
+        }
+        text
+    }
+
+    fn outcome_text(&self) -> String {
         match &self.outcome {
             Outcome::Passed => String::new(),
             Outcome::Failed(verdict) => {
@@ -195,6 +259,7 @@ impl CaseReport {
     /// One case's entry: every text that may hold a secret (messages, values, bodies, the URL)
     /// is passed through `secrets`.
     pub fn new(case: &Case, result: &CaseResult, secrets: &Secrets) -> CaseReport {
+        let secrets = &*secrets.with(&result.secrets);
         let hide = |text: &str| secrets.redact(text).into_owned();
         let outcome = match &result.outcome {
             Outcome::Passed => Outcome::Passed,
@@ -244,6 +309,21 @@ impl CaseReport {
                 })
                 .collect(),
             retries: result.retries.iter().map(|r| hide(r)).collect(),
+            steps: result
+                .steps
+                .iter()
+                .map(|step| StepReport {
+                    phase: step.phase,
+                    label: hide(&step.label),
+                    method: step.method.clone(),
+                    url: secrets.redact_request_url(&step.url),
+                    status: step.status,
+                    duration_ms: step.duration.as_secs_f64() * 1000.0,
+                    captured: step.captured.clone(),
+                    problem: step.problem.as_deref().map(hide),
+                })
+                .collect(),
+            warnings: result.warnings.iter().map(|w| hide(w)).collect(),
         }
     }
 }

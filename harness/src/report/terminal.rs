@@ -25,6 +25,13 @@ pub fn render(run: &Report, color: bool) -> String {
         for retry in &case.retries {
             let _ = writeln!(out, "retried {}: {retry}", case.id);
         }
+        for warning in &case.warnings {
+            let _ = writeln!(
+                out,
+                "warning: {} ({}:{}): {warning}",
+                case.id, case.file, case.line
+            );
+        }
     }
     out.push_str(&summary(run));
     out
@@ -57,14 +64,19 @@ pub fn summary(run: &Report) -> String {
 /// What a person must read about one case: the rendered failure, the exchange's error, or
 /// nothing (passed and skipped cases).
 pub fn problem(case: &CaseReport, color: bool) -> String {
-    match &case.outcome {
+    let mut text = match &case.outcome {
         Outcome::Failed(verdict) => failure(verdict, case, color),
         Outcome::Error(message) => format!(
             "error: {} ({}:{}): {message}\n",
             case.id, case.file, case.line
         ),
-        Outcome::Passed | Outcome::Skipped { .. } => String::new(),
+        Outcome::Passed | Outcome::Skipped { .. } => return String::new(),
+    };
+    // A scenario case: which exchange went wrong is half the story.
+    if !case.steps.is_empty() {
+        text.push_str(case.steps_text().trim_start_matches('\n'));
     }
+    text
 }
 
 /// A failed verdict: a title, `--> page:line` of the documented response, the violations with

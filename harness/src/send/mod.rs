@@ -9,7 +9,7 @@ mod retry;
 mod vars;
 
 pub use auth::ClientCredentials;
-pub use plan::{plan, service_path, PlanError, PlannedRequest};
+pub use plan::{plan, plan_request, service_path, PlanError, PlannedRequest};
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use vars::{Vars, VarsError};
 

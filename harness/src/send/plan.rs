@@ -2,7 +2,7 @@
 //! filtered. Pure and synchronous, so that `--dry-run` shows exactly what a run would send.
 
 use super::vars::Vars;
-use crate::case::{Body, Case};
+use crate::case::{Body, Case, Request};
 use crate::template::{self, Part};
 use std::fmt;
 use url::Url;
@@ -66,7 +66,19 @@ pub fn plan(
     fill_missing: bool,
 ) -> Result<PlannedRequest, PlanError> {
     let request = case.request.as_ref().ok_or(PlanError::NoRequest)?;
-    let path_and_query = service_path(&request.url, &case.version)?;
+    plan_request(request, &case.version, base, vars, fill_missing)
+}
+
+/// Builds the request for a documented (or scenario) request of API version `version`; see
+/// [`plan`].
+pub fn plan_request(
+    request: &Request,
+    version: &str,
+    base: &Url,
+    vars: &Vars,
+    fill_missing: bool,
+) -> Result<PlannedRequest, PlanError> {
+    let path_and_query = service_path(&request.url, version)?;
     let filled = fill(&path_and_query, vars, fill_missing)?;
     let url = join(base, &filled).map_err(|e| PlanError::BadUrl(format!("{filled}: {e}")))?;
     let headers = request

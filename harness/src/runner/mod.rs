@@ -3,6 +3,10 @@
 //! Both front ends use it: the `cargo test` suite (one trial per case, blocking on a shared
 //! runtime) and `contract run` (all cases, concurrently). Reports are functions of the results.
 
+pub mod scenario;
+
+pub use scenario::{Phase, PlannedStep, StepRecord};
+
 use crate::case::{Case, SkipKind};
 use crate::check::{check, Verdict};
 use crate::mock::{Mock, MockServer};
@@ -73,6 +77,12 @@ pub struct CaseResult {
     pub findings: Vec<crate::finding::Finding>,
     /// One line per retried attempt (`429 Too Many Requests: waited 2s as Retry-After asked`).
     pub retries: Vec<String>,
+    /// Each exchange of a scenario case, in order (empty for other cases).
+    pub steps: Vec<StepRecord>,
+    /// Problems that do not decide the verdict but must be seen (a teardown that failed).
+    pub warnings: Vec<String>,
+    /// Values this case captured from credential headers: every report hides them.
+    pub secrets: Vec<secrecy::SecretString>,
 }
 
 /// Counts over a run, for the summary line and the reports.
@@ -184,7 +194,8 @@ impl Runner {
         self.is_mock
     }
 
-    /// What would be sent for `case`, or why it would not be.
+    /// What would be sent for `case` (for a scenario case, its documented request with values
+    /// not yet captured shown as `[name]`), or why it would not be.
     pub fn plan(&self, case: &Case) -> Result<PlannedRequest, Outcome> {
         if let Some(reason) = &case.skip {
             return Err(Outcome::Skipped {
@@ -192,32 +203,88 @@ impl Runner {
                 reason: reason.to_string(),
             });
         }
-        let writes = case
-            .request
-            .as_ref()
-            .is_some_and(|r| matches!(r.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"));
-        if writes && !self.allow_writes && !is_loopback(&self.base) {
-            return Err(Outcome::Skipped {
-                kind: SkipKind::WritesNotAllowed,
-                reason: format!(
-                    "writes are not allowed against {}: pass --allow-writes (CONTRACT_ALLOW_WRITES=1)",
-                    self.base.host_str().unwrap_or_default()
-                ),
-            });
+        if let Some(scenario) = &case.scenario {
+            let chain = scenario::plan_chain(self, case, scenario)?;
+            return chain
+                .into_iter()
+                .find(|step| step.phase == Phase::Request)
+                .and_then(|step| step.request.ok())
+                .ok_or_else(|| {
+                    Outcome::Error("the documented request cannot be filled".to_owned())
+                });
         }
-        plan(case, &self.base, &self.vars, self.is_mock).map_err(|error| Outcome::Skipped {
+        if case.request.as_ref().is_some_and(|r| is_write(&r.method)) {
+            self.writes_allowed()?;
+        }
+        plan(case, &self.base, &self.vars, self.is_mock).map_err(|error| self.unsendable(error))
+    }
+
+    /// Every exchange a scenario case would make, planned without sending; `None` for a case
+    /// without a scenario.
+    pub fn plan_chain(&self, case: &Case) -> Option<Result<Vec<PlannedStep>, Outcome>> {
+        let scenario = case.scenario.as_ref()?;
+        if let Some(reason) = &case.skip {
+            return Some(Err(Outcome::Skipped {
+                kind: reason.kind(),
+                reason: reason.to_string(),
+            }));
+        }
+        if let Some(broken) = &scenario.broken {
+            return Some(Err(Outcome::Error(format!(
+                "the scenario cannot run: {broken}"
+            ))));
+        }
+        Some(scenario::plan_chain(self, case, scenario))
+    }
+
+    /// Writes go to this machine, or to a remote target only with `--allow-writes`.
+    fn writes_allowed(&self) -> Result<(), Outcome> {
+        if self.allow_writes || is_loopback(&self.base) {
+            return Ok(());
+        }
+        Err(Outcome::Skipped {
+            kind: SkipKind::WritesNotAllowed,
+            reason: format!(
+                "writes are not allowed against {}: pass --allow-writes (CONTRACT_ALLOW_WRITES=1)",
+                self.base.host_str().unwrap_or_default()
+            ),
+        })
+    }
+
+    /// Why a request cannot be built for this target, as a skip.
+    fn unsendable(&self, error: PlanError) -> Outcome {
+        Outcome::Skipped {
             kind: match error {
                 PlanError::Unfilled(_) => SkipKind::NoValue,
                 PlanError::ForeignHost(_) => SkipKind::ForeignHost,
                 PlanError::BadUrl(_) | PlanError::NoRequest => SkipKind::UnbuildableUrl,
             },
             reason: error.to_string(),
-        })
+        }
+    }
+
+    /// Notes whether an exchange reached the target, for the unreachable gate.
+    fn record_contact(&self, result: &Result<crate::send::ActualResponse, SendError>) {
+        let (contact, outcome) = match result {
+            Err(
+                error @ (SendError::Connect(_)
+                | SendError::ConnectTimeout(_)
+                | SendError::UntrustedCertificate(_)),
+            ) => (Contact::Unreachable, Outcome::Error(error.to_string())),
+            _ => (Contact::Reached, Outcome::Passed),
+        };
+        self.gate.record(contact, &outcome);
     }
 
     /// Runs one case: plan, send, check. Once the target has proved unreachable (see
     /// [`UNREACHABLE_AFTER`]), cases are skipped instead of sent.
     pub async fn run_case(&self, case: &Case) -> CaseResult {
+        if let Some(scenario) = case.scenario.as_ref().filter(|_| case.skip.is_none()) {
+            if let Some(outcome) = self.gate.closed() {
+                return not_sent(case, outcome);
+            }
+            return scenario::run(self, case, scenario).await;
+        }
         let request = match self.plan(case) {
             Ok(request) => request,
             Err(outcome) => return not_sent(case, outcome),
@@ -261,6 +328,9 @@ impl Runner {
             // The example still runs when its own documentation is wrong; the report says so.
             findings: case.findings.clone(),
             retries: exchange.retries,
+            steps: Vec::new(),
+            warnings: Vec::new(),
+            secrets: Vec::new(),
         };
         (result, contact)
     }
@@ -313,7 +383,15 @@ fn not_sent(case: &Case, outcome: Outcome) -> CaseResult {
         duration: Duration::ZERO,
         findings: Vec::new(),
         retries: Vec::new(),
+        steps: Vec::new(),
+        warnings: Vec::new(),
+        secrets: Vec::new(),
     }
+}
+
+/// True for the methods that change something on the service.
+pub fn is_write(method: &str) -> bool {
+    matches!(method, "POST" | "PUT" | "PATCH" | "DELETE")
 }
 
 /// Whether an exchange got through to the target.
