@@ -74,6 +74,9 @@ fn run_data() -> (Vec<Case>, Vec<CaseResult>) {
             duration: Duration::from_millis(5),
             findings: Vec::new(),
             retries: Vec::new(),
+            steps: Vec::new(),
+            warnings: Vec::new(),
+            secrets: Vec::new(),
         })
         .collect();
     (cases, results)

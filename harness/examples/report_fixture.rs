@@ -118,6 +118,9 @@ fn main() -> ExitCode {
             duration: Duration::from_millis(12 + 7 * i as u64),
             findings: Vec::new(),
             retries: Vec::new(),
+            steps: Vec::new(),
+            warnings: Vec::new(),
+            secrets: Vec::new(),
         })
         .collect();
     let target = url::Url::parse("https://graph.example.com/").expect("a valid URL");

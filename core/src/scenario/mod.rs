@@ -361,9 +361,9 @@ fn resolve(
             )
         })?;
         let mut params = found.params.clone();
-        params.extend(step.params.drain(..));
+        params.append(&mut step.params);
         let mut capture = found.capture.clone();
-        capture.extend(step.capture.drain(..));
+        capture.append(&mut step.capture);
         step.params = params;
         step.capture = capture;
         if step.allowed_status.is_empty() {

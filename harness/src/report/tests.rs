@@ -65,6 +65,9 @@ pub(crate) fn sample() -> (Vec<Case>, Vec<CaseResult>) {
         duration: Duration::from_millis(3),
         findings: Vec::new(),
         retries: Vec::new(),
+        steps: Vec::new(),
+        warnings: Vec::new(),
+        secrets: Vec::new(),
     };
     let mut results = vec![
         result(&cases[0], Outcome::Failed(failed)),

@@ -85,6 +85,9 @@ pub fn render(
         duration: std::time::Duration::ZERO,
         findings: Vec::new(),
         retries: Vec::new(),
+        steps: Vec::new(),
+        warnings: Vec::new(),
+        secrets: Vec::new(),
     };
     let secrets = contract_harness::redact::Secrets::none();
     let entry = contract_harness::report::CaseReport::new(case, &result, &secrets);
