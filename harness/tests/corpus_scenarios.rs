@@ -22,7 +22,10 @@ fn the_graph_v1_scenario_file_runs_its_chains_against_the_mock() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!stderr.contains("scenario-file"), "the file reads cleanly: {stderr}");
+    assert!(
+        !stderr.contains("scenario-file"),
+        "the file reads cleanly: {stderr}"
+    );
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let scenario_cases: Vec<&Value> = report["cases"]
         .as_array()
@@ -50,7 +53,10 @@ fn the_graph_v1_scenario_file_runs_its_chains_against_the_mock() {
             other => panic!("{id}: {other}: {case:#}"),
         }
     }
-    let passed = scenario_cases.iter().filter(|c| c["outcome"] == "passed").count();
+    let passed = scenario_cases
+        .iter()
+        .filter(|c| c["outcome"] == "passed")
+        .count();
     eprintln!(
         "corpus_scenarios: {} scenario cases over {} methods, {passed} passed",
         scenario_cases.len(),
