@@ -52,6 +52,7 @@ fn run_data() -> (Vec<Case>, Vec<CaseResult>) {
             id: case.id.clone(),
             outcome: if i % 10 == 3 {
                 Outcome::Failed(Verdict {
+                    warnings: Vec::new(),
                     violations: vec![Violation {
                         pointer: "/name".into(),
                         kind: ViolationKind::Status,

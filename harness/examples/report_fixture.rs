@@ -73,6 +73,7 @@ fn main() -> ExitCode {
     let page = contract_harness::doc::parse_page(file, PAGE);
     let cases = contract_harness::case::cases_of_page(&page, Some("v1.0"));
     let failed = Verdict {
+        warnings: Vec::new(),
         violations: vec![
             Violation {
                 pointer: "/displayName".into(),

@@ -122,6 +122,9 @@ pub struct TargetArgs {
     /// Send POST, PUT, PATCH and DELETE to a target that is not this machine.
     #[arg(long, env = "CONTRACT_ALLOW_WRITES", value_parser = clap::builder::BoolishValueParser::new())]
     pub allow_writes: bool,
+    /// Warnings fail the case: an undeclared property, a null the example does not show.
+    #[arg(long, env = "CONTRACT_STRICT", value_parser = clap::builder::BoolishValueParser::new())]
+    pub strict: bool,
     /// Seconds allowed for one exchange, body included [default: 30]
     #[arg(long, env = "CONTRACT_TIMEOUT", value_name = "SECONDS", value_parser = seconds)]
     pub timeout: Option<Duration>,
@@ -309,6 +312,7 @@ impl TargetArgs {
             vars,
             client,
             allow_writes: self.allow_writes,
+            strict: self.strict,
         })
     }
 }

@@ -42,10 +42,10 @@ const EXPECTED: &str = r##"error: the response does not match the documentation 
   --> beta/api/workbookchartpoint-post.md:84
    | beta::workbookchartpoint_post::create_workbookchartpoint_from_
    |
-   | (status)  status            expected status 201, got 200
-89 | /id       missing-property  `id` is missing; the documentation shows it (a string)
-90 | /value    wrong-type        expected an object, got a string ("12")
-   | /colour   schema            `colour` is not a property of this type (schema microsoft.graph.workbookChartPoint.json does not declare it)
+   | (status)  status               expected status 201, got 200
+89 | /id       missing-property     `id` is missing; the documentation shows it (a string)
+90 | /value    wrong-type           expected an object, got a string ("12")
+   | /colour   undeclared-property  `colour` is not a property of this type (schema microsoft.graph.workbookChartPoint.json does not declare it)
    |
 -documented
 +actual
@@ -66,7 +66,16 @@ not in the (truncated) example, left out of the diff: /colour
 fn seed_003_drifted_response_renders_as_reviewed() {
     let case = seed_003();
     let schemas = Schemas::load(&root().join("../schemas")).expect("schemas load");
-    let verdict = check(&case, &drifted(), &schemas);
+    let lenient = check(&case, &drifted(), &schemas);
+    // The undeclared property is a warning; --strict makes it a violation like the others.
+    let warnings: Vec<(&str, ViolationKind)> = lenient
+        .warnings
+        .iter()
+        .map(|v| (v.pointer.as_str(), v.kind))
+        .collect();
+    assert_eq!(warnings, [("/colour", ViolationKind::UndeclaredProperty)]);
+    assert_eq!(lenient.violations.len(), 3);
+    let verdict = lenient.strict();
     let kinds: Vec<(&str, ViolationKind)> = verdict
         .violations
         .iter()
@@ -78,7 +87,7 @@ fn seed_003_drifted_response_renders_as_reviewed() {
             ("", ViolationKind::Status),
             ("/id", ViolationKind::MissingProperty),
             ("/value", ViolationKind::WrongType),
-            ("/colour", ViolationKind::Schema),
+            ("/colour", ViolationKind::UndeclaredProperty),
         ]
     );
     let rendered = common::render(&case, &verdict);

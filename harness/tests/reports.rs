@@ -204,6 +204,7 @@ async fn the_library_writes_four_reports_without_the_token() {
             ..ClientOptions::default()
         },
         allow_writes: false,
+        strict: false,
     };
     let runner = Arc::new(
         Runner::start(&list.cases, Arc::new(Schemas::empty()), options)

@@ -25,6 +25,10 @@ use std::fmt;
 pub struct Verdict {
     /// Each way the response breaks the documented contract.
     pub violations: Vec<Violation>,
+    /// What the answer has that the docs do not say but do not contradict either: a property
+    /// the schema does not declare or the example does not show, a `null` where the example
+    /// shows a value (ApiDoctor's warnings). They fail the case only under `--strict`.
+    pub warnings: Vec<Violation>,
     /// Documented body against actual body, when the check failed and both bodies are JSON.
     pub diff: Option<BodyDiff>,
 }
@@ -81,6 +85,11 @@ pub enum ViolationKind {
     Schema,
     /// A scenario's expectation does not hold.
     Expectation,
+    /// A property the schema of the type does not declare (a warning).
+    UndeclaredProperty,
+    /// `null` where the example shows a value and `nullableProperties` does not list the
+    /// property (a warning).
+    UnexpectedNull,
 }
 
 impl ViolationKind {
@@ -101,7 +110,20 @@ impl ViolationKind {
             ViolationKind::ODataType => "odata-type",
             ViolationKind::Schema => "schema",
             ViolationKind::Expectation => "expectation",
+            ViolationKind::UndeclaredProperty => "undeclared-property",
+            ViolationKind::UnexpectedNull => "unexpected-null",
         }
+    }
+
+    /// True for the kinds that are warnings: the answer says more than the docs, or says null,
+    /// which services do before metadata and docs catch up; nothing the docs say is broken.
+    pub fn is_warning(self) -> bool {
+        matches!(
+            self,
+            ViolationKind::ExtraProperty
+                | ViolationKind::UndeclaredProperty
+                | ViolationKind::UnexpectedNull
+        )
     }
 }
 
@@ -112,6 +134,15 @@ impl fmt::Display for ViolationKind {
 }
 
 impl Violation {
+    /// `pointer: message`, the one line a warning takes in a case's list.
+    pub fn summary(&self) -> String {
+        if self.pointer.is_empty() {
+            self.message.clone()
+        } else {
+            format!("{}: {}", self.pointer, self.message)
+        }
+    }
+
     fn new(
         pointer: impl Into<String>,
         kind: ViolationKind,
@@ -131,9 +162,15 @@ impl Violation {
 }
 
 impl Verdict {
-    /// True when the response honours the contract.
+    /// True when the response honours the contract (warnings or not).
     pub fn passed(&self) -> bool {
         self.violations.is_empty()
+    }
+
+    /// `--strict`: the warnings become violations.
+    pub fn strict(mut self) -> Verdict {
+        self.violations.append(&mut self.warnings);
+        self
     }
 }
 
@@ -210,7 +247,14 @@ pub fn check(case: &Case, actual: &ActualResponse, schemas: &Schemas) -> Verdict
     check_headers(&documented.headers, actual, &mut violations);
     let diff = check_body(case, documented, actual, schemas, &mut violations);
     locate_documented(documented, &mut violations);
-    Verdict { violations, diff }
+    let (warnings, violations): (Vec<Violation>, Vec<Violation>) =
+        violations.into_iter().partition(|v| v.kind.is_warning());
+    Verdict {
+        // Kept with warnings alone too: under --strict they fail, and the diff explains them.
+        diff,
+        violations,
+        warnings,
+    }
 }
 
 /// The body checks, in order; each that makes the next meaningless ends them. Returns the diff
@@ -305,6 +349,7 @@ fn locate_documented(documented: &Response, violations: &mut [Violation]) {
                 v.kind,
                 ViolationKind::MissingProperty
                     | ViolationKind::WrongType
+                    | ViolationKind::UnexpectedNull
                     | ViolationKind::ODataType
             )
     };
@@ -558,8 +603,13 @@ fn check_schema(
             let here = format!("{prefix}{}", issue.pointer);
             // One violation per undeclared property, located at the property itself: the
             // validator's own pointer names the object that holds it.
-            let located: Vec<(String, String)> = if issue.unevaluated.is_empty() {
-                vec![(here, format!("{} (schema {file})", issue.message))]
+            let located: Vec<(String, String, ViolationKind)> = if issue.unevaluated.is_empty() {
+                let kind = if body.pointer(&here).is_some_and(Value::is_null) {
+                    ViolationKind::UnexpectedNull
+                } else {
+                    ViolationKind::Schema
+                };
+                vec![(here, format!("{} (schema {file})", issue.message), kind)]
             } else {
                 issue
                     .unevaluated
@@ -568,17 +618,17 @@ fn check_schema(
                         let mut pointer = here.clone();
                         pointer_push(&mut pointer, name);
                         let message = format!("`{name}` is not a property of this type (schema {file} does not declare it)");
-                        (pointer, message)
+                        (pointer, message, ViolationKind::UndeclaredProperty)
                     })
                     .collect()
             };
-            for (pointer, message) in located {
+            for (pointer, message, kind) in located {
                 let actual = body
                     .pointer(&pointer)
                     .map_or_else(|| "absent".to_owned(), compact);
                 out.push(Violation::new(
                     pointer,
-                    ViolationKind::Schema,
+                    kind,
                     format!("valid {type_name} ({file})"),
                     actual,
                     message,

@@ -385,5 +385,10 @@ fn wrong_type(
             super::compact(actual)
         )
     };
-    Violation::new(pointer, ViolationKind::WrongType, expected, got, message)
+    let kind = if actual.is_null() {
+        ViolationKind::UnexpectedNull
+    } else {
+        ViolationKind::WrongType
+    };
+    Violation::new(pointer, kind, expected, got, message)
 }

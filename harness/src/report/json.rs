@@ -37,6 +37,9 @@ pub struct JsonReport<'a> {
 pub struct JsonSummary {
     /// Cases whose answer honoured the contract.
     pub passed: usize,
+    /// Of those, the cases with warnings.
+    #[serde(default)]
+    pub passed_with_warnings: usize,
     /// Cases whose answer broke it.
     pub failed: usize,
     /// Cases that got no answer.
@@ -99,6 +102,7 @@ pub fn report(run: &Report) -> JsonReport<'_> {
         format_version: FORMAT_VERSION,
         summary: JsonSummary {
             passed: s.passed,
+            passed_with_warnings: s.passed_with_warnings,
             failed: s.failed,
             errors: s.errors,
             skipped: s.skipped_total(),

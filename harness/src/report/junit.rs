@@ -59,6 +59,9 @@ pub fn render(run: &Report, secrets: &Secrets) -> Result<String, quick_junit::Se
             .set_time(case.duration)
             .add_property(("file", case.file.as_str()))
             .add_property(("line", case.focus_line().to_string().as_str()));
+        if !case.warnings.is_empty() {
+            test_case.add_property(("warnings", case.warnings.len().to_string().as_str()));
+        }
         let mut out = String::new();
         if let (Some(method), Some(url)) = (&case.method, &case.url) {
             out.push_str(&format!("{method} {url}\n"));

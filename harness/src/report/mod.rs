@@ -264,6 +264,7 @@ impl CaseReport {
         let outcome = match &result.outcome {
             Outcome::Passed => Outcome::Passed,
             Outcome::Failed(verdict) => Outcome::Failed(Verdict {
+                warnings: Vec::new(),
                 violations: verdict
                     .violations
                     .iter()

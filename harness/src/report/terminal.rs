@@ -48,8 +48,12 @@ pub fn summary(run: &Report) -> String {
         0.0
     };
     let target = run.target_label();
+    let with_warnings = match s.passed_with_warnings {
+        0 => String::new(),
+        n => format!(" ({n} with warnings)"),
+    };
     let mut out = format!(
-        "{} passed, {} failed, {} errors, {} skipped in {seconds:.2}s ({rate:.0} cases answered/s) against {target}\n",
+        "{} passed{with_warnings}, {} failed, {} errors, {} skipped in {seconds:.2}s ({rate:.0} cases answered/s) against {target}\n",
         s.passed,
         s.failed,
         s.errors,

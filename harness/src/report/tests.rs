@@ -43,6 +43,7 @@ pub(crate) fn sample() -> (Vec<Case>, Vec<CaseResult>) {
     let cases = crate::case::cases_of_page(&page, Some("v1.0"));
     assert_eq!(cases.len(), 3, "{cases:#?}");
     let failed = Verdict {
+        warnings: Vec::new(),
         violations: vec![Violation {
             pointer: "/name".into(),
             kind: ViolationKind::Status,

@@ -30,6 +30,8 @@ pub struct RunOptions {
     pub client: ClientOptions,
     /// Send POST, PUT, PATCH and DELETE to a target that is not on this machine.
     pub allow_writes: bool,
+    /// Warnings fail the case.
+    pub strict: bool,
 }
 
 /// How one case ended.
@@ -90,6 +92,8 @@ pub struct CaseResult {
 pub struct Summary {
     /// Cases whose answer honoured the contract.
     pub passed: usize,
+    /// Of those, the cases with warnings.
+    pub passed_with_warnings: usize,
     /// Cases whose answer broke it.
     pub failed: usize,
     /// Cases that got no answer.
@@ -106,7 +110,12 @@ impl Summary {
         let mut summary = Summary::default();
         for result in results {
             match &result.outcome {
-                Outcome::Passed => summary.passed += 1,
+                Outcome::Passed => {
+                    summary.passed += 1;
+                    if !result.warnings.is_empty() {
+                        summary.passed_with_warnings += 1;
+                    }
+                }
                 Outcome::Failed(_) => summary.failed += 1,
                 Outcome::Error(_) => summary.errors += 1,
                 Outcome::Skipped { kind, .. } => *summary.skipped.entry(*kind).or_default() += 1,
@@ -147,6 +156,7 @@ pub struct Runner {
     is_mock: bool,
     vars: Vars,
     allow_writes: bool,
+    strict: bool,
     schemas: Arc<Schemas>,
     /// Closes once the target has proved unreachable, for every case run after that.
     gate: Gate,
@@ -178,6 +188,7 @@ impl Runner {
             base,
             vars: options.vars,
             allow_writes: options.allow_writes,
+            strict: options.strict,
             schemas,
             gate: Gate::default(),
             _mock: mock,
@@ -235,6 +246,22 @@ impl Runner {
             ))));
         }
         Some(scenario::plan_chain(self, case, scenario))
+    }
+
+    /// The outcome of a checked answer: its warnings go to `warnings`, or, under `--strict`,
+    /// count as violations.
+    fn verdict(&self, verdict: Verdict, warnings: &mut Vec<String>) -> Outcome {
+        let verdict = if self.strict {
+            verdict.strict()
+        } else {
+            verdict
+        };
+        warnings.extend(verdict.warnings.iter().map(|w| w.summary()));
+        if verdict.passed() {
+            Outcome::Passed
+        } else {
+            Outcome::Failed(verdict)
+        }
     }
 
     /// Writes go to this machine, or to a remote target only with `--allow-writes`.
@@ -309,15 +336,9 @@ impl Runner {
             ) => Contact::Unreachable,
             _ => Contact::Reached,
         };
+        let mut warnings = Vec::new();
         let outcome = match exchange.result {
-            Ok(actual) => {
-                let verdict = check(case, &actual, &self.schemas);
-                if verdict.passed() {
-                    Outcome::Passed
-                } else {
-                    Outcome::Failed(verdict)
-                }
-            }
+            Ok(actual) => self.verdict(check(case, &actual, &self.schemas), &mut warnings),
             Err(error) => Outcome::Error(error.to_string()),
         };
         let result = CaseResult {
@@ -329,7 +350,7 @@ impl Runner {
             findings: case.findings.clone(),
             retries: exchange.retries,
             steps: Vec::new(),
-            warnings: Vec::new(),
+            warnings,
             secrets: Vec::new(),
         };
         (result, contact)

@@ -437,15 +437,16 @@ async fn request(
                 .extend(check_expectations(&expectations, &answer));
             let (captured, missing) = values.capture(&scenario.capture, &answer);
             record.captured = captured;
+            let mut warnings = Vec::new();
+            let outcome = runner.verdict(verdict, &mut warnings);
+            result.warnings.extend(warnings);
             if let Some(missing) = missing {
                 result.warnings.push(format!("{REQUEST_LABEL}: {missing}"));
             }
-            if verdict.passed() {
-                Outcome::Passed
-            } else {
+            if let Outcome::Failed(verdict) = &outcome {
                 record.problem = Some(format!("{} violation(s)", verdict.violations.len()));
-                Outcome::Failed(verdict)
             }
+            outcome
         }
     };
     result.steps.push(record);
