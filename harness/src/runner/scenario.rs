@@ -66,7 +66,7 @@ pub struct PlannedStep {
 /// Why a step cannot be sent.
 enum Unsendable {
     /// The whole case cannot run against this target (a placeholder without a value, …).
-    Skip(Outcome),
+    Skip(Box<Outcome>),
     /// Something in the scenario does not work out (a capture that is missing, …).
     Problem(String),
 }
@@ -74,8 +74,10 @@ enum Unsendable {
 impl Unsendable {
     fn text(self) -> String {
         match self {
-            Unsendable::Skip(Outcome::Skipped { reason, .. }) => reason,
-            Unsendable::Skip(other) => other.label().to_owned(),
+            Unsendable::Skip(outcome) => match *outcome {
+                Outcome::Skipped { reason, .. } => reason,
+                other => other.label().to_owned(),
+            },
             Unsendable::Problem(problem) => problem,
         }
     }
@@ -192,7 +194,7 @@ fn build(
         }
     }
     let mut planned = plan_request(&request, version, &runner.base, &vars, runner.is_mock)
-        .map_err(|error| Unsendable::Skip(runner.unsendable(error)))?;
+        .map_err(|error| Unsendable::Skip(Box::new(runner.unsendable(error))))?;
     for (target, value) in body_edits {
         match target {
             Target::Body => {
@@ -270,10 +272,13 @@ pub fn plan_chain(
             let label = step_label(phase, index, step);
             let request = match build(runner, case, &step.source, &step.params, &values) {
                 Ok(request) => Ok(request),
-                Err(Unsendable::Skip(Outcome::Skipped { kind, reason })) => {
-                    return Err(Outcome::Skipped {
-                        kind,
-                        reason: format!("{label}: {reason}"),
+                Err(Unsendable::Skip(outcome)) => {
+                    return Err(match *outcome {
+                        Outcome::Skipped { kind, reason } => Outcome::Skipped {
+                            kind,
+                            reason: format!("{label}: {reason}"),
+                        },
+                        other => other,
                     })
                 }
                 Err(other) => Err(other.text()),
@@ -294,7 +299,7 @@ pub fn plan_chain(
         label: REQUEST_LABEL.to_owned(),
         request: match main {
             Ok(request) => Ok(request),
-            Err(Unsendable::Skip(outcome)) => return Err(outcome),
+            Err(Unsendable::Skip(outcome)) => return Err(*outcome),
             Err(other) => Err(other.text()),
         },
     });
@@ -387,7 +392,7 @@ async fn request(
         .and_then(|source| build(runner, case, &source, &scenario.params, values))
     {
         Ok(planned) => planned,
-        Err(Unsendable::Skip(outcome)) => return outcome,
+        Err(Unsendable::Skip(outcome)) => return *outcome,
         Err(Unsendable::Problem(problem)) => {
             return Outcome::Error(format!(
                 "the documented request cannot be filled: {problem}"
