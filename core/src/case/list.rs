@@ -152,7 +152,8 @@ fn folder_version(path: &Path) -> Option<&str> {
         .find(|c| is_version(c))
 }
 
-fn relative(root: &Path, path: &Path) -> String {
+/// `path` relative to `root`, with `/` between components whatever the platform.
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
     relative
         .iter()

@@ -5,6 +5,7 @@ pub mod http;
 mod list;
 
 pub use http::{Body, Header, Request, Response};
+pub(crate) use list::relative;
 pub use list::{list, list_with, CaseList, ListError, PageView};
 
 pub use crate::doc::Expectations;
@@ -349,6 +350,11 @@ fn version_of_url(url: &str) -> Option<String> {
     let rest = url.split_once("://")?.1;
     let segment = rest.split('/').nth(1)?;
     is_version(segment).then(|| segment.to_owned())
+}
+
+/// True for the methods that change something on the service.
+pub fn is_write(method: &str) -> bool {
+    matches!(method, "POST" | "PUT" | "PATCH" | "DELETE")
 }
 
 /// True for a path segment that names an API version: `v1.0`, `beta`, `v2`.

@@ -14,7 +14,7 @@ mod read;
 pub use grammar::{Capture, Expectation, JsonPath, Param, Source, Target, Value};
 pub use read::{read, FileContents, Format};
 
-use crate::case::{Case, Request, SkipReason};
+use crate::case::{relative, Case, Request, SkipReason};
 use crate::finding::Finding;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -100,7 +100,7 @@ impl Step {
                 .to_ascii_uppercase(),
             StepSource::Method(_) | StepSource::Canned(_) => return false,
         };
-        matches!(method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE")
+        crate::case::is_write(&method)
     }
 }
 
@@ -209,15 +209,6 @@ pub fn load(root: &Path, extra: &[PathBuf]) -> Loaded {
         }
     }
     loaded
-}
-
-fn relative(root: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(root).unwrap_or(path);
-    relative
-        .iter()
-        .map(|c| c.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// Replaces each documented request that has scenarios with one case per enabled scenario
@@ -400,7 +391,7 @@ fn resolve(
 }
 
 /// ` (did you mean `x`?)` when a known name is close.
-fn suggestion<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn suggestion<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
     known
         .map(|k| (strsim::jaro_winkler(k, name), k))
         .filter(|(score, _)| *score > 0.85)

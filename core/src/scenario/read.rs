@@ -124,7 +124,7 @@ pub fn read(file: &str, text: &str, format: Format) -> Option<FileContents> {
     for key in top.keys() {
         if key != keys.scenarios && key != keys.canned {
             reader.problem(
-                &format!("/{}", escape(key)),
+                &child("", key),
                 format!(
                     "unknown key `{key}`: a scenario file holds `{}` and `{}`",
                     keys.scenarios, keys.canned
@@ -283,8 +283,11 @@ fn array(value: Option<&Json>) -> &[Json] {
     }
 }
 
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+/// The JSON pointer of `key` inside the object at `at`.
+fn child(at: &str, key: &str) -> String {
+    let mut pointer = at.to_owned();
+    crate::json::pointer_push(&mut pointer, key);
+    pointer
 }
 
 struct Reader<'a> {
@@ -329,13 +332,9 @@ impl Reader<'_> {
         let mut first = Ok(());
         for key in object.keys() {
             if !known.contains(&key.as_str()) && !self.keys.ignored.contains(&key.as_str()) {
-                let close = known
-                    .iter()
-                    .find(|k| strsim::jaro_winkler(k, key) > 0.85)
-                    .map(|k| format!(" (did you mean `{k}`?)"))
-                    .unwrap_or_default();
+                let close = super::suggestion(key, known.iter().copied());
                 let reported = self.problem(
-                    &format!("{at}/{}", escape(key)),
+                    &child(at, key),
                     format!(
                         "unknown key `{key}`{close}; expected one of: {}",
                         known.join(", ")
@@ -612,7 +611,7 @@ impl Reader<'_> {
             match parse(key, value) {
                 Ok(entry) => out.push(entry),
                 Err(message) => {
-                    let reported = self.problem(&format!("{at}/{}", escape(key)), message);
+                    let reported = self.problem(&child(at, key), message);
                     first.get_or_insert(reported);
                 }
             }

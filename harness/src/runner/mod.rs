@@ -11,7 +11,7 @@ pub mod scenario;
 
 pub use scenario::{Phase, PlannedStep, StepRecord};
 
-use crate::case::{Case, SkipKind};
+use crate::case::{is_write, Case, SkipKind};
 use crate::check::{check, Verdict};
 use crate::mock::{Mock, MockServer};
 use crate::schema::Schemas;
@@ -412,11 +412,6 @@ fn not_sent(case: &Case, outcome: Outcome) -> CaseResult {
         warnings: Vec::new(),
         secrets: Vec::new(),
     }
-}
-
-/// True for the methods that change something on the service.
-pub fn is_write(method: &str) -> bool {
-    matches!(method, "POST" | "PUT" | "PATCH" | "DELETE")
 }
 
 /// Whether an exchange got through to the target.

@@ -10,7 +10,7 @@ use crate::case::{self, Case, Request};
 use crate::check::{check, check_expectations};
 use crate::scenario::grammar::{as_text, decode_base64};
 use crate::scenario::{Capture, Param, Scenario, Step, StepSource, Target, Value};
-use crate::send::{plan_request, ActualResponse, PlannedRequest, SendError};
+use crate::send::{plan_request, ActualResponse, PlannedRequest};
 use crate::text::shorten;
 use secrecy::SecretString;
 use serde::Serialize;
@@ -247,7 +247,7 @@ fn step_label(phase: Phase, index: usize, step: &Step) -> String {
     match phase {
         Phase::Setup => format!("set-up step {} ({})", index + 1, step.label),
         Phase::Teardown => format!("teardown step {} ({})", index + 1, step.label),
-        Phase::Request => "the documented request".to_owned(),
+        Phase::Request => REQUEST_LABEL.to_owned(),
     }
 }
 
@@ -263,10 +263,6 @@ pub fn plan_chain(
 ) -> Result<Vec<PlannedStep>, Outcome> {
     let values = Values::new(true);
     let mut planned = Vec::new();
-    let phases = [
-        (Phase::Setup, &scenario.setup),
-        (Phase::Teardown, &scenario.teardown),
-    ];
     let plan_steps = |phase: Phase, steps: &[Step], planned: &mut Vec<PlannedStep>| {
         for (index, step) in steps.iter().enumerate() {
             let label = step_label(phase, index, step);
@@ -291,7 +287,7 @@ pub fn plan_chain(
         }
         Ok(())
     };
-    plan_steps(phases[0].0, phases[0].1, &mut planned)?;
+    plan_steps(Phase::Setup, &scenario.setup, &mut planned)?;
     let main =
         documented(case).and_then(|source| build(runner, case, &source, &scenario.params, &values));
     planned.push(PlannedStep {
@@ -303,11 +299,11 @@ pub fn plan_chain(
             Err(other) => Err(other.text()),
         },
     });
-    plan_steps(phases[1].0, phases[1].1, &mut planned)?;
+    plan_steps(Phase::Teardown, &scenario.teardown, &mut planned)?;
     let writes = planned
         .iter()
         .filter_map(|step| step.request.as_ref().ok())
-        .any(|request| super::is_write(&request.method));
+        .any(|request| case::is_write(&request.method));
     if writes {
         runner.writes_allowed()?;
     }
@@ -488,7 +484,7 @@ async fn exchange_step(
         problem: None,
     };
     let outcome = match exchange.result {
-        Err(error) => Err(no_answer(&error)),
+        Err(error) => Err(format!("no answer: {error}")),
         Ok(answer) => {
             record.status = Some(answer.status);
             let allowed = if step.allowed_status.is_empty() {
@@ -524,10 +520,6 @@ async fn exchange_step(
     }
     result.steps.push(record);
     outcome
-}
-
-fn no_answer(error: &SendError) -> String {
-    format!("no answer: {error}")
 }
 
 fn allowed_text(allowed: &[u16]) -> String {
