@@ -11,24 +11,6 @@ use std::sync::Arc;
 
 const SEED_003: &str = "beta::workbookchartpoint_post::create_workbookchartpoint_from_";
 
-/// Values for seed 003's five placeholders: a real service needs them all.
-fn vars_file(dir: &std::path::Path) -> std::path::PathBuf {
-    let path = dir.join("vars.toml");
-    let ids = [
-        "invitationsId",
-        "driveItemId",
-        "workbookNamedItemId",
-        "workbookChartId",
-        "workbookChartSeriesId",
-    ];
-    let text: String = ids
-        .iter()
-        .map(|id| format!("{id} = \"{}-1\"\n", id.to_lowercase()))
-        .collect();
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 /// Answers every POST with a workbookChartPoint that has drifted from the docs.
 async fn drifted_server() -> std::net::SocketAddr {
     let app = axum::Router::new().fallback(|| async {
@@ -57,7 +39,7 @@ async fn the_runner_reports_the_drift() {
     // Configured the way the suite is: from CONTRACT_* values.
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::from_env(&common::workspace()).unwrap();
-    config.target.vars = Some(vars_file(dir.path()));
+    config.target.vars = Some(common::seed_003_vars(dir.path()));
     config.target.base_url = Some(format!("http://{addr}/").parse().unwrap());
     config.cases.cases = common::cases();
     let schemas = Arc::new(config.schemas.load().unwrap());
@@ -97,7 +79,7 @@ async fn contract_run_fails_with_the_message_and_exit_status_1() {
         .args(["run", "--filter", SEED_003, "--cases"])
         .arg(common::cases())
         .env("CONTRACT_BASE_URL", format!("http://{addr}/"))
-        .env("CONTRACT_VARS", vars_file(dir.path()))
+        .env("CONTRACT_VARS", common::seed_003_vars(dir.path()))
         .env("CONTRACT_SCHEMAS", common::workspace().join("schemas"))
         .env("NO_COLOR", "1")
         .output()

@@ -31,15 +31,7 @@ async fn run(
     let base = format!("http://{addr}/");
     let output = tokio::task::spawn_blocking(move || {
         let dir = tempfile::tempdir().unwrap();
-        let vars = dir.path().join("vars.toml");
-        let ids = [
-            "invitationsId",
-            "driveItemId",
-            "workbookNamedItemId",
-            "workbookChartId",
-            "workbookChartSeriesId",
-        ];
-        std::fs::write(&vars, ids.map(|id| format!("{id} = \"1\"\n")).concat()).unwrap();
+        let vars = common::seed_003_vars(dir.path());
         let run = |format: &str| {
             common::contract()
                 .args([

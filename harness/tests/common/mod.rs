@@ -93,3 +93,21 @@ pub fn render(
     let entry = contract_harness::report::CaseReport::new(case, &result, &secrets);
     contract_harness::report::terminal::problem(&entry, false)
 }
+
+/// Values for seed 003's five placeholders: a real service needs them all.
+pub fn seed_003_vars(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("vars.toml");
+    let ids = [
+        "invitationsId",
+        "driveItemId",
+        "workbookNamedItemId",
+        "workbookChartId",
+        "workbookChartSeriesId",
+    ];
+    let text: String = ids
+        .iter()
+        .map(|id| format!("{id} = \"{}-1\"\n", id.to_lowercase()))
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    path
+}
