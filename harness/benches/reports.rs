@@ -78,6 +78,7 @@ fn run_data() -> (Vec<Case>, Vec<CaseResult>) {
             steps: Vec::new(),
             warnings: Vec::new(),
             secrets: Vec::new(),
+            known: None,
         })
         .collect();
     (cases, results)

@@ -122,6 +122,7 @@ fn main() -> ExitCode {
             steps: Vec::new(),
             warnings: Vec::new(),
             secrets: Vec::new(),
+            known: None,
         })
         .collect();
     let target = url::Url::parse("https://graph.example.com/").expect("a valid URL");

@@ -5,12 +5,14 @@
 //! the command line wins over its variable. Each command takes only the groups it reads, so a
 //! bad `CONTRACT_TIMEOUT` cannot fail `contract lint`.
 
+use crate::known::{KnownIssues, KnownIssuesError};
 use crate::report::Outputs;
 use crate::runner::RunOptions;
 use crate::schema::{SchemaError, Schemas};
 use crate::send::{read_ca_certificates, ClientCredentials, ClientOptions, Vars, VarsError};
 use clap::{CommandFactory, Parser};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -146,6 +148,31 @@ pub struct TargetArgs {
     pub max_body_bytes: Option<usize>,
 }
 
+/// Where the known issues are: every command that runs cases takes it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct KnownArgs {
+    /// Known issues: failures recorded with a reason, owner and link, which do not fail the run
+    /// [default: known-issues.toml in the cases folder, when it exists]
+    #[arg(long, env = "CONTRACT_KNOWN_ISSUES", value_name = "FILE")]
+    pub known_issues: Option<PathBuf>,
+}
+
+impl KnownArgs {
+    /// Reads the file asked for (an error when it cannot be), else `known-issues.toml` in the
+    /// cases folder when it exists, else none.
+    pub fn load(&self, cases: &Path) -> Result<Option<KnownIssues>, KnownIssuesError> {
+        match &self.known_issues {
+            Some(file) => KnownIssues::load(file).map(Some),
+            None => {
+                let file = cases.join(crate::known::FILE_NAME);
+                file.is_file()
+                    .then(|| KnownIssues::load(&file))
+                    .transpose()
+            }
+        }
+    }
+}
+
 /// Where the reports go; each file flag wins over `--report-dir` for its format.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
@@ -209,6 +236,9 @@ pub struct Config {
     /// The target.
     #[command(flatten)]
     pub target: TargetArgs,
+    /// The known issues.
+    #[command(flatten)]
+    pub known: KnownArgs,
     /// The reports.
     #[command(flatten)]
     pub reports: ReportArgs,
@@ -237,6 +267,9 @@ pub enum ConfigError {
     /// A schemas folder was asked for and cannot be loaded.
     #[error(transparent)]
     Schemas(#[from] SchemaError),
+    /// The known-issues file cannot be used.
+    #[error(transparent)]
+    Known(#[from] KnownIssuesError),
 }
 
 impl Config {
@@ -259,8 +292,18 @@ impl Config {
         }
         config.schemas.schemas.iter_mut().for_each(resolve);
         config.target.vars.iter_mut().for_each(resolve);
+        config.known.known_issues.iter_mut().for_each(resolve);
         config.target.cacert.iter_mut().for_each(resolve);
         Ok(config)
+    }
+}
+
+impl Config {
+    /// The run options: the target's, with the known issues read.
+    pub fn run_options(&self) -> Result<RunOptions, ConfigError> {
+        let mut options = self.target.run_options()?;
+        options.known = self.known.load(&self.cases.cases)?.map(Arc::new);
+        Ok(options)
     }
 }
 
@@ -313,6 +356,7 @@ impl TargetArgs {
             client,
             allow_writes: self.allow_writes,
             strict: self.strict,
+            known: None,
         })
     }
 }

@@ -8,6 +8,7 @@ pub use contract_core::{case, doc, finding, json, lint, scenario, schema, templa
 
 pub mod check;
 pub mod config;
+pub mod known;
 pub mod mock;
 pub mod redact;
 pub mod report;

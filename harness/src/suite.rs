@@ -11,7 +11,7 @@ use crate::case::Case;
 use crate::config::Config;
 use crate::redact::Secrets;
 use crate::report;
-use crate::runner::{CaseResult, Outcome, Runner};
+use crate::runner::{CaseResult, Outcome, Runner, Tally};
 use libtest_mimic::{Arguments, ColorSetting, Completion, Failed, Trial};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -31,6 +31,8 @@ struct Suite {
     config: Config,
     /// The token and client secret, hidden from every message and report.
     secrets: Arc<Secrets>,
+    /// Known-issue entries that match no case.
+    stale: Vec<crate::known::Stale>,
     /// Kept alive until the reports are written: the trials block on it.
     _runtime: tokio::runtime::Runtime,
 }
@@ -45,6 +47,9 @@ pub fn main(root: &Path, args: Arguments) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    for stale in &suite.stale {
+        eprintln!("warning: {stale}");
+    }
     let started = Instant::now();
     let conclusion = libtest_mimic::run(&args, suite.trials);
     let wall = started.elapsed();
@@ -54,7 +59,7 @@ pub fn main(root: &Path, args: Arguments) -> ExitCode {
         return conclusion.exit_code();
     }
     let secrets = &*suite.secrets;
-    let run = report::Report::new(
+    let mut run = report::Report::new(
         &suite.cases,
         &results,
         wall,
@@ -63,6 +68,7 @@ pub fn main(root: &Path, args: Arguments) -> ExitCode {
         &suite.config.cases.cases,
         secrets,
     );
+    run.stale = suite.stale;
     if report::github::enabled() {
         print!(
             "{}",
@@ -95,7 +101,10 @@ fn trials(root: &Path, args: &Arguments) -> anyhow::Result<Suite> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let options = config.target.run_options()?;
+    let options = config.run_options()?;
+    let stale = options.known.as_ref().map_or_else(Vec::new, |known| {
+        known.stale(list.cases.iter().map(|c| c.id.as_str()))
+    });
     let secrets = Arc::new(Secrets::new(options.client.secrets()));
     let runner = Arc::new(runtime.block_on(Runner::start(&list.cases, schemas, options))?);
     let color = match args.color.unwrap_or_default() {
@@ -137,6 +146,7 @@ fn trials(root: &Path, args: &Arguments) -> anyhow::Result<Suite> {
         runner,
         config,
         secrets,
+        stale,
         _runtime: runtime,
     })
 }
@@ -159,6 +169,19 @@ fn run_trial(
 ) -> Result<Completion, Failed> {
     let result = handle.block_on(runner.run_case(case));
     let completion = match &result.outcome {
+        // Recorded drift: shown as ignored with its known issue, as JUnit shows it skipped.
+        Outcome::Failed(_) | Outcome::Error(_) if result.tally() == Tally::KnownFailure => {
+            let known = result.known.as_ref().map(|k| k.describe()).unwrap_or_default();
+            Ok(Completion::ignored_with(secrets.redact(&known)))
+        }
+        // A fixed known issue passes, but loudly: its entry should go.
+        Outcome::Passed if result.tally() == Tally::Fixed => {
+            let entry = report::CaseReport::new(case, &result, secrets);
+            if let Some(note) = report::terminal::known_note(&entry) {
+                eprintln!("{note}");
+            }
+            Ok(Completion::Completed)
+        }
         // libtest shows nothing of a passing trial; warnings (a teardown that failed) must
         // not be hidden, so they go to stderr.
         Outcome::Passed if !result.warnings.is_empty() => {

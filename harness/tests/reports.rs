@@ -186,7 +186,7 @@ fn check_reports(dir: &Path) {
     );
 
     let html = read(&dir.join("report.html"));
-    assert!(html.contains(&format!("data-outcome=\"failed\" data-id=\"{BROKEN}\"")));
+    assert!(html.contains(&format!("data-outcome=\"failed\" data-warnings=\"1\" data-id=\"{BROKEN}\"")));
     assert!(!html.contains("<script src") && !html.contains("http://cdn"));
 }
 
@@ -204,7 +204,7 @@ async fn the_library_writes_four_reports_without_the_token() {
             ..ClientOptions::default()
         },
         allow_writes: false,
-        strict: false,
+        ..RunOptions::default()
     };
     let runner = Arc::new(
         Runner::start(&list.cases, Arc::new(Schemas::empty()), options)

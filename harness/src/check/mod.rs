@@ -90,6 +90,8 @@ pub enum ViolationKind {
     /// `null` where the example shows a value and `nullableProperties` does not list the
     /// property (a warning).
     UnexpectedNull,
+    /// A known issue's case passes, under `--strict`: the entry must be removed.
+    KnownIssueFixed,
 }
 
 impl ViolationKind {
@@ -112,6 +114,7 @@ impl ViolationKind {
             ViolationKind::Expectation => "expectation",
             ViolationKind::UndeclaredProperty => "undeclared-property",
             ViolationKind::UnexpectedNull => "unexpected-null",
+            ViolationKind::KnownIssueFixed => "known-issue-fixed",
         }
     }
 

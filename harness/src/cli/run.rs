@@ -7,6 +7,7 @@ use contract_harness::redact::Secrets;
 use contract_harness::runner::{Outcome, Runner};
 use contract_harness::{lint, report};
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -27,6 +28,10 @@ pub(crate) struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Write a known-issues file with an entry for every case that fails the run (reason: its
+    /// first violation), as a starting point for adopting the tool against a live service.
+    #[arg(long, value_name = "FILE")]
+    record_known_issues: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
@@ -34,6 +39,11 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let list = config.cases.list()?;
     super::print_findings(&config.cases.cases, &list.findings);
     let found = list.cases.len();
+    let options = config.run_options()?;
+    // Against every case found, not only those the filter keeps.
+    let stale = options.known.as_ref().map_or_else(Vec::new, |known| {
+        known.stale(list.cases.iter().map(|c| c.id.as_str()))
+    });
     let mut cases: Vec<Case> = match &args.filter {
         Some(filter) => list
             .cases
@@ -50,7 +60,6 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let schemas = Arc::new(config.schemas.load()?);
     lint::attach(&mut cases, &schemas);
-    let options = config.target.run_options()?;
     let secrets = Secrets::new(options.client.secrets());
     let authenticated = options.client.token.is_some() || options.client.oauth.is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -71,7 +80,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .run_all(Arc::clone(&cases), args.jobs, move |_| bar.inc(1))
             .await;
         progress.finish_and_clear();
-        let run = report::Report::new(
+        let mut run = report::Report::new(
             &cases,
             &results,
             started.elapsed(),
@@ -80,7 +89,11 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             &config.cases.cases,
             &secrets,
         );
+        run.stale = stale;
         write_reports(config, &secrets, &run)?;
+        if let Some(path) = &args.record_known_issues {
+            record_known_issues(&secrets, &run, path)?;
+        }
         let text = match args.format {
             Format::Text => {
                 let color =
@@ -96,6 +109,26 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             ExitCode::from(1)
         })
     })
+}
+
+/// Writes the known-issues file `--record-known-issues` asks for, and says so on stderr.
+fn record_known_issues(
+    secrets: &Secrets,
+    run: &report::Report,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    let (text, count) = report::known_issues::render(run)?;
+    std::fs::write(path, secrets.redact(&text).as_bytes()).map_err(|error| {
+        anyhow::anyhow!(
+            "failed to write the known issues to {}: {error}; check that the folder exists and is writable",
+            path.display()
+        )
+    })?;
+    super::output::note!(
+        "recorded {count} known issues in {}: give each an owner and a link, then pass --known-issues {0} (or move it to known-issues.toml in the cases folder)",
+        path.display()
+    );
+    Ok(())
 }
 
 /// The reports the flags ask for, and the GitHub annotations when running on GitHub Actions.

@@ -1,12 +1,14 @@
-//! The HTML report: one self-contained page (inline CSS and JS, no network) with the counts, a
-//! table of cases filterable by outcome and searchable by id, and each failure expandable to
-//! its violations and a side-by-side diff. The page is `template.html` with its `{{slots}}`
+//! The HTML report: one self-contained page (inline CSS and JS, no network) with the counts,
+//! what the violations and warnings have in common (tables with CSS bars), fixed and stale
+//! known issues, a table of cases filterable by outcome (and to those with warnings) and
+//! searchable by id, and each failure expandable to its violations and a side-by-side diff. The page is `template.html` with its `{{slots}}`
 //! filled; every value put into it is escaped here.
 
 use super::{CaseReport, Report};
 use crate::check::BodyDiff;
 use crate::redact::Secrets;
-use crate::runner::Outcome;
+use crate::known::KnownStatus;
+use crate::runner::{Outcome, Tally};
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use std::fmt::Write as _;
 
@@ -43,24 +45,42 @@ pub fn render(run: &Report, secrets: &Secrets, link_base: &str) -> String {
         run.wall.as_secs_f64()
     );
     let mut filters = String::new();
-    for (outcome, count) in [
-        ("failed", s.failed),
-        ("error", s.errors),
-        ("passed", s.passed),
-        ("skipped", s.skipped_total()),
+    for (tally, count) in [
+        (Tally::Failed, s.failed),
+        (Tally::Error, s.errors),
+        (Tally::Fixed, s.fixed),
+        (Tally::KnownFailure, s.known_failures),
+        (Tally::Passed, s.passed),
+        (Tally::Skipped, s.skipped_total()),
     ] {
+        // The known-issue outcomes only when a known-issues file produced some.
+        if count == 0 && matches!(tally, Tally::Fixed | Tally::KnownFailure) {
+            continue;
+        }
+        let name = tally.as_str();
         let _ = writeln!(
             filters,
-            "<label class=\"filter {outcome}\"><input type=\"checkbox\" value=\"{outcome}\" checked><b>{count}</b> {outcome}</label>"
+            "<label class=\"filter outcome {name}\"><input type=\"checkbox\" value=\"{name}\" checked><b>{count}</b> {}</label>",
+            name.replace('-', " ")
+        );
+    }
+    let with_warnings = run.cases.iter().filter(|c| !c.warnings.is_empty()).count();
+    if with_warnings > 0 {
+        let _ = writeln!(
+            filters,
+            "<label class=\"filter warnings\"><input type=\"checkbox\" value=\"warnings\"><b>{with_warnings}</b> only with warnings</label>"
         );
     }
     let mut rows = String::with_capacity(run.cases.len() * 600);
-    // What needs a person comes first: failures, then errors, skips, passes (page order within).
-    let rank = |case: &&CaseReport| match case.outcome {
-        Outcome::Failed(_) => 0,
-        Outcome::Error(_) => 1,
-        Outcome::Skipped { .. } => 2,
-        Outcome::Passed => 3,
+    // What needs a person comes first: failures, errors, fixed known issues, known failures,
+    // skips, passes (page order within).
+    let rank = |case: &&CaseReport| match case.tally() {
+        Tally::Failed => 0,
+        Tally::Error => 1,
+        Tally::Fixed => 2,
+        Tally::KnownFailure => 3,
+        Tally::Skipped => 4,
+        Tally::Passed => 5,
     };
     let mut ordered: Vec<&CaseReport> = run.cases.iter().collect();
     ordered.sort_by_key(rank);
@@ -68,9 +88,11 @@ pub fn render(run: &Report, secrets: &Secrets, link_base: &str) -> String {
         row(&mut rows, case, link_base);
     }
     let title = format!(
-        "Contract tests: {} passed, {} failed, {} errors, {} skipped",
+        "Contract tests: {} passed, {} failed, {} known failures, {} fixed, {} errors, {} skipped",
         s.passed,
         s.failed,
+        s.known_failures,
+        s.fixed,
         s.errors,
         s.skipped_total()
     );
@@ -82,6 +104,8 @@ pub fn render(run: &Report, secrets: &Secrets, link_base: &str) -> String {
             ("verdict_class", verdict_class),
             ("meta", &meta),
             ("filters", &filters),
+            ("notices", &notices(run)),
+            ("triage", &triage(run)),
             ("rows", &rows),
         ],
     );
@@ -118,9 +142,90 @@ fn fill(template: &str, slots: &[(&str, &str)]) -> String {
     out
 }
 
+/// Fixed known issues (remove their entries) and stale ones, above everything else.
+fn notices(run: &Report) -> String {
+    let mut out = String::new();
+    let fixed: Vec<&CaseReport> = run
+        .cases
+        .iter()
+        .filter(|c| c.known.as_ref().is_some_and(|k| k.status == KnownStatus::Fixed))
+        .collect();
+    if !fixed.is_empty() {
+        out.push_str("<div class=\"notice fixed\"><b>Fixed:</b> these cases pass; remove their entries from the known issues.<ul>\n");
+        for case in fixed {
+            if let Some(known) = &case.known {
+                let _ = writeln!(
+                    out,
+                    "<li><code>{}</code>: {} ({})</li>",
+                    escape(&case.id),
+                    escape(&known.issue.reason),
+                    escape(&known.issue.location())
+                );
+            }
+        }
+        out.push_str("</ul></div>\n");
+    }
+    if !run.stale.is_empty() {
+        out.push_str("<div class=\"notice stale\"><b>Stale known issues:</b><ul>\n");
+        for stale in &run.stale {
+            let _ = writeln!(out, "<li>{}</li>", escape(&stale.to_string()));
+        }
+        out.push_str("</ul></div>\n");
+    }
+    out
+}
+
+/// How many rows of each triage table the page shows.
+const TRIAGE_ROWS: usize = 12;
+
+/// Violations and warnings by kind and by path: a table each, with a bar per row (CSS only).
+fn triage(run: &Report) -> String {
+    let triage = run.triage();
+    if triage.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<section class=\"triage\">\n");
+    for (title, rows) in [("By kind", &triage.by_kind), ("By path", &triage.by_path)] {
+        let most = rows
+            .iter()
+            .map(|r| r.violations + r.warnings)
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let _ = writeln!(
+            out,
+            "<table class=\"triage\"><caption>{title}</caption><thead><tr><th></th><th>violations</th><th>warnings</th><th></th></tr></thead><tbody>"
+        );
+        for row in rows.iter().take(TRIAGE_ROWS) {
+            let width = |n: usize| n as f64 * 100.0 / most as f64;
+            let _ = writeln!(
+                out,
+                "<tr><th><code>{}</code></th><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+                 <td class=\"bar\"><span class=\"v\" style=\"width:{:.1}%\"></span><span class=\"w\" style=\"width:{:.1}%\"></span></td></tr>",
+                escape(&row.name),
+                row.violations,
+                row.warnings,
+                width(row.violations),
+                width(row.warnings)
+            );
+        }
+        if rows.len() > TRIAGE_ROWS {
+            let _ = writeln!(
+                out,
+                "<tr><th colspan=\"4\">… {} more</th></tr>",
+                rows.len() - TRIAGE_ROWS
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    out.push_str("</section>\n");
+    out
+}
+
 fn row(out: &mut String, case: &CaseReport, link_base: &str) {
-    let outcome = case.outcome.label();
+    let outcome = case.tally().as_str();
     let has_detail = !matches!(case.outcome, Outcome::Passed)
+        || case.known.is_some()
         || !case.findings.is_empty()
         || !case.retries.is_empty()
         || !case.steps.is_empty()
@@ -137,12 +242,14 @@ fn row(out: &mut String, case: &CaseReport, link_base: &str) {
     };
     let _ = write!(
         out,
-        "<tbody class=\"case {outcome}\" data-outcome=\"{outcome}\" data-id=\"{id}\">\n\
-         <tr class=\"row\"><td><span class=\"badge\">{outcome}</span></td>\
+        "<tbody class=\"case {outcome}\" data-outcome=\"{outcome}\" data-warnings=\"{warnings}\" data-id=\"{id}\">\n\
+         <tr class=\"row\"><td><span class=\"badge\">{label}</span></td>\
          <td>{toggle}<code>{id}</code></td>\
          <td><a href=\"{href}\">{file}:{line}</a></td><td>{request}</td>\
          <td class=\"time\">{ms:.0} ms</td></tr>\n",
         id = escape(&case.id),
+        warnings = u8::from(!case.warnings.is_empty()),
+        label = outcome.replace('-', " "),
         toggle = if has_detail {
             "<button class=\"toggle\" type=\"button\" aria-expanded=\"false\" aria-label=\"details\">▸</button>"
         } else {
@@ -162,6 +269,33 @@ fn row(out: &mut String, case: &CaseReport, link_base: &str) {
 }
 
 fn detail(out: &mut String, case: &CaseReport) {
+    if let Some(known) = &case.known {
+        let issue = &known.issue;
+        let link = issue
+            .link
+            .as_deref()
+            .map(|l| {
+                // Only web links are made clickable: a `javascript:` link must stay text.
+                if l.starts_with("https://") || l.starts_with("http://") {
+                    format!("; <a href=\"{0}\">{0}</a>", escape(l))
+                } else {
+                    format!("; {}", escape(l))
+                }
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<p class=\"known\"><b>{}</b>: {}{}{link} ({})</p>",
+            escape(&known.label()),
+            escape(&issue.reason),
+            issue
+                .owner
+                .as_deref()
+                .map(|o| format!("; owner: {}", escape(o)))
+                .unwrap_or_default(),
+            escape(&issue.location())
+        );
+    }
     match &case.outcome {
         Outcome::Passed => {}
         Outcome::Failed(verdict) => {
@@ -221,7 +355,7 @@ fn detail(out: &mut String, case: &CaseReport) {
     if !case.warnings.is_empty() {
         out.push_str("<div class=\"warnings\">Warnings:<ul>");
         for warning in &case.warnings {
-            let _ = write!(out, "<li>{}</li>", escape(warning));
+            let _ = write!(out, "<li>{}</li>", escape(&warning.message));
         }
         out.push_str("</ul></div>\n");
     }

@@ -8,6 +8,11 @@
 //! sentence "no value for a placeholder"), in `skipped_by_kind` and `skip_kind`; violations
 //! carry `documented_line`. `contract run --format json` used to print its own unversioned
 //! shape; it prints this one now.
+//!
+//! Version 3 (from version 2): a case's `warnings` are objects with a `kind` and a `message`
+//! (they were strings). Added: `summary.known_failures`, `summary.fixed`, a case's `status`
+//! (how it counts: `passed`, `failed`, `known-failure`, `fixed`, `error`, `skipped`) and
+//! `known` (its known issue), and `stale_known_issues`.
 
 use super::Report;
 use crate::case::SkipKind;
@@ -19,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The version of the shape below.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The whole report.
 #[derive(Debug, Serialize)]
@@ -30,6 +35,8 @@ pub struct JsonReport<'a> {
     pub summary: JsonSummary,
     /// One entry per case.
     pub cases: Vec<JsonCase<'a>>,
+    /// Known-issue entries that match no case.
+    pub stale_known_issues: &'a [crate::known::Stale],
 }
 
 /// The run's counts.
@@ -42,6 +49,12 @@ pub struct JsonSummary {
     pub passed_with_warnings: usize,
     /// Cases whose answer broke it.
     pub failed: usize,
+    /// Cases that failed as a known issue records (not in `failed`).
+    #[serde(default)]
+    pub known_failures: usize,
+    /// Cases that passed although a known issue says they fail (not in `passed`).
+    #[serde(default)]
+    pub fixed: usize,
     /// Cases that got no answer.
     pub errors: usize,
     /// Cases not sent.
@@ -73,6 +86,8 @@ pub struct JsonCase<'a> {
     pub url: Option<&'a str>,
     /// `passed`, `failed`, `error` or `skipped`.
     pub outcome: &'static str,
+    /// How the case counts, its known issue applied: the outcome, or `known-failure`, `fixed`.
+    pub status: &'static str,
     /// Time spent on the case, in milliseconds.
     pub duration_ms: f64,
     /// Broken expectations (failed cases).
@@ -91,8 +106,32 @@ pub struct JsonCase<'a> {
     pub retries: &'a [String],
     /// Each exchange of a scenario case, in order (added in version 2; empty otherwise).
     pub steps: &'a [super::StepReport],
-    /// Problems that did not decide the verdict, such as a teardown that failed.
-    pub warnings: &'a [String],
+    /// Problems that did not decide the verdict (an undeclared property, a teardown that
+    /// failed), each with its kind (objects from version 3; strings before).
+    pub warnings: &'a [crate::runner::Warning],
+    /// The known issue that matched the case.
+    pub known: Option<JsonKnown<'a>>,
+}
+
+/// A case's known issue.
+#[derive(Debug, Serialize)]
+pub struct JsonKnown<'a> {
+    /// `known-failure`, `fixed` or `expired`.
+    pub status: crate::known::KnownStatus,
+    /// The entry's `case` (an id or a glob).
+    pub case: &'a str,
+    /// Why the case fails.
+    pub reason: &'a str,
+    /// Who owns the fix.
+    pub owner: Option<&'a str>,
+    /// Where it is tracked.
+    pub link: Option<&'a str>,
+    /// The last day the entry hides a failure, `YYYY-MM-DD`.
+    pub expires: Option<String>,
+    /// The known-issues file.
+    pub file: String,
+    /// The entry's line in it.
+    pub line: usize,
 }
 
 /// The report's data, ready to serialise.
@@ -104,6 +143,8 @@ pub fn report(run: &Report) -> JsonReport<'_> {
             passed: s.passed,
             passed_with_warnings: s.passed_with_warnings,
             failed: s.failed,
+            known_failures: s.known_failures,
+            fixed: s.fixed,
             errors: s.errors,
             skipped: s.skipped_total(),
             skipped_by_kind: s.skipped.clone(),
@@ -134,6 +175,7 @@ pub fn report(run: &Report) -> JsonReport<'_> {
                     method: c.method.as_deref(),
                     url: c.url.as_deref(),
                     outcome: c.outcome.label(),
+                    status: c.tally().as_str(),
                     duration_ms: c.duration.as_secs_f64() * 1000.0,
                     violations,
                     diff,
@@ -144,9 +186,20 @@ pub fn report(run: &Report) -> JsonReport<'_> {
                     retries: &c.retries,
                     steps: &c.steps,
                     warnings: &c.warnings,
+                    known: c.known.as_ref().map(|k| JsonKnown {
+                        status: k.status,
+                        case: &k.issue.case,
+                        reason: &k.issue.reason,
+                        owner: k.issue.owner.as_deref(),
+                        link: k.issue.link.as_deref(),
+                        expires: k.issue.expires.map(|d| d.to_string()),
+                        file: k.issue.file.display().to_string(),
+                        line: k.issue.line,
+                    }),
                 }
             })
             .collect(),
+        stale_known_issues: &run.stale,
     }
 }
 

@@ -4,10 +4,15 @@
 //! an exchange that produced no answer is an `<error>`, a case that was not sent is
 //! `<skipped>` with its reason. The description carries the violations and the diff, which is
 //! what GitLab, Jenkins and the GitHub test-report actions show when a case is opened.
+//!
+//! A known failure is `<skipped>` with its known issue's reason, owner and link (so CI
+//! dashboards show it without failing); a fixed one passes with a `known-issue` property and a
+//! line in its system-out. Stale known-issue entries go to the system-out of one more suite,
+//! named after the known-issues file.
 
 use super::Report;
 use crate::redact::Secrets;
-use crate::runner::Outcome;
+use crate::runner::{Outcome, Tally};
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use std::collections::BTreeMap;
 
@@ -19,6 +24,20 @@ pub fn render(run: &Report, secrets: &Secrets) -> Result<String, quick_junit::Se
     let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
     for case in &run.cases {
         let status = match &case.outcome {
+            Outcome::Failed(_) | Outcome::Error(_) if case.tally() == Tally::KnownFailure => {
+                let known = case.known.as_ref().map(|k| k.describe()).unwrap_or_default();
+                let mut status = TestCaseStatus::skipped();
+                status
+                    .set_message(known)
+                    .set_type("known-failure")
+                    .set_description(format!(
+                        "{}:{}\n{}",
+                        case.file,
+                        case.focus_line(),
+                        case.failure_text()
+                    ));
+                status
+            }
             Outcome::Passed => TestCaseStatus::success(),
             Outcome::Failed(verdict) => {
                 let violations = &verdict.violations;
@@ -63,6 +82,10 @@ pub fn render(run: &Report, secrets: &Secrets) -> Result<String, quick_junit::Se
             test_case.add_property(("warnings", case.warnings.len().to_string().as_str()));
         }
         let mut out = String::new();
+        if let Some(known) = &case.known {
+            test_case.add_property(("known-issue", known.status.as_str()));
+            out.push_str(&format!("{}\n", known.describe()));
+        }
         if let (Some(method), Some(url)) = (&case.method, &case.url) {
             out.push_str(&format!("{method} {url}\n"));
         }
@@ -86,7 +109,14 @@ pub fn render(run: &Report, secrets: &Secrets) -> Result<String, quick_junit::Se
             .or_insert_with(|| TestSuite::new(case.file.as_str()))
             .add_test_case(test_case);
     }
-    report.add_test_suites(suites.into_values());
+    let mut stale_suite = None;
+    if let Some(first) = run.stale.first() {
+        let mut suite = TestSuite::new(first.file.as_str());
+        let lines: Vec<String> = run.stale.iter().map(|s| format!("warning: {s}")).collect();
+        suite.set_system_out(lines.join("\n"));
+        stale_suite = Some(suite);
+    }
+    report.add_test_suites(suites.into_values().chain(stale_suite));
     let xml = report.to_string()?;
     Ok(secrets.redact(&xml).into_owned())
 }

@@ -1,10 +1,12 @@
-//! The Markdown summary: counts, a table of what broke, and a section per broken case with its
-//! violations and a ```diff block. Written to a file and, on GitHub Actions, appended to the
+//! The Markdown summary: counts, what the violations and warnings have in common (by kind and
+//! by path), the known issues that are fixed or stale, a table of what broke, a section per
+//! broken case with its violations and a ```diff block, then the known failures. Written to a file and, on GitHub Actions, appended to the
 //! job summary (`GITHUB_STEP_SUMMARY`), which GitHub refuses beyond 1 MiB per step.
 
 use super::{CaseReport, Report, ReportError};
 use crate::redact::Secrets;
-use crate::runner::Outcome;
+use crate::known::KnownStatus;
+use crate::runner::{Outcome, Tally};
 use crate::text::shorten;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -21,8 +23,14 @@ const NOTE_ROOM: usize = 512;
 /// how many and where to find them.
 pub fn render(run: &Report, secrets: &Secrets, limit: usize) -> String {
     let mut out = counts(run);
+    out.push_str(&triage(run));
+    out.push_str(&fixed_and_stale(run));
+    let known = known_failures(run);
     let problems: Vec<_> = run.problems().collect();
     if problems.is_empty() {
+        if out.len() + known.len() <= limit.saturating_sub(NOTE_ROOM) {
+            out.push_str(&known);
+        }
         return finish(out, secrets, limit);
     }
     let table = problem_table(&problems);
@@ -50,8 +58,101 @@ pub fn render(run: &Report, secrets: &Secrets, limit: usize) -> String {
              under GitHub's 1 MiB limit. The JSON, JUnit and HTML reports have them all.",
             problems.len()
         );
+    } else if out.len() + known.len() <= budget {
+        out.push_str(&known);
     }
     finish(out, secrets, limit)
+}
+
+/// How many rows of each triage table the summary shows.
+const TRIAGE_ROWS: usize = 10;
+
+/// Two small tables: violations and warnings by kind, and by the URL's first segment.
+fn triage(run: &Report) -> String {
+    let triage = run.triage();
+    if triage.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("### What they have in common\n\n");
+    for (title, rows) in [("Kind", &triage.by_kind), ("Path", &triage.by_path)] {
+        let _ = writeln!(out, "| {title} | Violations | Warnings |\n| --- | ---: | ---: |");
+        for row in rows.iter().take(TRIAGE_ROWS) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                inline_code(&row.name),
+                row.violations,
+                row.warnings
+            );
+        }
+        if rows.len() > TRIAGE_ROWS {
+            let _ = writeln!(out, "| … {} more | | |", rows.len() - TRIAGE_ROWS);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Known issues whose cases pass (remove them) and entries that match no case.
+fn fixed_and_stale(run: &Report) -> String {
+    let mut out = String::new();
+    let fixed: Vec<&CaseReport> = run
+        .cases
+        .iter()
+        .filter(|c| c.known.as_ref().is_some_and(|k| k.status == KnownStatus::Fixed))
+        .collect();
+    if !fixed.is_empty() {
+        let _ = writeln!(
+            out,
+            "### 🎉 Fixed: remove these entries from the known issues\n\n| Case | Entry | Reason |\n| --- | --- | --- |"
+        );
+        for case in fixed {
+            if let Some(known) = &case.known {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} |",
+                    inline_code(&case.id),
+                    cell(&known.issue.location()),
+                    cell(&known.issue.reason)
+                );
+            }
+        }
+        out.push('\n');
+    }
+    if !run.stale.is_empty() {
+        out.push_str("### Stale known issues\n\n");
+        for stale in &run.stale {
+            let _ = writeln!(out, "- {}", cell(&stale.to_string()));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The known failures: what hides them, who owns them, where they are tracked.
+fn known_failures(run: &Report) -> String {
+    let mut out = String::new();
+    let mut known = run.tallied(Tally::KnownFailure).peekable();
+    if known.peek().is_none() {
+        return out;
+    }
+    out.push_str("### 📌 Known failures\n\n| Case | Reason | Owner | Link | Entry |\n| --- | --- | --- | --- | --- |\n");
+    for case in known {
+        if let Some(found) = &case.known {
+            let issue = &found.issue;
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                inline_code(&case.id),
+                cell(&issue.reason),
+                cell(issue.owner.as_deref().unwrap_or("")),
+                cell(issue.link.as_deref().unwrap_or("")),
+                cell(&issue.location())
+            );
+        }
+    }
+    out.push('\n');
+    out
 }
 
 /// The title, the target, the table of counts and the skips by kind.
@@ -68,8 +169,19 @@ fn counts(run: &Report) -> String {
         run.wall.as_secs_f64()
     );
     let _ = writeln!(out, "| Outcome | Cases |\n| --- | ---: |");
-    let _ = writeln!(out, "| ✅ passed | {} |", s.passed);
+    let _ = writeln!(
+        out,
+        "| ✅ passed | {} |",
+        match s.passed_with_warnings {
+            0 => s.passed.to_string(),
+            n => format!("{} ({n} with warnings)", s.passed),
+        }
+    );
     let _ = writeln!(out, "| ❌ failed | {} |", s.failed);
+    if s.known_failures > 0 || s.fixed > 0 {
+        let _ = writeln!(out, "| 📌 known failures | {} |", s.known_failures);
+        let _ = writeln!(out, "| 🎉 fixed | {} |", s.fixed);
+    }
     let _ = writeln!(out, "| ⚠️ errors | {} |", s.errors);
     let _ = writeln!(out, "| ⏭️ skipped | {} |", s.skipped_total());
     out.push('\n');
@@ -147,8 +259,11 @@ fn section(case: &CaseReport) -> String {
             let _ = writeln!(section, "{}. {}", index + 1, cell(&step.line()));
         }
     }
+    if let Some(known) = &case.known {
+        let _ = writeln!(section, "- {}", cell(&known.describe()));
+    }
     for warning in &case.warnings {
-        let _ = writeln!(section, "- warning: {}", cell(warning));
+        let _ = writeln!(section, "- warning: {}", cell(&warning.message));
     }
     for finding in &case.findings {
         let _ = writeln!(section, "- lint: {}", cell(&finding.to_string()));

@@ -9,6 +9,7 @@ pub mod github;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod known_issues;
 pub mod markdown;
 pub mod terminal;
 
@@ -16,8 +17,9 @@ use crate::case::Case;
 use crate::check::{BodyDiff, Verdict, Violation};
 use crate::finding::Finding;
 use crate::redact::Secrets;
-use crate::runner::{CaseResult, Outcome, Phase, Summary};
-use std::collections::HashMap;
+use crate::known::{Known, Stale};
+use crate::runner::{CaseResult, Outcome, Phase, Summary, Tally, Warning};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 use url::Url;
@@ -37,6 +39,8 @@ pub struct Report {
     pub cases_dir: PathBuf,
     /// One entry per case that has a result.
     pub cases: Vec<CaseReport>,
+    /// Known-issue entries that match no case (set by the front end, which sees every case).
+    pub stale: Vec<Stale>,
 }
 
 /// One case and how it ended, everything a report shows about it.
@@ -64,8 +68,10 @@ pub struct CaseReport {
     pub retries: Vec<String>,
     /// Each exchange of a scenario case, in order (empty for other cases).
     pub steps: Vec<StepReport>,
-    /// Problems that did not decide the verdict (a teardown that failed).
-    pub warnings: Vec<String>,
+    /// Problems that did not decide the verdict: an undeclared property, a teardown that failed.
+    pub warnings: Vec<Warning>,
+    /// The known issue recorded for the case, and what the outcome makes of it.
+    pub known: Option<Known>,
 }
 
 /// One exchange of a scenario case, with secrets hidden.
@@ -111,6 +117,11 @@ impl StepReport {
 }
 
 impl CaseReport {
+    /// How the case counts: the outcome, with its known issue applied.
+    pub fn tally(&self) -> Tally {
+        Tally::of(&self.outcome, self.known.as_ref())
+    }
+
     /// The line a person should look at: the documented response for a failure (that is what
     /// disagrees with the service), the request otherwise.
     pub fn focus_line(&self) -> usize {
@@ -235,6 +246,7 @@ impl Report {
             summary,
             cases_dir: cases_dir.to_owned(),
             cases: entries,
+            stale: Vec::new(),
         }
     }
 
@@ -247,11 +259,112 @@ impl Report {
         }
     }
 
-    /// The cases that did not pass and were not skipped: what a reviewer must look at.
+    /// The cases that fail the run: failed or errored, and not a known failure. What a
+    /// reviewer must look at.
     pub fn problems(&self) -> impl Iterator<Item = &CaseReport> {
         self.cases
             .iter()
-            .filter(|c| matches!(c.outcome, Outcome::Failed(_) | Outcome::Error(_)))
+            .filter(|c| matches!(c.tally(), Tally::Failed | Tally::Error))
+    }
+
+    /// The cases that count as `tally`.
+    pub fn tallied(&self, tally: Tally) -> impl Iterator<Item = &CaseReport> {
+        self.cases.iter().filter(move |c| c.tally() == tally)
+    }
+
+    /// Violations of the cases that fail the run and warnings of every case, counted by kind
+    /// and by the URL's first segment after the version (`/users`), most frequent first: what
+    /// 258 failures have in common.
+    pub fn triage(&self) -> Triage {
+        let mut by_kind: BTreeMap<String, TriageRow> = BTreeMap::new();
+        let mut by_path: BTreeMap<String, TriageRow> = BTreeMap::new();
+        for case in &self.cases {
+            let failing = matches!(case.tally(), Tally::Failed | Tally::Error);
+            let mut kinds: Vec<(&str, bool)> = case
+                .warnings
+                .iter()
+                .map(|w| (w.kind.as_str(), true))
+                .collect();
+            match &case.outcome {
+                Outcome::Failed(verdict) if failing => {
+                    kinds.extend(verdict.violations.iter().map(|v| (v.kind.as_str(), false)));
+                    if verdict.violations.is_empty() {
+                        kinds.push(("body", false));
+                    }
+                }
+                Outcome::Error(_) if failing => kinds.push(("error", false)),
+                _ => {}
+            }
+            if kinds.is_empty() {
+                continue;
+            }
+            let path = case.url.as_deref().map_or_else(|| "(none)".to_owned(), top_segment);
+            for (kind, warning) in kinds {
+                for (map, key) in [(&mut by_kind, kind), (&mut by_path, path.as_str())] {
+                    let row = map.entry(key.to_owned()).or_insert_with(|| TriageRow {
+                        name: key.to_owned(),
+                        ..TriageRow::default()
+                    });
+                    if warning {
+                        row.warnings += 1;
+                    } else {
+                        row.violations += 1;
+                    }
+                }
+            }
+        }
+        let sorted = |map: BTreeMap<String, TriageRow>| {
+            let mut rows: Vec<TriageRow> = map.into_values().collect();
+            rows.sort_by_key(|r| std::cmp::Reverse(r.violations + r.warnings));
+            rows
+        };
+        Triage {
+            by_kind: sorted(by_kind),
+            by_path: sorted(by_path),
+        }
+    }
+}
+
+/// Violations and warnings counted two ways, for the reports' triage tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Triage {
+    /// By violation or warning kind (`schema`, `undeclared-property`, `error`).
+    pub by_kind: Vec<TriageRow>,
+    /// By the URL's first segment after the version (`/users`, `/me`).
+    pub by_path: Vec<TriageRow>,
+}
+
+impl Triage {
+    /// True when there is nothing to count.
+    pub fn is_empty(&self) -> bool {
+        self.by_kind.is_empty()
+    }
+}
+
+/// One row of a triage table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TriageRow {
+    /// The kind or the path segment.
+    pub name: String,
+    /// Violations (and errors) of cases that fail the run.
+    pub violations: usize,
+    /// Warnings.
+    pub warnings: usize,
+}
+
+/// `/users` for `https://host/v1.0/users/42?$select=id`: the first path segment after the API
+/// version (or the first segment when there is no version).
+fn top_segment(url: &str) -> String {
+    let path = Url::parse(url).map(|u| u.path().to_owned()).unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let after_version = segments
+        .iter()
+        .position(|s| crate::case::is_version(s))
+        .map_or(0, |i| i + 1);
+    match segments.get(after_version) {
+        // `users('42')` and `me` alike: the resource's name, without its key.
+        Some(segment) => format!("/{}", segment.split('(').next().unwrap_or(segment)),
+        None => "/".to_owned(),
     }
 }
 
@@ -324,7 +437,12 @@ impl CaseReport {
                     problem: step.problem.as_deref().map(hide),
                 })
                 .collect(),
-            warnings: result.warnings.iter().map(|w| hide(w)).collect(),
+            warnings: result
+                .warnings
+                .iter()
+                .map(|w| Warning::new(w.kind.clone(), hide(&w.message)))
+                .collect(),
+            known: result.known.clone(),
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use super::{CaseReport, Report};
 use crate::check::{Verdict, ViolationKind};
-use crate::runner::Outcome;
+use crate::runner::{Outcome, Tally};
 use std::fmt::Write;
 
 const BOLD_RED: &str = "\x1b[1;31m";
@@ -14,13 +14,18 @@ const BOLD: &str = "\x1b[1m";
 const BLUE: &str = "\x1b[1;34m";
 const RESET: &str = "\x1b[0m";
 
-/// The whole run: each failure and error, each retry, then the summary.
+/// The whole run: each failure and error, each retry and warning, the known issues, then the
+/// summary.
 pub fn render(run: &Report, color: bool) -> String {
     let mut out = String::new();
     for case in &run.cases {
         let problem = problem(case, color);
         if !problem.is_empty() {
             let _ = writeln!(out, "{problem}");
+        }
+        // An expired entry's note is part of the failure (see `problem`).
+        if let Some(note) = known_note(case).filter(|_| case.tally() != Tally::Failed) {
+            let _ = writeln!(out, "{note}");
         }
         for retry in &case.retries {
             let _ = writeln!(out, "retried {}: {retry}", case.id);
@@ -33,8 +38,25 @@ pub fn render(run: &Report, color: bool) -> String {
             );
         }
     }
+    for stale in &run.stale {
+        let _ = writeln!(out, "warning: {stale}");
+    }
     out.push_str(&summary(run));
     out
+}
+
+/// One line for a case a known issue matched: `known failure: <id> (<page>:<line>): <reason>
+/// (owner: …; link; known-issues.toml:3)`, `fixed: …`, or the expiry of the entry.
+pub fn known_note(case: &CaseReport) -> Option<String> {
+    let known = case.known.as_ref()?;
+    Some(format!(
+        "{}: {} ({}:{}): {}",
+        known.label(),
+        case.id,
+        case.file,
+        case.line,
+        known.about()
+    ))
 }
 
 /// `8 passed, 0 failed, 0 errors, 1 skipped in 0.01s (900 cases answered/s) against …`, then
@@ -52,8 +74,16 @@ pub fn summary(run: &Report) -> String {
         0 => String::new(),
         n => format!(" ({n} with warnings)"),
     };
+    // Known failures and fixed cases appear only when a known-issues file gave some.
+    let mut known = String::new();
+    if s.known_failures > 0 {
+        let _ = write!(known, ", {} known failures", s.known_failures);
+    }
+    if s.fixed > 0 {
+        let _ = write!(known, ", {} fixed", s.fixed);
+    }
     let mut out = format!(
-        "{} passed{with_warnings}, {} failed, {} errors, {} skipped in {seconds:.2}s ({rate:.0} cases answered/s) against {target}\n",
+        "{} passed{with_warnings}{known}, {} failed, {} errors, {} skipped in {seconds:.2}s ({rate:.0} cases answered/s) against {target}\n",
         s.passed,
         s.failed,
         s.errors,
@@ -66,8 +96,11 @@ pub fn summary(run: &Report) -> String {
 }
 
 /// What a person must read about one case: the rendered failure, the exchange's error, or
-/// nothing (passed and skipped cases).
+/// nothing (passed and skipped cases, and known failures, which [`known_note`] describes).
 pub fn problem(case: &CaseReport, color: bool) -> String {
+    if case.tally() == Tally::KnownFailure {
+        return String::new();
+    }
     let mut text = match &case.outcome {
         Outcome::Failed(verdict) => failure(verdict, case, color),
         Outcome::Error(message) => format!(
@@ -79,6 +112,9 @@ pub fn problem(case: &CaseReport, color: bool) -> String {
     // A scenario case: which exchange went wrong is half the story.
     if !case.steps.is_empty() {
         text.push_str(case.steps_text().trim_start_matches('\n'));
+    }
+    if let Some(note) = known_note(case) {
+        let _ = writeln!(text, "{note}");
     }
     text
 }

@@ -69,6 +69,7 @@ pub(crate) fn sample() -> (Vec<Case>, Vec<CaseResult>) {
         steps: Vec::new(),
         warnings: Vec::new(),
         secrets: Vec::new(),
+        known: None,
     };
     let mut results = vec![
         result(&cases[0], Outcome::Failed(failed)),

@@ -12,7 +12,8 @@ pub mod scenario;
 pub use scenario::{Phase, PlannedStep, StepRecord};
 
 use crate::case::{is_write, Case, SkipKind};
-use crate::check::{check, Verdict};
+use crate::check::{check, Verdict, Violation, ViolationKind};
+use crate::known::{Known, KnownIssues, KnownStatus};
 use crate::mock::{Mock, MockServer};
 use crate::schema::Schemas;
 use crate::send::{
@@ -34,8 +35,10 @@ pub struct RunOptions {
     pub client: ClientOptions,
     /// Send POST, PUT, PATCH and DELETE to a target that is not on this machine.
     pub allow_writes: bool,
-    /// Warnings fail the case.
+    /// Warnings fail the case, and so does a known issue that is fixed.
     pub strict: bool,
+    /// Recorded drift: a matching case that fails does not fail the run.
+    pub known: Option<Arc<KnownIssues>>,
 }
 
 /// How one case ended.
@@ -85,10 +88,92 @@ pub struct CaseResult {
     pub retries: Vec<String>,
     /// Each exchange of a scenario case, in order (empty for other cases).
     pub steps: Vec<StepRecord>,
-    /// Problems that do not decide the verdict but must be seen (a teardown that failed).
-    pub warnings: Vec<String>,
+    /// Problems that do not decide the verdict but must be seen: an undeclared property, a
+    /// teardown that failed.
+    pub warnings: Vec<Warning>,
     /// Values this case captured from credential headers: every report hides them.
     pub secrets: Vec<secrecy::SecretString>,
+    /// The known issue recorded for this case, and what the outcome makes of it.
+    pub known: Option<Known>,
+}
+
+impl CaseResult {
+    /// How the case counts in the summary.
+    pub fn tally(&self) -> Tally {
+        Tally::of(&self.outcome, self.known.as_ref())
+    }
+}
+
+/// How a case counts: the outcome, with known issues applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tally {
+    /// Passed (perhaps with warnings).
+    Passed,
+    /// Broke the contract.
+    Failed,
+    /// Failed as a known issue records: does not fail the run.
+    KnownFailure,
+    /// Passed although a known issue says it fails: the entry can go.
+    Fixed,
+    /// Got no answer.
+    Error,
+    /// Not sent.
+    Skipped,
+}
+
+impl Tally {
+    /// The tally of an outcome and its known issue.
+    pub fn of(outcome: &Outcome, known: Option<&Known>) -> Tally {
+        let status = known.map(|k| k.status);
+        match outcome {
+            Outcome::Passed if status == Some(KnownStatus::Fixed) => Tally::Fixed,
+            Outcome::Passed => Tally::Passed,
+            Outcome::Failed(_) | Outcome::Error(_) if status == Some(KnownStatus::KnownFailure) => {
+                Tally::KnownFailure
+            }
+            Outcome::Failed(_) => Tally::Failed,
+            Outcome::Error(_) => Tally::Error,
+            Outcome::Skipped { .. } => Tally::Skipped,
+        }
+    }
+
+    /// `passed`, `failed`, `known-failure`, `fixed`, `error` or `skipped`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tally::Passed => "passed",
+            Tally::Failed => "failed",
+            Tally::KnownFailure => "known-failure",
+            Tally::Fixed => "fixed",
+            Tally::Error => "error",
+            Tally::Skipped => "skipped",
+        }
+    }
+}
+
+/// A problem that did not decide the verdict.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    /// What kind of problem, for triage: a violation kind (`undeclared-property`,
+    /// `unexpected-null`, `extra-property`), `teardown` or `capture`.
+    pub kind: String,
+    /// The problem, for a person.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning of `kind` saying `message`.
+    pub fn new(kind: impl Into<String>, message: impl Into<String>) -> Warning {
+        Warning {
+            kind: kind.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// Counts over a run, for the summary line and the reports.
@@ -100,6 +185,11 @@ pub struct Summary {
     pub passed_with_warnings: usize,
     /// Cases whose answer broke it.
     pub failed: usize,
+    /// Cases that failed (or got no answer) as a known issue records.
+    pub known_failures: usize,
+    /// Cases that passed although a known issue says they fail (under `--strict` they fail
+    /// and count as failed instead).
+    pub fixed: usize,
     /// Cases that got no answer.
     pub errors: usize,
     /// Skipped cases by reason kind.
@@ -113,16 +203,21 @@ impl Summary {
     pub fn of(results: &[CaseResult]) -> Summary {
         let mut summary = Summary::default();
         for result in results {
-            match &result.outcome {
-                Outcome::Passed => {
+            match (result.tally(), &result.outcome) {
+                (Tally::Passed, _) => {
                     summary.passed += 1;
                     if !result.warnings.is_empty() {
                         summary.passed_with_warnings += 1;
                     }
                 }
-                Outcome::Failed(_) => summary.failed += 1,
-                Outcome::Error(_) => summary.errors += 1,
-                Outcome::Skipped { kind, .. } => *summary.skipped.entry(*kind).or_default() += 1,
+                (Tally::Failed, _) => summary.failed += 1,
+                (Tally::KnownFailure, _) => summary.known_failures += 1,
+                (Tally::Fixed, _) => summary.fixed += 1,
+                (Tally::Error, _) => summary.errors += 1,
+                (Tally::Skipped, Outcome::Skipped { kind, .. }) => {
+                    *summary.skipped.entry(*kind).or_default() += 1
+                }
+                (Tally::Skipped, _) => {}
             }
             if matches!(result.outcome, Outcome::Passed | Outcome::Failed(_)) {
                 summary.answered += 1;
@@ -136,7 +231,8 @@ impl Summary {
         self.skipped.values().sum()
     }
 
-    /// True when nothing failed and nothing errored.
+    /// True when nothing failed and nothing errored (known failures and fixed cases do not
+    /// fail the run; under `--strict` a fixed case is a failure).
     pub fn success(&self) -> bool {
         self.failed == 0 && self.errors == 0
     }
@@ -161,6 +257,9 @@ pub struct Runner {
     vars: Vars,
     allow_writes: bool,
     strict: bool,
+    known: Option<Arc<KnownIssues>>,
+    /// The date known issues expire against, fixed for the whole run.
+    today: toml::value::Date,
     schemas: Arc<Schemas>,
     /// Closes once the target has proved unreachable, for every case run after that.
     gate: Gate,
@@ -193,6 +292,8 @@ impl Runner {
             vars: options.vars,
             allow_writes: options.allow_writes,
             strict: options.strict,
+            known: options.known,
+            today: crate::known::today(),
             schemas,
             gate: Gate::default(),
             _mock: mock,
@@ -254,13 +355,18 @@ impl Runner {
 
     /// The outcome of a checked answer: its warnings go to `warnings`, or, under `--strict`,
     /// count as violations.
-    fn verdict(&self, verdict: Verdict, warnings: &mut Vec<String>) -> Outcome {
+    fn verdict(&self, verdict: Verdict, warnings: &mut Vec<Warning>) -> Outcome {
         let verdict = if self.strict {
             verdict.strict()
         } else {
             verdict
         };
-        warnings.extend(verdict.warnings.iter().map(|w| w.summary()));
+        warnings.extend(
+            verdict
+                .warnings
+                .iter()
+                .map(|w| Warning::new(w.kind.as_str(), w.summary())),
+        );
         if verdict.passed() {
             Outcome::Passed
         } else {
@@ -307,9 +413,45 @@ impl Runner {
         self.gate.record(contact, &outcome);
     }
 
-    /// Runs one case: plan, send, check. Once the target has proved unreachable (see
-    /// [`UNREACHABLE_AFTER`]), cases are skipped instead of sent.
+    /// Runs one case: plan, send, check, then look up its known issue. Once the target has
+    /// proved unreachable (see [`UNREACHABLE_AFTER`]), cases are skipped instead of sent.
     pub async fn run_case(&self, case: &Case) -> CaseResult {
+        let mut result = self.run_unclassified(case).await;
+        self.classify(&mut result);
+        result
+    }
+
+    /// Attaches the case's known issue. Under `--strict` a fixed case fails: the entry must go.
+    fn classify(&self, result: &mut CaseResult) {
+        let Some(known) = &self.known else { return };
+        let failed = match result.outcome {
+            Outcome::Passed => false,
+            Outcome::Failed(_) | Outcome::Error(_) => true,
+            Outcome::Skipped { .. } => return,
+        };
+        result.known = known.classify(&result.id, failed, self.today);
+        if let (true, Some(found)) = (self.strict, &result.known) {
+            if found.status == KnownStatus::Fixed {
+                result.outcome = Outcome::Failed(Verdict {
+                    violations: vec![Violation {
+                        pointer: String::new(),
+                        kind: ViolationKind::KnownIssueFixed,
+                        expected: format!("a failure ({})", found.issue.location()),
+                        actual: "the case passes".to_owned(),
+                        message: format!(
+                            "the known issue at {} is fixed: remove the entry (--strict fails a fixed known issue)",
+                            found.issue.location()
+                        ),
+                        documented_line: None,
+                    }],
+                    diff: None,
+                    warnings: Vec::new(),
+                });
+            }
+        }
+    }
+
+    async fn run_unclassified(&self, case: &Case) -> CaseResult {
         if let Some(scenario) = case.scenario.as_ref().filter(|_| case.skip.is_none()) {
             if let Some(outcome) = self.gate.closed() {
                 return not_sent(case, outcome);
@@ -356,6 +498,7 @@ impl Runner {
             steps: Vec::new(),
             warnings,
             secrets: Vec::new(),
+            known: None,
         };
         (result, contact)
     }
@@ -411,6 +554,7 @@ fn not_sent(case: &Case, outcome: Outcome) -> CaseResult {
         steps: Vec::new(),
         warnings: Vec::new(),
         secrets: Vec::new(),
+        known: None,
     }
 }
 

@@ -5,7 +5,7 @@
 //! A set-up step that fails ends the case as an error (the service could not be prepared; the
 //! docs are not at fault); a teardown step that fails is a warning on the case.
 
-use super::{CaseResult, Outcome, Runner};
+use super::{CaseResult, Outcome, Runner, Warning};
 use crate::case::{self, Case, Request};
 use crate::check::{check, check_expectations};
 use crate::scenario::grammar::{as_text, decode_base64};
@@ -322,6 +322,7 @@ pub(super) async fn run(runner: &Runner, case: &Case, scenario: &Scenario) -> Ca
         retries: Vec::new(),
         steps: Vec::new(),
         warnings: Vec::new(),
+        known: None,
         secrets: Vec::new(),
     };
     if let Some(broken) = &scenario.broken {
@@ -368,7 +369,9 @@ pub(super) async fn run(runner: &Runner, case: &Case, scenario: &Scenario) -> Ca
         )
         .await
         {
-            result.warnings.push(format!("{label} failed: {why}"));
+            result
+                .warnings
+                .push(Warning::new("teardown", format!("{label} failed: {why}")));
         }
     }
     result.secrets = values.secrets;
@@ -442,7 +445,9 @@ async fn request(
             let outcome = runner.verdict(verdict, &mut warnings);
             result.warnings.extend(warnings);
             if let Some(missing) = missing {
-                result.warnings.push(format!("{REQUEST_LABEL}: {missing}"));
+                result
+                    .warnings
+                    .push(Warning::new("capture", format!("{REQUEST_LABEL}: {missing}")));
             }
             if let Outcome::Failed(verdict) = &outcome {
                 record.problem = Some(format!("{} violation(s)", verdict.violations.len()));

@@ -88,6 +88,7 @@ pub fn render(
         steps: Vec::new(),
         warnings: Vec::new(),
         secrets: Vec::new(),
+        known: None,
     };
     let secrets = contract_harness::redact::Secrets::none();
     let entry = contract_harness::report::CaseReport::new(case, &result, &secrets);
