@@ -165,9 +165,7 @@ impl KnownArgs {
             Some(file) => KnownIssues::load(file).map(Some),
             None => {
                 let file = cases.join(crate::known::FILE_NAME);
-                file.is_file()
-                    .then(|| KnownIssues::load(&file))
-                    .transpose()
+                file.is_file().then(|| KnownIssues::load(&file)).transpose()
             }
         }
     }

@@ -98,11 +98,18 @@ impl Known {
             KnownStatus::KnownFailure => "known failure".to_owned(),
             KnownStatus::Fixed => format!(
                 "fixed: the case passes; remove the entry from {}",
-                self.issue.file.file_name().unwrap_or_default().to_string_lossy()
+                self.issue
+                    .file
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
             ),
             KnownStatus::Expired => format!(
                 "known issue expired on {} and no longer hides the failure",
-                self.issue.expires.map(|d| d.to_string()).unwrap_or_default()
+                self.issue
+                    .expires
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
             ),
         }
     }
@@ -411,14 +418,17 @@ expires = 2027-03-31
     #[test]
     fn every_problem_is_reported_with_its_line() {
         let text = "[[known]]\ncase = \"a[\"\nreason = \"x\"\n\n[[known]]\ncase = \"b\"\nreason = \" \"\n\n[[known]]\ncase = \"c\"\nreason = \"y\"\nexpires = 2027-03-31T10:00:00Z\n";
-        let Err(KnownIssuesError::Invalid(problems)) = KnownIssues::parse(Path::new("k.toml"), text)
+        let Err(KnownIssuesError::Invalid(problems)) =
+            KnownIssues::parse(Path::new("k.toml"), text)
         else {
             panic!("accepted")
         };
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[0].starts_with("k.toml:2: `case` \"a[\" is not a valid glob"));
         assert!(problems[1].starts_with("k.toml:6: the entry for `b` has an empty `reason`"));
-        assert!(problems[2].starts_with("k.toml:12: `expires = 2027-03-31T10:00:00Z` is not a date"));
+        assert!(
+            problems[2].starts_with("k.toml:12: `expires = 2027-03-31T10:00:00Z` is not a date")
+        );
     }
 
     #[test]
@@ -426,7 +436,10 @@ expires = 2027-03-31
         let text = "[[known]]\ncase = \"a\"\nreason = \"x\"\nowners = \"typo\"\n";
         let error = KnownIssues::parse(Path::new("k.toml"), text).unwrap_err();
         let message = error.to_string();
-        assert!(message.starts_with("k.toml:4: unknown field `owners`"), "{message}");
+        assert!(
+            message.starts_with("k.toml:4: unknown field `owners`"),
+            "{message}"
+        );
         let error = KnownIssues::parse(Path::new("k.toml"), "[[known]]\ncase = \n").unwrap_err();
         assert!(error.to_string().starts_with("k.toml:2: "), "{error}");
     }

@@ -171,7 +171,11 @@ fn run_trial(
     let completion = match &result.outcome {
         // Recorded drift: shown as ignored with its known issue, as JUnit shows it skipped.
         Outcome::Failed(_) | Outcome::Error(_) if result.tally() == Tally::KnownFailure => {
-            let known = result.known.as_ref().map(|k| k.describe()).unwrap_or_default();
+            let known = result
+                .known
+                .as_ref()
+                .map(|k| k.describe())
+                .unwrap_or_default();
             Ok(Completion::ignored_with(secrets.redact(&known)))
         }
         // A fixed known issue passes, but loudly: its entry should go.

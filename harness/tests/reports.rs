@@ -186,7 +186,9 @@ fn check_reports(dir: &Path) {
     );
 
     let html = read(&dir.join("report.html"));
-    assert!(html.contains(&format!("data-outcome=\"failed\" data-warnings=\"1\" data-id=\"{BROKEN}\"")));
+    assert!(html.contains(&format!(
+        "data-outcome=\"failed\" data-warnings=\"1\" data-id=\"{BROKEN}\""
+    )));
     assert!(!html.contains("<script src") && !html.contains("http://cdn"));
 }
 

@@ -291,7 +291,7 @@ async fn a_failed_set_up_is_an_error_not_a_contract_failure() {
     );
     let warnings = get["warnings"].as_array().unwrap();
     assert!(
-        warnings[0].as_str().unwrap().contains("teardown step 1 (delete-scratch-list) failed: not sent: no value was captured as [list-id]"),
+        warnings[0]["message"].as_str().unwrap().contains("teardown step 1 (delete-scratch-list) failed: not sent: no value was captured as [list-id]"),
         "{warnings:?}"
     );
     // The terminal says it too, with the steps.
@@ -326,7 +326,8 @@ async fn teardown_problems_are_warnings_shown_in_every_report() {
     let (_, report) = run(addr, &["--report-dir", dir.path().to_str().unwrap()]).await;
     let create = case(&report, "create_a_list_and_remove_it");
     assert_eq!(create["outcome"], "passed", "{create:#}");
-    let warning = create["warnings"][0].as_str().unwrap();
+    let warning = create["warnings"][0]["message"].as_str().unwrap();
+    assert_eq!(create["warnings"][0]["kind"], "teardown");
     assert!(
         warning.starts_with(
             "teardown step 1 (delete-scratch-list) failed: DELETE /v1.0/me/todo/lists/AAMkMADE"

@@ -6,8 +6,8 @@
 
 use super::{CaseReport, Report};
 use crate::check::BodyDiff;
-use crate::redact::Secrets;
 use crate::known::KnownStatus;
+use crate::redact::Secrets;
 use crate::runner::{Outcome, Tally};
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use std::fmt::Write as _;
@@ -148,7 +148,11 @@ fn notices(run: &Report) -> String {
     let fixed: Vec<&CaseReport> = run
         .cases
         .iter()
-        .filter(|c| c.known.as_ref().is_some_and(|k| k.status == KnownStatus::Fixed))
+        .filter(|c| {
+            c.known
+                .as_ref()
+                .is_some_and(|k| k.status == KnownStatus::Fixed)
+        })
         .collect();
     if !fixed.is_empty() {
         out.push_str("<div class=\"notice fixed\"><b>Fixed:</b> these cases pass; remove their entries from the known issues.<ul>\n");

@@ -25,7 +25,11 @@ pub fn render(run: &Report, secrets: &Secrets) -> Result<String, quick_junit::Se
     for case in &run.cases {
         let status = match &case.outcome {
             Outcome::Failed(_) | Outcome::Error(_) if case.tally() == Tally::KnownFailure => {
-                let known = case.known.as_ref().map(|k| k.describe()).unwrap_or_default();
+                let known = case
+                    .known
+                    .as_ref()
+                    .map(|k| k.describe())
+                    .unwrap_or_default();
                 let mut status = TestCaseStatus::skipped();
                 status
                     .set_message(known)

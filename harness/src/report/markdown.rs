@@ -4,8 +4,8 @@
 //! job summary (`GITHUB_STEP_SUMMARY`), which GitHub refuses beyond 1 MiB per step.
 
 use super::{CaseReport, Report, ReportError};
-use crate::redact::Secrets;
 use crate::known::KnownStatus;
+use crate::redact::Secrets;
 use crate::runner::{Outcome, Tally};
 use crate::text::shorten;
 use std::borrow::Cow;
@@ -75,7 +75,10 @@ fn triage(run: &Report) -> String {
     }
     let mut out = String::from("### What they have in common\n\n");
     for (title, rows) in [("Kind", &triage.by_kind), ("Path", &triage.by_path)] {
-        let _ = writeln!(out, "| {title} | Violations | Warnings |\n| --- | ---: | ---: |");
+        let _ = writeln!(
+            out,
+            "| {title} | Violations | Warnings |\n| --- | ---: | ---: |"
+        );
         for row in rows.iter().take(TRIAGE_ROWS) {
             let _ = writeln!(
                 out,
@@ -99,7 +102,11 @@ fn fixed_and_stale(run: &Report) -> String {
     let fixed: Vec<&CaseReport> = run
         .cases
         .iter()
-        .filter(|c| c.known.as_ref().is_some_and(|k| k.status == KnownStatus::Fixed))
+        .filter(|c| {
+            c.known
+                .as_ref()
+                .is_some_and(|k| k.status == KnownStatus::Fixed)
+        })
         .collect();
     if !fixed.is_empty() {
         let _ = writeln!(

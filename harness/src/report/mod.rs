@@ -16,8 +16,8 @@ pub mod terminal;
 use crate::case::Case;
 use crate::check::{BodyDiff, Verdict, Violation};
 use crate::finding::Finding;
-use crate::redact::Secrets;
 use crate::known::{Known, Stale};
+use crate::redact::Secrets;
 use crate::runner::{CaseResult, Outcome, Phase, Summary, Tally, Warning};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -298,7 +298,10 @@ impl Report {
             if kinds.is_empty() {
                 continue;
             }
-            let path = case.url.as_deref().map_or_else(|| "(none)".to_owned(), top_segment);
+            let path = case
+                .url
+                .as_deref()
+                .map_or_else(|| "(none)".to_owned(), top_segment);
             for (kind, warning) in kinds {
                 for (map, key) in [(&mut by_kind, kind), (&mut by_path, path.as_str())] {
                     let row = map.entry(key.to_owned()).or_insert_with(|| TriageRow {
@@ -355,7 +358,9 @@ pub struct TriageRow {
 /// `/users` for `https://host/v1.0/users/42?$select=id`: the first path segment after the API
 /// version (or the first segment when there is no version).
 fn top_segment(url: &str) -> String {
-    let path = Url::parse(url).map(|u| u.path().to_owned()).unwrap_or_default();
+    let path = Url::parse(url)
+        .map(|u| u.path().to_owned())
+        .unwrap_or_default();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let after_version = segments
         .iter()

@@ -445,9 +445,10 @@ async fn request(
             let outcome = runner.verdict(verdict, &mut warnings);
             result.warnings.extend(warnings);
             if let Some(missing) = missing {
-                result
-                    .warnings
-                    .push(Warning::new("capture", format!("{REQUEST_LABEL}: {missing}")));
+                result.warnings.push(Warning::new(
+                    "capture",
+                    format!("{REQUEST_LABEL}: {missing}"),
+                ));
             }
             if let Outcome::Failed(verdict) = &outcome {
                 record.problem = Some(format!("{} violation(s)", verdict.violations.len()));
