@@ -1,4 +1,5 @@
-//! Small text tools every stage needs: byte offset → line, and shortening for messages.
+//! Small text tools every stage needs: byte offset → line, shortening for messages, and what
+//! names an API version.
 
 use std::borrow::Cow;
 
@@ -21,6 +22,16 @@ impl LineIndex {
     pub fn line(&self, offset: usize) -> usize {
         self.starts.partition_point(|&start| start <= offset)
     }
+}
+
+/// True for a path segment (or folder name) that names an API version: `v1.0`, `beta`, `v2`.
+pub fn is_version(segment: &str) -> bool {
+    segment == "beta"
+        || segment.strip_prefix('v').is_some_and(|v| {
+            !v.is_empty()
+                && v.starts_with(|c: char| c.is_ascii_digit())
+                && v.chars().all(|c| c.is_ascii_digit() || c == '.')
+        })
 }
 
 /// `text` cut to at most `max_chars` characters, with `…` appended when something was cut.

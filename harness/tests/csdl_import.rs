@@ -54,42 +54,46 @@ fn the_committed_schemas_are_what_the_import_generates() {
     let Some(corpus) = common::corpus("csdl_import") else {
         return;
     };
-    let out = tempfile::tempdir().unwrap();
-    let status = common::contract()
-        .arg("schemas")
-        .arg("import")
-        .arg("--csdl")
-        .arg(corpus.join("csdl/v1.0-Prod.csdl"))
-        .arg("--out")
-        .arg(out.path())
-        .arg("--cases")
-        .arg(common::cases())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let read = |dir: &std::path::Path| -> BTreeMap<String, String> {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .map(|p| {
-                let text = std::fs::read_to_string(&p).unwrap();
-                (p.file_name().unwrap().to_string_lossy().into_owned(), text)
-            })
-            .collect()
-    };
-    let generated = read(out.path());
-    let committed = read(&common::workspace().join("schemas"));
-    assert_eq!(
-        committed.keys().collect::<Vec<_>>(),
-        generated.keys().collect::<Vec<_>>(),
-        "schemas/ is out of date: run scripts/regenerate-schemas"
-    );
-    for (name, text) in &generated {
+    // One folder per version, each from its own CSDL, for the types its own pages name (what
+    // scripts/regenerate-schemas does).
+    for (version, csdl) in [("v1.0", "v1.0-Prod.csdl"), ("beta", "beta-USSec.csdl")] {
+        let out = tempfile::tempdir().unwrap();
+        let status = common::contract()
+            .arg("schemas")
+            .arg("import")
+            .arg("--csdl")
+            .arg(corpus.join("csdl").join(csdl))
+            .arg("--out")
+            .arg(out.path())
+            .arg("--cases")
+            .arg(common::cases().join(version))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let read = |dir: &std::path::Path| -> BTreeMap<String, String> {
+            std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .map(|p| {
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    (p.file_name().unwrap().to_string_lossy().into_owned(), text)
+                })
+                .collect()
+        };
+        let generated = read(out.path());
+        let committed = read(&common::workspace().join("schemas").join(version));
         assert_eq!(
-            &committed[name], text,
-            "schemas/{name} is out of date: run scripts/regenerate-schemas"
+            committed.keys().collect::<Vec<_>>(),
+            generated.keys().collect::<Vec<_>>(),
+            "schemas/{version}/ is out of date: run scripts/regenerate-schemas"
         );
+        for (name, text) in &generated {
+            assert_eq!(
+                &committed[name], text,
+                "schemas/{version}/{name} is out of date: run scripts/regenerate-schemas"
+            );
+        }
     }
 }
 

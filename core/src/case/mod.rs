@@ -357,15 +357,7 @@ pub fn is_write(method: &str) -> bool {
     matches!(method, "POST" | "PUT" | "PATCH" | "DELETE")
 }
 
-/// True for a path segment that names an API version: `v1.0`, `beta`, `v2`.
-pub fn is_version(segment: &str) -> bool {
-    segment == "beta"
-        || segment.strip_prefix('v').is_some_and(|v| {
-            !v.is_empty()
-                && v.starts_with(|c: char| c.is_ascii_digit())
-                && v.chars().all(|c| c.is_ascii_digit() || c == '.')
-        })
-}
+pub use crate::text::is_version;
 
 fn page_stem(file: &str) -> &str {
     let name = file.rsplit(['/', '\\']).next().unwrap_or(file);

@@ -89,8 +89,9 @@ pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
     findings
 }
 
-/// The findings of one documented example.
+/// The findings of one documented example, against the schemas of its API version.
 pub fn lint_case(case: &Case, schemas: &Schemas) -> Vec<Finding> {
+    let schemas = schemas.for_version(&case.version);
     let mut findings = skip_findings(case);
     if let Some(request) = &case.request {
         findings.extend(request_findings(&case.file, request, schemas));
@@ -200,7 +201,7 @@ fn response_findings(case: &Case, response: &Response, schemas: &Schemas) -> Vec
             "unknown-odata-type",
             file,
             case.response_line.unwrap_or(case.line),
-            format!("no schema knows the type `{odata_type}`: its bodies are not validated (check the spelling, or import the schema)"),
+            format!("no schema for {} knows the type `{odata_type}`: its bodies are not validated (check the spelling, or import the schema)", case.version),
         ));
     }
     let documented = Documented {

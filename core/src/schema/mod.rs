@@ -4,12 +4,18 @@
 //! [`ID_BASE`], relative `$ref`s between files (see `schemas/README.md`). Every file is read and
 //! parsed by [`Schemas::load`] so that a broken file is reported at once, but a type's validator
 //! is compiled only on first use: a project may carry thousands of schemas and a run uses few.
+//!
+//! A folder may hold one set per API version, `schemas/v1.0/`, `schemas/beta/` (any folder
+//! whose name [`is_version`]); each case is checked against its version's set
+//! ([`Schemas::for_version`]), and a version without a folder against the files outside the
+//! version folders. A flat folder is one set for every version.
 
 pub mod csdl;
 pub mod import;
 
+use crate::text::is_version;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -28,6 +34,8 @@ pub struct Schemas {
     /// `$id` without fragment, as written → index; `$ref`s resolve through this.
     by_id: HashMap<String, usize>,
     docs: Vec<SchemaDoc>,
+    /// The sets of the version folders (`v1.0`, `beta`), each flat.
+    versions: BTreeMap<String, Schemas>,
 }
 
 struct SchemaDoc {
@@ -46,8 +54,43 @@ impl fmt::Debug for Schemas {
                 "files",
                 &self.docs.iter().map(|d| &d.file).collect::<Vec<_>>(),
             )
+            .field("versions", &self.versions)
             .finish()
     }
+}
+
+/// The `*.json` files under `dir`, sorted, following links; the folders directly under `dir`
+/// named like a version go to `version_dirs` instead of being walked.
+fn json_files(
+    dir: &Path,
+    version_dirs: &mut Vec<(String, PathBuf)>,
+) -> Result<Vec<PathBuf>, SchemaError> {
+    let mut paths = Vec::new();
+    let mut walk = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .follow_links(true)
+        .into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = entry.map_err(|error| SchemaError::Read {
+            path: error.path().unwrap_or(dir).to_owned(),
+            source: error
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("file system loop")),
+        })?;
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() == 1 && entry.file_type().is_dir() && is_version(&name) {
+            version_dirs.push((name.into_owned(), entry.into_path()));
+            walk.skip_current_dir();
+        } else if entry.file_type().is_file()
+            && entry
+                .path()
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            paths.push(entry.into_path());
+        }
+    }
+    Ok(paths)
 }
 
 /// One way a value breaks its type's schema.
@@ -183,43 +226,47 @@ impl Schemas {
 
     /// Loads every `*.json` schema under `dir` (recursively), parsing each so that a broken
     /// file is reported now, with its line and column; validators are compiled on first use.
+    /// Folders directly under `dir` named like a version (`v1.0`, `beta`) are sets of their own.
     pub fn load(dir: &Path) -> Result<Self, SchemaError> {
-        let mut paths = Vec::new();
-        for entry in walkdir::WalkDir::new(dir)
-            .sort_by_file_name()
-            .follow_links(true)
-        {
-            let entry = entry.map_err(|error| SchemaError::Read {
-                path: error.path().unwrap_or(dir).to_owned(),
-                source: error
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("file system loop")),
-            })?;
-            if entry.file_type().is_file()
-                && entry
-                    .path()
-                    .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-            {
-                paths.push(entry.into_path());
-            }
-        }
         let mut schemas = Schemas::default();
-        for path in paths {
-            let text = std::fs::read_to_string(&path).map_err(|source| SchemaError::Read {
-                path: path.clone(),
-                source,
-            })?;
-            let value: Value =
-                serde_json::from_str(&text).map_err(|error| SchemaError::NotJson {
-                    path: path.clone(),
-                    line: error.line(),
-                    column: error.column(),
-                    message: crate::json::strip_position(&error.to_string()).to_owned(),
-                })?;
-            schemas.add(path, value)?;
+        let mut version_dirs = Vec::new();
+        for path in json_files(dir, &mut version_dirs)? {
+            schemas.read(path)?;
+        }
+        for (version, version_dir) in version_dirs {
+            let mut set = Schemas::default();
+            // Inside a version folder, a folder named like a version is only a folder.
+            for path in json_files(&version_dir, &mut Vec::new())? {
+                set.read(path)?;
+            }
+            schemas.versions.insert(version, set);
         }
         Ok(schemas)
+    }
+
+    fn read(&mut self, path: PathBuf) -> Result<(), SchemaError> {
+        let text = std::fs::read_to_string(&path).map_err(|source| SchemaError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let value: Value = serde_json::from_str(&text).map_err(|error| SchemaError::NotJson {
+            path: path.clone(),
+            line: error.line(),
+            column: error.column(),
+            message: crate::json::strip_position(&error.to_string()).to_owned(),
+        })?;
+        self.add(path, value)
+    }
+
+    /// The set for a case of `version`: its version folder's, else the files outside the
+    /// version folders.
+    pub fn for_version(&self, version: &str) -> &Schemas {
+        self.versions.get(version).unwrap_or(self)
+    }
+
+    /// The versions that have a folder of their own, in name order.
+    pub fn versions(&self) -> impl Iterator<Item = &str> + '_ {
+        self.versions.keys().map(String::as_str)
     }
 
     /// Adds one schema document, as if read from `file`. Used by `load`, and by tests and
@@ -276,14 +323,14 @@ impl Schemas {
         Ok(())
     }
 
-    /// The number of schema files.
+    /// The number of schema files, those of the version folders included.
     pub fn len(&self) -> usize {
-        self.docs.len()
+        self.docs.len() + self.versions.values().map(Schemas::len).sum::<usize>()
     }
 
-    /// True when there are no schemas.
+    /// True when there are no schemas, in this set or any version folder.
     pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
+        self.len() == 0
     }
 
     fn find(&self, odata_type: &str) -> Option<&SchemaDoc> {

@@ -1,6 +1,7 @@
 use super::*;
 use serde_json::json;
 
+/// The repository's schemas: one folder per version.
 fn repo_schemas() -> Schemas {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
     Schemas::load(&dir).expect("the repository's schemas load")
@@ -12,7 +13,8 @@ fn write(dir: &Path, name: &str, text: &str) {
 
 #[test]
 fn lookup_ignores_case_hash_and_collection() {
-    let schemas = repo_schemas();
+    let all = repo_schemas();
+    let schemas = all.for_version("beta");
     assert!(schemas.len() >= 10);
     assert!(!schemas.is_empty());
     assert!(schemas.knows("microsoft.graph.workbookchartpoint"));
@@ -26,14 +28,15 @@ fn lookup_ignores_case_hash_and_collection() {
     );
     assert!(!is_primitive("microsoft.graph.user") && !is_primitive("stringValue"));
     assert!(schemas.knows("workbookChartPoint"));
-    assert!(!schemas.knows("microsoft.graph.event"));
+    assert!(!schemas.knows("microsoft.graph.user"));
     assert!(!schemas.knows(""));
     assert!(!Schemas::empty().knows("microsoft.graph.entity"));
 }
 
 #[test]
 fn valid_body_has_no_issues() {
-    let schemas = repo_schemas();
+    let all = repo_schemas();
+    let schemas = all.for_version("beta");
     let body = json!({
         "@odata.type": "#microsoft.graph.workbookChartPoint",
         "id": "1",
@@ -47,7 +50,8 @@ fn valid_body_has_no_issues() {
 
 #[test]
 fn inherited_properties_count_and_unknown_ones_do_not() {
-    let schemas = repo_schemas();
+    let all = repo_schemas();
+    let schemas = all.for_version("beta");
     let issues = schemas.validate(
         "microsoft.graph.workbookChartPoint",
         &json!({"id": 7, "colour": "red", "value@odata.type": "x"}),
@@ -63,19 +67,73 @@ fn inherited_properties_count_and_unknown_ones_do_not() {
 
 #[test]
 fn nested_refs_resolve_and_report_their_pointer() {
-    let schemas = repo_schemas();
-    // Seed 000's documented example: `points` is "Single" where the CSDL says Edm.Single.
+    let all = repo_schemas();
+    let schemas = all.for_version("v1.0");
+    // event → onlineMeetingInfo → phone: a language that is not a string.
     let issues = schemas.validate(
-        "microsoft.graph.educationPointsOutcome",
+        "microsoft.graph.event",
         &json!({
             "id": "x",
-            "lastModifiedBy": {"user": {"id": "u", "displayName": null}},
-            "points": {"gradedBy": {}, "points": "Single"},
-            "publishedPoints": null
+            "onlineMeeting": {"phones": [{"number": "1", "type": "business", "language": 5}]}
         }),
     );
     assert_eq!(issues.len(), 1, "{issues:?}");
-    assert_eq!(issues[0].pointer, "/points/points");
+    assert_eq!(issues[0].pointer, "/onlineMeeting/phones/0/language");
+}
+
+#[test]
+fn each_version_folder_is_a_set_of_its_own() {
+    let all = repo_schemas();
+    let (v1, beta) = (all.for_version("v1.0"), all.for_version("beta"));
+    assert!(beta.knows("microsoft.graph.workbookChartPoint"));
+    assert!(!v1.knows("microsoft.graph.workbookChartPoint"));
+    assert!(v1.knows("microsoft.graph.user") && !beta.knows("microsoft.graph.user"));
+    // `language` exists in v1.0's phone only, `postOfficeBox` in beta's physicalAddress only.
+    let phone = json!({"onlineMeeting": {"phones": [{"number": "1", "language": "en-US"}]}});
+    assert_eq!(v1.validate("microsoft.graph.event", &phone), []);
+    assert_eq!(beta.validate("microsoft.graph.event", &phone).len(), 1);
+    let address = json!({"location": {"address": {"city": "Redmond", "postOfficeBox": "42"}}});
+    assert_eq!(beta.validate("microsoft.graph.event", &address), []);
+    assert_eq!(v1.validate("microsoft.graph.event", &address).len(), 1);
+    // A version without a folder gets the files outside the version folders: none here.
+    assert!(!all.for_version("v2").knows("microsoft.graph.user"));
+    assert_eq!(all.versions().collect::<Vec<_>>(), ["beta", "v1.0"]);
+    assert_eq!(all.len(), v1.len() + beta.len());
+}
+
+#[test]
+fn a_flat_folder_serves_every_version_and_a_version_folder_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = |title: &str| {
+        format!(
+            r#"{{"type": "object", "properties": {{"{title}": {{"type": "string"}}}}, "unevaluatedProperties": false}}"#
+        )
+    };
+    write(dir.path(), "microsoft.graph.thing.json", &schema("flat"));
+    std::fs::create_dir(dir.path().join("beta")).unwrap();
+    write(
+        &dir.path().join("beta"),
+        "microsoft.graph.thing.json",
+        &schema("beta"),
+    );
+    let all = Schemas::load(dir.path()).unwrap();
+    let body = json!({"beta": "x"});
+    assert_eq!(
+        all.for_version("beta")
+            .validate("microsoft.graph.thing", &body),
+        []
+    );
+    assert_eq!(
+        all.for_version("v1.0")
+            .validate("microsoft.graph.thing", &body)
+            .len(),
+        1
+    );
+    assert_eq!(
+        all.for_version("v1.0")
+            .validate("microsoft.graph.thing", &json!({"flat": "x"})),
+        []
+    );
 }
 
 #[test]
@@ -160,18 +218,23 @@ fn missing_id_gets_the_conventional_one() {
 
 #[test]
 fn every_repository_schema_compiles() {
-    let schemas = repo_schemas();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "json") {
-            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-            assert!(schemas.knows(&stem), "{stem}");
-            let issues = schemas.validate(&stem, &json!({"@odata.type": "x"}));
-            assert!(
-                issues.iter().all(|i| !i.message.contains("cannot be")),
-                "{stem}: {issues:?}"
-            );
+    let all = repo_schemas();
+    for version in ["v1.0", "beta"] {
+        let schemas = all.for_version(version);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../schemas")
+            .join(version);
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+                assert!(schemas.knows(&stem), "{stem}");
+                let issues = schemas.validate(&stem, &json!({"@odata.type": "x"}));
+                assert!(
+                    issues.iter().all(|i| !i.message.contains("cannot be")),
+                    "{stem}: {issues:?}"
+                );
+            }
         }
     }
 }

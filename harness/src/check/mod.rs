@@ -234,8 +234,10 @@ const VARYING_HEADERS: [&str; 5] = [
     "x-ms-ags-diagnostic",
 ];
 
-/// Checks one actual response against the case's documented one.
+/// Checks one actual response against the case's documented one, and against the schemas of
+/// the case's API version.
 pub fn check(case: &Case, actual: &ActualResponse, schemas: &Schemas) -> Verdict {
+    let schemas = schemas.for_version(&case.version);
     let Some(documented) = &case.response else {
         // Nothing documented, nothing to hold the service to; such cases are skipped upstream.
         return Verdict::default();
