@@ -28,7 +28,7 @@ pub fn render(run: &Report, color: bool) -> String {
             let _ = writeln!(out, "{note}");
         }
         for retry in &case.retries {
-            let _ = writeln!(out, "retried {}: {retry}", case.id);
+            let _ = writeln!(out, "retries of {}: {retry}", case.id);
         }
         for warning in &case.warnings {
             let _ = writeln!(

@@ -245,7 +245,7 @@ fn the_terminal_shows_each_problem_at_its_page_line_then_the_summary() {
         "{plain}"
     );
     assert!(
-        plain.contains("retried v1.0::thing_get::get_thing: 429: waited 1s\n"),
+        plain.contains("retries of v1.0::thing_get::get_thing: 429: waited 1s\n"),
         "{plain}"
     );
     assert!(

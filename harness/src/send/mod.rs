@@ -114,6 +114,17 @@ pub enum SendError {
     /// No token could be obtained.
     #[error("{0}")]
     Auth(String),
+    /// A timeout or a broken connection after the request may have been written, on a
+    /// method that is not idempotent: sending it again could act twice.
+    #[error("{cause}; {method} is not idempotent: not retried after {after}")]
+    NotRetried {
+        /// What happened.
+        cause: Box<SendError>,
+        /// The request's method.
+        method: String,
+        /// `a timeout` or `a broken connection`.
+        after: &'static str,
+    },
 }
 
 impl SendError {
@@ -127,6 +138,24 @@ impl SendError {
                 | SendError::Broken(_)
         )
     }
+
+    /// What a failure after the request may have reached the server is called in a verdict;
+    /// `None` when the request cannot have been written (no connection was made).
+    fn after_sending(&self) -> Option<&'static str> {
+        match self {
+            SendError::Timeout(_) => Some("a timeout"),
+            SendError::Broken(_) => Some("a broken connection"),
+            _ => None,
+        }
+    }
+}
+
+/// Methods that may be sent again without acting twice (RFC 9110, 9.2.2).
+pub fn is_idempotent(method: &str) -> bool {
+    matches!(
+        method.to_ascii_uppercase().as_str(),
+        "GET" | "HEAD" | "OPTIONS" | "TRACE" | "PUT" | "DELETE"
+    )
 }
 
 /// One case's exchange: the final answer (or failure) and a line per retried attempt.
@@ -163,16 +192,28 @@ impl Client {
         })
     }
 
-    /// Sends one request, retrying throttled and transient failures as the policy allows.
+    /// Sends one request, retrying as the policy allows (README, "Retries"): any method when
+    /// the request cannot have reached the server (no connection) or the server said so (429,
+    /// 503); only idempotent methods after a timeout, a broken connection, 502 or 504, since
+    /// the server may have acted on the request.
     pub async fn send(&self, request: &PlannedRequest) -> Exchange {
         let policy = &self.options.retry;
+        let idempotent = is_idempotent(&request.method);
         let mut retries = Vec::new();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let result = self.send_once(request).await;
+            let mut result = self.send_once(request).await;
             let can_retry = attempt <= policy.max_retries;
             let wait = match &result {
+                Ok(answer) if can_retry && !idempotent && matches!(answer.status, 502 | 504) => {
+                    retries.push(format!(
+                        "attempt {attempt}: {}: not retried, {} is not idempotent (the service may have acted on it)",
+                        status_text(answer.status),
+                        request.method
+                    ));
+                    None
+                }
                 Ok(answer) if can_retry && retry::is_transient_status(answer.status) => {
                     let asked = matches!(answer.status, 429 | 503)
                         .then(|| answer.header("retry-after").and_then(parse_retry_after))
@@ -194,6 +235,15 @@ impl Client {
                             )
                         }
                     })
+                }
+                Err(error) if can_retry && !idempotent && error.after_sending().is_some() => {
+                    let after = error.after_sending().unwrap_or_default();
+                    result = Err(SendError::NotRetried {
+                        cause: Box::new(error.clone()),
+                        method: request.method.clone(),
+                        after,
+                    });
+                    None
                 }
                 Err(error) if can_retry && error.is_transient() => {
                     let wait = policy.backoff(attempt);

@@ -2,8 +2,9 @@
 
 use std::time::{Duration, SystemTime};
 
-/// Retries for throttling (429/503 with `Retry-After`) and transient failures (connection
-/// reset, timeout, 502, 504), with exponential backoff and jitter.
+/// Retries for throttling (429/503 with `Retry-After`) and transient failures (no connection;
+/// for idempotent methods also a timeout, a reset, 502 and 504), with exponential backoff and
+/// jitter. Which failure allows which retry is decided in [`super::Client::send`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     /// Attempts after the first one; 0 disables retrying.
