@@ -11,6 +11,7 @@ use crate::runner::RunOptions;
 use crate::schema::{SchemaError, Schemas};
 use crate::send::{read_ca_certificates, ClientCredentials, ClientOptions, Vars, VarsError};
 use clap::{CommandFactory, Parser};
+use secrecy::{ExposeSecret, SecretString};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -84,9 +85,10 @@ pub struct TargetArgs {
         long,
         env = "CONTRACT_TOKEN",
         value_name = "TOKEN",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = secret
     )]
-    pub token: Option<String>,
+    pub token: Option<SecretString>,
     /// Read the bearer token from this environment variable instead.
     #[arg(long, value_name = "NAME", conflicts_with = "token")]
     pub token_env: Option<String>,
@@ -102,9 +104,10 @@ pub struct TargetArgs {
         long,
         env = "CONTRACT_CLIENT_SECRET",
         value_name = "SECRET",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = secret
     )]
-    pub client_secret: Option<String>,
+    pub client_secret: Option<SecretString>,
     /// OAuth 2.0 scope.
     #[arg(
         long,
@@ -314,13 +317,16 @@ impl TargetArgs {
             None => Vars::default(),
         };
         let token = match &self.token_env {
-            Some(name) => Some(
+            Some(name) => Some(SecretString::from(
                 std::env::var(name)
                     .ok()
                     .filter(|t| !t.trim().is_empty())
                     .ok_or_else(|| ConfigError::TokenEnv(name.clone()))?,
-            ),
-            None => self.token.clone().filter(|t| !t.trim().is_empty()),
+            )),
+            None => self
+                .token
+                .clone()
+                .filter(|t| !t.expose_secret().trim().is_empty()),
         };
         let oauth = match (&self.token_url, &self.client_id, &self.client_secret) {
             (Some(token_url), Some(client_id), Some(client_secret)) => Some(ClientCredentials {
@@ -441,6 +447,11 @@ pub fn seconds(value: &str) -> Result<Duration, String> {
         .filter(|seconds| *seconds > 0.0)
         .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
         .ok_or_else(|| "expected a positive number of seconds, such as 30 or 2.5".to_owned())
+}
+
+/// A secret, held so that it cannot be printed by accident.
+fn secret(value: &str) -> Result<SecretString, String> {
+    Ok(SecretString::from(value.trim().to_owned()))
 }
 
 /// A positive, finite number.

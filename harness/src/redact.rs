@@ -51,6 +51,12 @@ impl Secrets {
         Secrets { values }
     }
 
+    /// The given secrets, as [`Secrets::new`] takes them.
+    pub fn of(secrets: &[secrecy::SecretString]) -> Secrets {
+        use secrecy::ExposeSecret;
+        Secrets::new(secrets.iter().map(|s| s.expose_secret()))
+    }
+
     /// These secrets and `more` (values a case captured from credential headers).
     pub fn with<'a>(&'a self, more: &[secrecy::SecretString]) -> Cow<'a, Secrets> {
         use secrecy::ExposeSecret;

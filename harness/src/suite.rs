@@ -29,8 +29,6 @@ struct Suite {
     results: Collected,
     runner: Arc<Runner>,
     config: Config,
-    /// The token and client secret, hidden from every message and report.
-    secrets: Arc<Secrets>,
     /// Known-issue entries that match no case.
     stale: Vec<crate::known::Stale>,
     /// Kept alive until the reports are written: the trials block on it.
@@ -58,7 +56,8 @@ pub fn main(root: &Path, args: Arguments) -> ExitCode {
         // --list, or a filter that matched nothing: no run to report on.
         return conclusion.exit_code();
     }
-    let secrets = &*suite.secrets;
+    // Every secret known now: the fetched tokens too.
+    let secrets = &suite.runner.secrets();
     let mut run = report::Report::new(
         &suite.cases,
         &results,
@@ -105,7 +104,6 @@ fn trials(root: &Path, args: &Arguments) -> anyhow::Result<Suite> {
     let stale = options.known.as_ref().map_or_else(Vec::new, |known| {
         known.stale(list.cases.iter().map(|c| c.id.as_str()))
     });
-    let secrets = Arc::new(Secrets::new(options.client.secrets()));
     let runner = Arc::new(runtime.block_on(Runner::start(&list.cases, schemas, options))?);
     let color = match args.color.unwrap_or_default() {
         ColorSetting::Always => true,
@@ -126,15 +124,10 @@ fn trials(root: &Path, args: &Arguments) -> anyhow::Result<Suite> {
         .into_iter()
         .map(|case| {
             let skipped = runner.plan(&case).is_err();
-            let (runner, handle, results, secrets) = (
-                Arc::clone(&runner),
-                handle.clone(),
-                Arc::clone(&results),
-                Arc::clone(&secrets),
-            );
+            let (runner, handle, results) =
+                (Arc::clone(&runner), handle.clone(), Arc::clone(&results));
             Trial::ignorable_test(case.id.clone(), move || {
-                run_trial(&runner, &handle, &case, color, &results, &secrets)
-                    .map_err(|failed| redact(&secrets, failed))
+                run_trial(&runner, &handle, &case, color, &results)
             })
             .with_ignored_flag(skipped && flag_skips)
         })
@@ -145,7 +138,6 @@ fn trials(root: &Path, args: &Arguments) -> anyhow::Result<Suite> {
         results,
         runner,
         config,
-        secrets,
         stale,
         _runtime: runtime,
     })
@@ -165,9 +157,10 @@ fn run_trial(
     case: &Case,
     color: bool,
     results: &Collected,
-    secrets: &Secrets,
 ) -> Result<Completion, Failed> {
     let result = handle.block_on(runner.run_case(case));
+    // After the exchange: a token fetched for it is known, and hidden.
+    let secrets = &runner.secrets();
     let completion = match &result.outcome {
         // Recorded drift: shown as ignored with its known issue, as JUnit shows it skipped.
         Outcome::Failed(_) | Outcome::Error(_) if result.tally() == Tally::KnownFailure => {
@@ -203,7 +196,10 @@ fn run_trial(
         // Only a failure is rendered here; the reports render every case once, at the end.
         Outcome::Failed(_) | Outcome::Error(_) => {
             let entry = report::CaseReport::new(case, &result, secrets);
-            Err(report::terminal::problem(&entry, color).into())
+            Err(redact(
+                secrets,
+                report::terminal::problem(&entry, color).into(),
+            ))
         }
     };
     results

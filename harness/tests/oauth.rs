@@ -55,7 +55,7 @@ fn client(token_url: String, secret: &str, target: &url::Url) -> Client {
             oauth: Some(ClientCredentials {
                 token_url,
                 client_id: "app-id".into(),
-                client_secret: secret.into(),
+                client_secret: secret.to_owned().into(),
                 scope: "https://graph.microsoft.com/.default".into(),
             }),
             ..ClientOptions::default()

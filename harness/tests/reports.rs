@@ -202,7 +202,7 @@ async fn the_library_writes_four_reports_without_the_token() {
         base_url: Some(format!("http://{addr}/").parse().unwrap()),
         vars: Vars::load(&vars).unwrap(),
         client: ClientOptions {
-            token: Some(TOKEN.to_owned()),
+            token: Some(TOKEN.to_owned().into()),
             ..ClientOptions::default()
         },
         allow_writes: false,

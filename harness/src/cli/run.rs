@@ -60,7 +60,6 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let schemas = Arc::new(config.schemas.load()?);
     lint::attach(&mut cases, &schemas);
-    let secrets = Secrets::new(options.client.secrets());
     let authenticated = options.client.token.is_some() || options.client.oauth.is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -69,7 +68,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         let runner = Arc::new(Runner::start(&cases, schemas, options).await?);
         if args.dry_run {
             let text = dry_run(&runner, &cases, args.format, authenticated)?;
-            print_redacted(&secrets, &text)?;
+            print_redacted(&runner.secrets(), &text)?;
             return Ok(ExitCode::SUCCESS);
         }
         let started = Instant::now();
@@ -80,6 +79,8 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .run_all(Arc::clone(&cases), args.jobs, move |_| bar.inc(1))
             .await;
         progress.finish_and_clear();
+        // Every secret known now: the tokens fetched during the run too.
+        let secrets = runner.secrets();
         let mut run = report::Report::new(
             &cases,
             &results,

@@ -300,6 +300,12 @@ impl Runner {
         })
     }
 
+    /// Every secret known at this moment (token, client secret, each token fetched so far),
+    /// to redact output with when it is written.
+    pub fn secrets(&self) -> crate::redact::Secrets {
+        crate::redact::Secrets::of(&self.client.secrets())
+    }
+
     /// The target's base URL.
     pub fn base_url(&self) -> &Url {
         &self.base

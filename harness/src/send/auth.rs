@@ -2,19 +2,20 @@
 //! credentials, cached, and refreshed before it expires.
 
 use super::{build_error, builder, is_loopback, ClientOptions, SendError};
+use secrecy::{ExposeSecret, SecretString};
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
 /// OAuth 2.0 client-credentials settings (`CONTRACT_TOKEN_URL`, `CONTRACT_CLIENT_ID`,
 /// `CONTRACT_CLIENT_SECRET`, `CONTRACT_SCOPE`).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct ClientCredentials {
     /// The token endpoint, e.g. `https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token`.
     pub token_url: String,
     /// The application (client) id.
     pub client_id: String,
     /// The client secret. Never printed.
-    pub client_secret: String,
+    pub client_secret: SecretString,
     /// The scope, e.g. `https://graph.microsoft.com/.default`.
     pub scope: String,
 }
@@ -39,10 +40,12 @@ const REFRESH_MARGIN: Duration = Duration::from_secs(120);
 #[derive(Debug)]
 pub(crate) enum TokenSource {
     None,
-    Static(String),
+    Static(SecretString),
     ClientCredentials {
         settings: ClientCredentials,
-        cached: Mutex<Option<(String, Instant)>>,
+        cached: Mutex<Option<(SecretString, Instant)>>,
+        /// Every token fetched so far: each must be hidden from every output.
+        issued: std::sync::Mutex<Vec<SecretString>>,
         /// The token endpoint's own client: the endpoint may need the environment's proxy when
         /// the target, on loopback, is reached directly.
         http: reqwest::Client,
@@ -56,6 +59,7 @@ impl TokenSource {
             (None, Some(settings)) => TokenSource::ClientCredentials {
                 settings: settings.clone(),
                 cached: Mutex::new(None),
+                issued: std::sync::Mutex::new(Vec::new()),
                 http: {
                     let endpoint = url::Url::parse(&settings.token_url);
                     builder(options, endpoint.is_ok_and(|url| is_loopback(&url)))
@@ -68,13 +72,14 @@ impl TokenSource {
     }
 
     /// The token to send, if any.
-    pub(crate) async fn token(&self) -> Result<Option<String>, SendError> {
+    pub(crate) async fn token(&self) -> Result<Option<SecretString>, SendError> {
         match self {
             TokenSource::None => Ok(None),
             TokenSource::Static(token) => Ok(Some(token.clone())),
             TokenSource::ClientCredentials {
                 settings,
                 cached,
+                issued,
                 http,
             } => {
                 let mut cached = cached.lock().await;
@@ -84,6 +89,11 @@ impl TokenSource {
                     }
                 }
                 let (token, lifetime) = fetch(http, settings).await?;
+                // Registered before it is used: an echo of it in the answer is then hidden.
+                issued
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(token.clone());
                 *cached = Some((token.clone(), Instant::now() + lifetime));
                 Ok(Some(token))
             }
@@ -91,14 +101,26 @@ impl TokenSource {
     }
 }
 
+impl TokenSource {
+    /// The tokens fetched so far (none for a static token, which the options hold).
+    pub(crate) fn issued(&self) -> Vec<SecretString> {
+        match self {
+            TokenSource::ClientCredentials { issued, .. } => {
+                issued.lock().unwrap_or_else(|e| e.into_inner()).clone()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
 async fn fetch(
     http: &reqwest::Client,
     settings: &ClientCredentials,
-) -> Result<(String, Duration), SendError> {
+) -> Result<(SecretString, Duration), SendError> {
     let form = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "client_credentials")
         .append_pair("client_id", &settings.client_id)
-        .append_pair("client_secret", &settings.client_secret)
+        .append_pair("client_secret", settings.client_secret.expose_secret())
         .append_pair("scope", &settings.scope)
         .finish();
     let failed = |detail: String| {
@@ -133,5 +155,5 @@ async fn fetch(
         .as_u64()
         .or_else(|| body["expires_in"].as_str()?.parse().ok())
         .unwrap_or(3600);
-    Ok((token.to_owned(), Duration::from_secs(lifetime)))
+    Ok((SecretString::from(token), Duration::from_secs(lifetime)))
 }

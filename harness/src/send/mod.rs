@@ -14,6 +14,7 @@ pub use retry::{parse_retry_after, RetryPolicy};
 pub use vars::{Vars, VarsError};
 
 use auth::TokenSource;
+use secrecy::{ExposeSecret, SecretString};
 
 use std::time::{Duration, Instant};
 
@@ -51,8 +52,9 @@ pub struct ClientOptions {
     pub timeout: Duration,
     /// Bodies longer than this are cut and reported, never held whole.
     pub body_limit: usize,
-    /// Bearer token for the `Authorization` header.
-    pub token: Option<String>,
+    /// Bearer token for the `Authorization` header; held so that it cannot be printed by
+    /// accident (`Debug` shows `[REDACTED]`).
+    pub token: Option<SecretString>,
     /// OAuth 2.0 client credentials, used when there is no `token`.
     pub oauth: Option<ClientCredentials>,
     /// Headers added to every request (after the documented ones).
@@ -83,9 +85,9 @@ impl Default for ClientOptions {
 }
 
 impl ClientOptions {
-    /// Every value that must never appear in output: the token and the client secret.
-    pub fn secrets(&self) -> Vec<String> {
-        let mut secrets: Vec<String> = self.token.iter().cloned().collect();
+    /// The secrets known before anything is sent: the token and the client secret.
+    pub fn secrets(&self) -> Vec<SecretString> {
+        let mut secrets: Vec<SecretString> = self.token.iter().cloned().collect();
         secrets.extend(self.oauth.iter().map(|o| o.client_secret.clone()));
         secrets
     }
@@ -192,6 +194,14 @@ impl Client {
         })
     }
 
+    /// Every secret known at this moment: the token and client secret of the options, and each
+    /// token fetched so far. Output is redacted with what this returns when it is written.
+    pub fn secrets(&self) -> Vec<SecretString> {
+        let mut secrets = self.options.secrets();
+        secrets.extend(self.token.issued());
+        secrets
+    }
+
     /// Sends one request, retrying as the policy allows (README, "Retries"): any method when
     /// the request cannot have reached the server (no connection) or the server said so (429,
     /// 503); only idempotent methods after a timeout, a broken connection, 502 or 504, since
@@ -285,7 +295,7 @@ impl Client {
             builder = builder.header(name, value);
         }
         if let Some(token) = self.token.token().await? {
-            builder = builder.bearer_auth(token);
+            builder = builder.bearer_auth(token.expose_secret());
         }
         if !request.body.is_empty() {
             builder = builder.body(request.body.clone());
