@@ -4,6 +4,7 @@
 use super::vars::Vars;
 use crate::case::{Body, Case, Request};
 use crate::template::{self, Part};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::fmt;
 use url::Url;
 
@@ -139,13 +140,75 @@ pub fn service_path(documented: &str, version: &str) -> Result<String, PlanError
     }
 }
 
+/// Characters a placeholder value may not carry as they are in a path segment: everything but
+/// the unreserved characters, the sub-delimiters and `:` `@` (RFC 3986, 3.3), so `/`, `?`, `#`,
+/// `%` and spaces are encoded and the value stays one segment (`users('a@b.com')` keeps its
+/// quotes and `@`).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// The same for a path whose `/`s are meant (`root:/{path}:`): only the separators stay.
+const PATH: &AsciiSet = &SEGMENT.remove(b'/');
+
+/// Characters a placeholder value may not carry as they are in a query value: `&`, `=`, `+`,
+/// `#`, `%` and spaces among them, so the value stays one parameter's value.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b',')
+    .remove(b';')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'/')
+    .remove(b'?');
+
+/// Fills the placeholders, each value percent-encoded for where it sits (README, "Placeholder
+/// values"): one path segment; a path when the template addresses an item by path
+/// (`root:/{path}:`, the placeholder right after `:` or `:/`); a query value after the `?`.
 fn fill(path: &str, vars: &Vars, fill_missing: bool) -> Result<String, PlanError> {
     let mut out = String::with_capacity(path.len());
+    let mut in_query = false;
     for part in template::parts(path) {
         match part {
-            Part::Text(text) => out.push_str(text),
+            Part::Text(text) => {
+                in_query |= text.contains('?');
+                out.push_str(text);
+            }
             Part::Placeholder(name) => match vars.get(name) {
-                Some(value) => out.push_str(value),
+                Some(value) => {
+                    let set = if in_query {
+                        QUERY_VALUE
+                    } else if out.ends_with(':') || out.ends_with(":/") {
+                        PATH
+                    } else {
+                        SEGMENT
+                    };
+                    out.extend(utf8_percent_encode(value, set));
+                }
                 None if fill_missing => {
                     out.push('{');
                     out.push_str(name);
@@ -271,5 +334,54 @@ mod tests {
             [("Content-Type".to_owned(), "application/json".to_owned())]
         );
         assert_eq!(planned.body, b"{\"a\":1}");
+    }
+
+    fn filled(template: &str, value: &str) -> String {
+        let mut vars = Vars::default();
+        vars.insert("v", value);
+        fill(template, &vars, false).unwrap()
+    }
+
+    #[test]
+    fn a_value_in_the_path_stays_one_segment() {
+        for (value, sent) in [
+            ("a b", "a%20b"),
+            ("a?b", "a%3Fb"),
+            ("a#b", "a%23b"),
+            ("a%b", "a%25b"),
+            ("a/b", "a%2Fb"),
+            ("é", "%C3%A9"),
+            ("a@b.com", "a@b.com"),
+            ("x'y(1)", "x'y(1)"),
+        ] {
+            assert_eq!(
+                filled("/users/{v}/events", value),
+                format!("/users/{sent}/events")
+            );
+        }
+    }
+
+    #[test]
+    fn a_value_addressed_by_path_keeps_its_slashes() {
+        assert_eq!(
+            filled("/me/drive/root:/{v}:/children", "Docs/a b/c#1.txt"),
+            "/me/drive/root:/Docs/a%20b/c%231.txt:/children"
+        );
+        assert_eq!(
+            filled("/me/drive/root:{v}:", "/x/y"),
+            "/me/drive/root:/x/y:"
+        );
+    }
+
+    #[test]
+    fn a_value_in_the_query_stays_one_value() {
+        assert_eq!(
+            filled(
+                "/users?$filter=startswith(displayName,'{v}')",
+                "a&b=c+d #e%"
+            ),
+            "/users?$filter=startswith(displayName,'a%26b%3Dc%2Bd%20%23e%25')"
+        );
+        assert_eq!(filled("/search?q={v}", "a/b?c"), "/search?q=a/b?c");
     }
 }
