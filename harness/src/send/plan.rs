@@ -143,8 +143,11 @@ pub fn service_path(documented: &str, version: &str) -> Result<String, PlanError
 /// Characters a placeholder value may not carry as they are in a path segment: everything but
 /// the unreserved characters, the sub-delimiters and `:` `@` (RFC 3986, 3.3), so `/`, `?`, `#`,
 /// `%` and spaces are encoded and the value stays one segment (`users('a@b.com')` keeps its
-/// quotes and `@`).
+/// quotes and `@`). `[` and `]` stay too, as browsers send them (WHATWG URL): `--dry-run`
+/// shows a value not yet captured as `[name]`.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'[')
+    .remove(b']')
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
