@@ -10,6 +10,22 @@ use url::Url;
 /// destroy it while protecting nothing a guess could not find.
 pub const MIN_SECRET_LEN: usize = 6;
 
+/// How `secret` may appear in text it travelled through: percent-encoded, escaped in a JSON
+/// string as serde_json writes it, and as the serialisers that also escape `<`, `>`, `&` and `'`
+/// (.NET's and Go's defaults) write it.
+fn forms(secret: &str) -> Vec<String> {
+    let percent = percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+        .to_string();
+    let json = serde_json::to_string(secret).unwrap_or_default();
+    let json = json[1..json.len().saturating_sub(1).max(1)].to_owned();
+    let html_safe_json = json
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\'', "\\u0027");
+    vec![percent, json, html_safe_json]
+}
+
 /// What stands in for a secret.
 pub const MASK: &str = "***";
 
@@ -26,7 +42,8 @@ impl Secrets {
     }
 
     /// The given secrets; empty and very short ones (under [`MIN_SECRET_LEN`] bytes) are
-    /// ignored. A secret's percent-encoded form is hidden too, since it may travel in a URL.
+    /// ignored. The forms a secret takes on its way into an answer are hidden too: percent-encoded
+    /// (in a URL) and escaped in a JSON string (a service that echoes it in a body).
     pub fn new<I, S>(secrets: I) -> Secrets
     where
         I: IntoIterator<Item = S>,
@@ -38,12 +55,7 @@ impl Secrets {
             if secret.len() < MIN_SECRET_LEN {
                 continue;
             }
-            let encoded =
-                percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
-                    .to_string();
-            if encoded != secret {
-                values.push(encoded);
-            }
+            values.extend(forms(secret).into_iter().filter(|form| form != secret));
             values.push(secret.to_owned());
         }
         values.sort_by_key(|v| std::cmp::Reverse(v.len()));
@@ -123,6 +135,19 @@ mod tests {
             "Bearer ***, again ***"
         );
         assert!(matches!(secrets.redact("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_escaped_forms_are_hidden_too() {
+        let secrets = Secrets::new([r#"tok<en>&"q"'x"#]);
+        for echoed in [
+            r#"{"m": "Bearer tok<en>&\"q\"'x"}"#,
+            r#"{"m": "Bearer tok\u003cen\u003e\u0026\"q\"\u0027x"}"#,
+            "Bearer tok%3Cen%3E%26%22q%22%27x",
+        ] {
+            let hidden = secrets.redact(echoed);
+            assert!(hidden.contains("Bearer ***"), "{echoed} → {hidden}");
+        }
     }
 
     #[test]

@@ -161,3 +161,51 @@ async fn fetched_tokens_and_the_client_secret_appear_in_no_output() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_with_markup_characters_is_hidden_in_the_html_report_too() {
+    // Redaction happens on the values, before the page escapes them: the escaped form
+    // (`&lt;`, `&amp;`, `&quot;`, `&#39;`) of the token must not appear either.
+    const TOKEN: &str = "tok<en>&\"quoted\"'and'-1234";
+    let target = echoing_target().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases");
+    std::fs::create_dir_all(cases.join("v1.0")).unwrap();
+    std::fs::write(cases.join("v1.0/things.md"), PAGE).unwrap();
+    let reports = dir.path().join("reports");
+    let output = {
+        let (cases, reports) = (cases.clone(), reports.clone());
+        tokio::task::spawn_blocking(move || {
+            common::contract()
+                .arg("run")
+                .arg("--cases")
+                .arg(&cases)
+                .args(["--base-url", &target, "--retries", "0"])
+                .env("CONTRACT_TOKEN", TOKEN)
+                .arg("--report-dir")
+                .arg(&reports)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap()
+    };
+    assert_eq!(output.status.code(), Some(1));
+    let html = std::fs::read_to_string(reports.join("report.html")).unwrap();
+    assert!(html.contains("token rejected: Bearer ***"), "{html}");
+    for file in ["junit.xml", "report.json", "summary.md", "report.html"] {
+        let text = std::fs::read_to_string(reports.join(file)).unwrap();
+        for form in [
+            "tok<en>",
+            "tok&lt;en&gt;",
+            "&amp;&quot;quoted",
+            "and&#39;-1234",
+            "and'-1234",
+            "quoted\\\"'and",
+        ] {
+            assert!(!text.contains(form), "{file} leaks the token as {form}");
+        }
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("'and'-1234"), "{stdout}");
+}
