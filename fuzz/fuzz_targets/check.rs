@@ -14,7 +14,9 @@ fn fixture() -> &'static (Vec<Case>, Schemas) {
     static FIXTURE: OnceLock<(Vec<Case>, Schemas)> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let cases = case::list(&root.join("cases")).map(|l| l.cases).unwrap_or_default();
+        let cases = case::list(&root.join("cases"))
+            .map(|l| l.cases)
+            .unwrap_or_default();
         let schemas = Schemas::load(&root.join("schemas")).unwrap_or_else(|_| Schemas::empty());
         (cases, schemas)
     })
