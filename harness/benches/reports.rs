@@ -48,9 +48,8 @@ fn run_data() -> (Vec<Case>, Vec<CaseResult>) {
     let results = cases
         .iter()
         .enumerate()
-        .map(|(i, case)| CaseResult {
-            id: case.id.clone(),
-            outcome: if i % 10 == 3 {
+        .map(|(i, case)| {
+            let outcome = if i % 10 == 3 {
                 Outcome::Failed(Verdict {
                     warnings: Vec::new(),
                     violations: vec![Violation {
@@ -70,15 +69,11 @@ fn run_data() -> (Vec<Case>, Vec<CaseResult>) {
                 })
             } else {
                 Outcome::Passed
-            },
-            request: None,
-            duration: Duration::from_millis(5),
-            findings: Vec::new(),
-            retries: Vec::new(),
-            steps: Vec::new(),
-            warnings: Vec::new(),
-            secrets: Vec::new(),
-            known: None,
+            };
+            CaseResult {
+                duration: Duration::from_millis(5),
+                ..CaseResult::new(case.id.clone(), outcome)
+            }
         })
         .collect();
     (cases, results)

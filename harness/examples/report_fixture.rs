@@ -113,16 +113,8 @@ fn main() -> ExitCode {
         .zip(outcomes)
         .enumerate()
         .map(|(i, (case, outcome))| CaseResult {
-            id: case.id.clone(),
-            outcome,
-            request: None,
             duration: Duration::from_millis(12 + 7 * i as u64),
-            findings: Vec::new(),
-            retries: Vec::new(),
-            steps: Vec::new(),
-            warnings: Vec::new(),
-            secrets: Vec::new(),
-            known: None,
+            ..CaseResult::new(case.id.clone(), outcome)
         })
         .collect();
     let target = url::Url::parse("https://graph.example.com/").expect("a valid URL");

@@ -159,8 +159,9 @@ fn run_trial(
     results: &Collected,
 ) -> Result<Completion, Failed> {
     let result = handle.block_on(runner.run_case(case));
-    // After the exchange: a token fetched for it is known, and hidden.
-    let secrets = &runner.secrets();
+    // Built after the exchange, so a token fetched for it is hidden too; and only for what is
+    // printed: a plain pass prints nothing.
+    let secrets = || runner.secrets();
     let completion = match &result.outcome {
         // Recorded drift: shown as ignored with its known issue, as JUnit shows it skipped.
         Outcome::Failed(_) | Outcome::Error(_) if result.tally() == Tally::KnownFailure => {
@@ -169,11 +170,11 @@ fn run_trial(
                 .as_ref()
                 .map(|k| k.describe())
                 .unwrap_or_default();
-            Ok(Completion::ignored_with(secrets.redact(&known)))
+            Ok(Completion::ignored_with(secrets().redact(&known)))
         }
         // A fixed known issue passes, but loudly: its entry should go.
         Outcome::Passed if result.tally() == Tally::Fixed => {
-            let entry = report::CaseReport::new(case, &result, secrets);
+            let entry = report::CaseReport::new(case, &result, &secrets());
             if let Some(note) = report::terminal::known_note(&entry) {
                 eprintln!("{note}");
             }
@@ -182,7 +183,7 @@ fn run_trial(
         // libtest shows nothing of a passing trial; warnings (a teardown that failed) must
         // not be hidden, so they go to stderr.
         Outcome::Passed if !result.warnings.is_empty() => {
-            let entry = report::CaseReport::new(case, &result, secrets);
+            let entry = report::CaseReport::new(case, &result, &secrets());
             for warning in &entry.warnings {
                 eprintln!(
                     "warning: {} ({}:{}): {warning}",
@@ -192,12 +193,13 @@ fn run_trial(
             Ok(Completion::Completed)
         }
         Outcome::Passed => Ok(Completion::Completed),
-        Outcome::Skipped { reason, .. } => Ok(Completion::ignored_with(secrets.redact(reason))),
+        Outcome::Skipped { reason, .. } => Ok(Completion::ignored_with(secrets().redact(reason))),
         // Only a failure is rendered here; the reports render every case once, at the end.
         Outcome::Failed(_) | Outcome::Error(_) => {
-            let entry = report::CaseReport::new(case, &result, secrets);
+            let secrets = secrets();
+            let entry = report::CaseReport::new(case, &result, &secrets);
             Err(redact(
-                secrets,
+                &secrets,
                 report::terminal::problem(&entry, color).into(),
             ))
         }

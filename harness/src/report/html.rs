@@ -9,7 +9,6 @@
 
 use super::{CaseReport, Report, Triage};
 use crate::check::BodyDiff;
-use crate::known::KnownStatus;
 use crate::redact::Secrets;
 use crate::runner::{Outcome, Phase, Tally};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
@@ -136,15 +135,7 @@ fn filters(run: &Report) -> Markup {
 
 /// Fixed known issues (remove their entries) and stale ones, above everything else.
 fn notices(run: &Report) -> Markup {
-    let fixed: Vec<&CaseReport> = run
-        .cases
-        .iter()
-        .filter(|c| {
-            c.known
-                .as_ref()
-                .is_some_and(|k| k.status == KnownStatus::Fixed)
-        })
-        .collect();
+    let fixed: Vec<&CaseReport> = run.fixed_known_issues().collect();
     html! {
         @if !fixed.is_empty() {
             div.notice.fixed {

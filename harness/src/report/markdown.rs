@@ -4,7 +4,6 @@
 //! job summary (`GITHUB_STEP_SUMMARY`), which GitHub refuses beyond 1 MiB per step.
 
 use super::{CaseReport, Report, ReportError};
-use crate::known::KnownStatus;
 use crate::redact::Secrets;
 use crate::runner::{Outcome, Tally};
 use crate::text::shorten;
@@ -99,15 +98,7 @@ fn triage(run: &Report) -> String {
 /// Known issues whose cases pass (remove them) and entries that match no case.
 fn fixed_and_stale(run: &Report) -> String {
     let mut out = String::new();
-    let fixed: Vec<&CaseReport> = run
-        .cases
-        .iter()
-        .filter(|c| {
-            c.known
-                .as_ref()
-                .is_some_and(|k| k.status == KnownStatus::Fixed)
-        })
-        .collect();
+    let fixed: Vec<&CaseReport> = run.fixed_known_issues().collect();
     if !fixed.is_empty() {
         let _ = writeln!(
             out,

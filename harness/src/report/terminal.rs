@@ -6,6 +6,7 @@
 
 use super::{CaseReport, Report};
 use crate::check::{Verdict, ViolationKind};
+use crate::known::KnownStatus;
 use crate::runner::{Outcome, Tally};
 use std::fmt::Write;
 
@@ -24,7 +25,11 @@ pub fn render(run: &Report, color: bool) -> String {
             let _ = writeln!(out, "{problem}");
         }
         // An expired entry's note is part of the failure (see `problem`).
-        if let Some(note) = known_note(case).filter(|_| case.tally() != Tally::Failed) {
+        let expired = case
+            .known
+            .as_ref()
+            .is_some_and(|k| k.status == KnownStatus::Expired);
+        if let Some(note) = known_note(case).filter(|_| !expired) {
             let _ = writeln!(out, "{note}");
         }
         for retry in &case.retries {

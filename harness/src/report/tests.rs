@@ -60,16 +60,8 @@ pub(crate) fn sample() -> (Vec<Case>, Vec<CaseResult>) {
         }),
     };
     let result = |case: &Case, outcome| CaseResult {
-        id: case.id.clone(),
-        outcome,
-        request: None,
         duration: Duration::from_millis(3),
-        findings: Vec::new(),
-        retries: Vec::new(),
-        steps: Vec::new(),
-        warnings: Vec::new(),
-        secrets: Vec::new(),
-        known: None,
+        ..CaseResult::new(case.id.clone(), outcome)
     };
     let mut results = vec![
         result(&cases[0], Outcome::Failed(failed)),

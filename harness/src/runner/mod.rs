@@ -98,6 +98,22 @@ pub struct CaseResult {
 }
 
 impl CaseResult {
+    /// A result for case `id` that ended as `outcome`, with nothing sent, measured or noted yet.
+    pub fn new(id: impl Into<String>, outcome: Outcome) -> CaseResult {
+        CaseResult {
+            id: id.into(),
+            outcome,
+            request: None,
+            duration: Duration::ZERO,
+            findings: Vec::new(),
+            retries: Vec::new(),
+            steps: Vec::new(),
+            warnings: Vec::new(),
+            secrets: Vec::new(),
+            known: None,
+        }
+    }
+
     /// How the case counts in the summary.
     pub fn tally(&self) -> Tally {
         Tally::of(&self.outcome, self.known.as_ref())
@@ -550,18 +566,7 @@ impl Runner {
 
 /// A case that was not sent, and why.
 fn not_sent(case: &Case, outcome: Outcome) -> CaseResult {
-    CaseResult {
-        id: case.id.clone(),
-        outcome,
-        request: None,
-        duration: Duration::ZERO,
-        findings: Vec::new(),
-        retries: Vec::new(),
-        steps: Vec::new(),
-        warnings: Vec::new(),
-        secrets: Vec::new(),
-        known: None,
-    }
+    CaseResult::new(case.id.clone(), outcome)
 }
 
 /// Whether an exchange got through to the target.

@@ -314,16 +314,8 @@ pub fn plan_chain(
 pub(super) async fn run(runner: &Runner, case: &Case, scenario: &Scenario) -> CaseResult {
     let started = Instant::now();
     let mut result = CaseResult {
-        id: case.id.clone(),
-        outcome: Outcome::Passed,
-        request: None,
-        duration: Duration::ZERO,
         findings: case.findings.clone(),
-        retries: Vec::new(),
-        steps: Vec::new(),
-        warnings: Vec::new(),
-        known: None,
-        secrets: Vec::new(),
+        ..CaseResult::new(case.id.clone(), Outcome::Passed)
     };
     if let Some(broken) = &scenario.broken {
         result.outcome = Outcome::Error(format!("the scenario cannot run: {broken}"));

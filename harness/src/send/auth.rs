@@ -8,7 +8,8 @@ use tokio::sync::Mutex;
 
 /// OAuth 2.0 client-credentials settings (`CONTRACT_TOKEN_URL`, `CONTRACT_CLIENT_ID`,
 /// `CONTRACT_CLIENT_SECRET`, `CONTRACT_SCOPE`).
-#[derive(Clone)]
+/// `Debug` shows the secret as `[REDACTED]` (it is a `SecretString`).
+#[derive(Clone, Debug)]
 pub struct ClientCredentials {
     /// The token endpoint, e.g. `https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token`.
     pub token_url: String,
@@ -18,18 +19,6 @@ pub struct ClientCredentials {
     pub client_secret: SecretString,
     /// The scope, e.g. `https://graph.microsoft.com/.default`.
     pub scope: String,
-}
-
-/// Debug output never shows the secret.
-impl std::fmt::Debug for ClientCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientCredentials")
-            .field("token_url", &self.token_url)
-            .field("client_id", &self.client_id)
-            .field("client_secret", &"***")
-            .field("scope", &self.scope)
-            .finish()
-    }
 }
 
 /// Refresh this long before the token's announced expiry, so no request carries a token that

@@ -140,54 +140,42 @@ pub fn service_path(documented: &str, version: &str) -> Result<String, PlanError
     }
 }
 
-/// Characters a placeholder value may not carry as they are in a path segment: everything but
-/// the unreserved characters, the sub-delimiters and `:` `@` (RFC 3986, 3.3), so `/`, `?`, `#`,
-/// `%` and spaces are encoded and the value stays one segment (`users('a@b.com')` keeps its
-/// quotes and `@`). `[` and `]` stay too, as browsers send them (WHATWG URL): `--dry-run`
-/// shows a value not yet captured as `[name]`.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'[')
-    .remove(b']')
+/// What a placeholder value keeps as it is wherever it sits: the unreserved characters and
+/// the sub-delimiters and `:` `@` that mean nothing special in a segment or a query value.
+const KEPT_EVERYWHERE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
     .remove(b'~')
     .remove(b'!')
     .remove(b'$')
-    .remove(b'&')
     .remove(b'\'')
     .remove(b'(')
     .remove(b')')
     .remove(b'*')
-    .remove(b'+')
     .remove(b',')
     .remove(b';')
-    .remove(b'=')
     .remove(b':')
     .remove(b'@');
+
+/// Characters a placeholder value may not carry as they are in a path segment (RFC 3986,
+/// 3.3): `/`, `?`, `#`, `%` and spaces are encoded and the value stays one segment
+/// (`users('a@b.com')` keeps its quotes and `@`). `&`, `+`, `=` are plain in a segment; `[` and
+/// `]` stay too, as browsers send them (WHATWG URL): `--dry-run` shows a value not yet captured
+/// as `[name]`.
+const SEGMENT: &AsciiSet = &KEPT_EVERYWHERE
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'=')
+    .remove(b'[')
+    .remove(b']');
 
 /// The same for a path whose `/`s are meant (`root:/{path}:`): only the separators stay.
 const PATH: &AsciiSet = &SEGMENT.remove(b'/');
 
 /// Characters a placeholder value may not carry as they are in a query value: `&`, `=`, `+`,
 /// `#`, `%` and spaces among them, so the value stays one parameter's value.
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b',')
-    .remove(b';')
-    .remove(b':')
-    .remove(b'@')
-    .remove(b'/')
-    .remove(b'?');
+const QUERY_VALUE: &AsciiSet = &KEPT_EVERYWHERE.remove(b'/').remove(b'?');
 
 /// Fills the placeholders, each value percent-encoded for where it sits (README, "Placeholder
 /// values"): one path segment; a path when the template addresses an item by path

@@ -74,22 +74,12 @@ pub fn render(
     verdict: &contract_harness::check::Verdict,
 ) -> String {
     use contract_harness::runner::{CaseResult, Outcome};
-    let result = CaseResult {
-        id: case.id.clone(),
-        outcome: if verdict.passed() {
-            Outcome::Passed
-        } else {
-            Outcome::Failed(verdict.clone())
-        },
-        request: None,
-        duration: std::time::Duration::ZERO,
-        findings: Vec::new(),
-        retries: Vec::new(),
-        steps: Vec::new(),
-        warnings: Vec::new(),
-        secrets: Vec::new(),
-        known: None,
+    let outcome = if verdict.passed() {
+        Outcome::Passed
+    } else {
+        Outcome::Failed(verdict.clone())
     };
+    let result = CaseResult::new(case.id.clone(), outcome);
     let secrets = contract_harness::redact::Secrets::none();
     let entry = contract_harness::report::CaseReport::new(case, &result, &secrets);
     contract_harness::report::terminal::problem(&entry, false)
