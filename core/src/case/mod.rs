@@ -37,6 +37,9 @@ pub struct Case {
     pub expect: Expectations,
     /// Every `{name}` in the request URL, in order.
     pub placeholders: Vec<String>,
+    /// Literal keys in the request URL that stand for any id of their kind, from the request
+    /// annotation's `sampleKeys`: the mock answers them for any value.
+    pub sample_keys: Vec<String>,
     /// Why the case cannot run; `None` when it can.
     pub skip: Option<SkipReason>,
     /// What lint finds wrong with this example's own documentation, once attached
@@ -252,6 +255,9 @@ pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
                         .collect()
                 })
                 .unwrap_or_default(),
+            sample_keys: annotation
+                .map(|a| a.sample_keys.clone())
+                .unwrap_or_default(),
             version,
             file: page.file.clone(),
             name,
@@ -270,24 +276,30 @@ pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
 
 /// For each request (by block index), the index of its response block, if any.
 ///
-/// A response named like the request wins; otherwise the first unclaimed response after the
-/// request and before the next request, so that a request without a response never steals the
-/// next example's.
+/// A response named like the request wins; a response whose `name` is a list answers each
+/// request it names (ApiDoctor's rule: one shared response for several ways to ask). Otherwise
+/// the first unclaimed response after the request and before the next request, so that a
+/// request without a response never steals the next example's.
 fn pair(blocks: &[Block], requests: &[usize], responses: &[usize]) -> Vec<Option<usize>> {
-    let name = |i: usize| {
+    let names = |i: usize| {
         blocks[i]
             .annotation
             .as_ref()
-            .and_then(|a| a.name.as_deref())
+            .map_or(&[][..], |a| a.names.as_slice())
     };
-    let mut claimed = vec![false; responses.len()];
+    // The names each response has already been paired under.
+    let mut taken: Vec<Vec<&str>> = vec![Vec::new(); responses.len()];
     let mut pairs: Vec<Option<usize>> = requests
         .iter()
         .map(|&request| {
-            let wanted = name(request)?;
-            let found = (0..responses.len())
-                .find(|&r| !claimed[r] && name(responses[r]) == Some(wanted))?;
-            claimed[found] = true;
+            let wanted = names(request).first()?.as_str();
+            let found = (0..responses.len()).find(|&r| {
+                let shown = names(responses[r]);
+                shown.iter().any(|n| n == wanted)
+                    && !taken[r].contains(&wanted)
+                    && (shown.len() > 1 || taken[r].is_empty())
+            })?;
+            taken[found].push(wanted);
             Some(responses[found])
         })
         .collect();
@@ -297,9 +309,9 @@ fn pair(blocks: &[Block], requests: &[usize], responses: &[usize]) -> Vec<Option
         }
         let next_request = requests.get(position + 1).copied().unwrap_or(usize::MAX);
         if let Some(found) = (0..responses.len())
-            .find(|&r| !claimed[r] && responses[r] > request && responses[r] < next_request)
+            .find(|&r| taken[r].is_empty() && responses[r] > request && responses[r] < next_request)
         {
-            claimed[found] = true;
+            taken[found].push("");
             pairs[position] = Some(responses[found]);
         }
     }

@@ -33,6 +33,32 @@ fn response_with_the_same_name_wins_over_position() {
 }
 
 #[test]
+fn a_response_naming_several_requests_answers_each() {
+    let request = |name: &str, url: &str| {
+        format!("<!-- {{ \"blockType\": \"request\", \"name\": \"{name}\", \"sampleKeys\": [\"k1\"] }} -->\n```http\nGET {url}\n```\n")
+    };
+    let text = [
+        request("by-id", "/drives/k1"),
+        request("by-user", "/users/{id}/drive"),
+        request("default", "/me/drive"),
+        "<!-- { \"blockType\": \"response\", \"name\": [\"by-id\", \"by-user\", \"default\"] } -->\n```http\nHTTP/1.1 200 OK\n```\n".to_owned(),
+        request("other", "/me/drive/root"),
+        "<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 204 No Content\n```\n".to_owned(),
+    ]
+    .concat();
+    let cases = cases(&text);
+    assert_eq!(cases.len(), 4);
+    for case in &cases[..3] {
+        assert!(case.runnable(), "{}: {:?}", case.id, case.skip);
+        assert_eq!(case.expected_status(), Some(200), "{}", case.id);
+        assert_eq!(case.response_line, cases[0].response_line);
+    }
+    assert_eq!(cases[0].sample_keys, ["k1"]);
+    // The shared response is not also taken by position.
+    assert_eq!(cases[3].expected_status(), Some(204));
+}
+
+#[test]
 fn a_request_without_a_response_does_not_steal_the_next_one() {
     let text = "<!-- { \"blockType\": \"request\" } -->\n```http\nGET /a\n```\n<!-- { \"blockType\": \"request\" } -->\n```http\nGET /b\n```\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n```\n";
     let cases = cases(text);

@@ -41,8 +41,13 @@ impl BlockType {
 pub struct Annotation {
     /// The `blockType`.
     pub block_type: BlockType,
-    /// The example's name, which pairs a request with its response.
+    /// The example's name, which pairs a request with its response; the first of `names`.
     pub name: Option<String>,
+    /// Every name: one, or the list a response shared by several requests carries
+    /// (`"name": ["get-drive-by-id", "get-drive-default"]`, ApiDoctor's rule).
+    pub names: Vec<String>,
+    /// Literal keys in the request URL that stand for any id of their kind (`sampleKeys`).
+    pub sample_keys: Vec<String>,
     /// How a response is to be compared, as this annotation says.
     pub expect: Expectations,
     /// The whole annotation as written.
@@ -149,10 +154,19 @@ impl Annotation {
                 None => written.to_owned(),
             }
         });
+        let names: Vec<String> = match raw.get("name") {
+            Some(Value::Array(_)) => list("name"),
+            _ => text("name").into_iter().collect(),
+        }
+        .into_iter()
+        .filter(|n| !n.trim().is_empty())
+        .collect();
         Ok(Annotation {
             block_type: text("blockType")
                 .map_or(BlockType::Unspecified, |t| BlockType::from_text(&t)),
-            name: text("name").filter(|n| !n.trim().is_empty()),
+            name: names.first().cloned(),
+            names,
+            sample_keys: list("sampleKeys"),
             expect: Expectations {
                 truncated: flag("truncated"),
                 is_collection,
@@ -213,6 +227,20 @@ mod tests {
         assert_eq!(a.expect.odata_type.as_deref(), Some("microsoft.graph.User"));
         assert_eq!(a.expect.optional_properties, ["a", "b"]);
         assert_eq!(a.expect.scopes, ["User.Read", "Mail.Read"]);
+    }
+
+    #[test]
+    fn a_list_of_names_is_kept_whole() {
+        let a = Annotation::parse(
+            r#"{"blockType": "response", "name": ["get-drive-by-id", " ", "get-drive-default"],
+                "sampleKeys": ["b320ee12-b1cd-4cca-b648-a437be61c5cd"]}"#,
+        )
+        .unwrap();
+        assert_eq!(a.names, ["get-drive-by-id", "get-drive-default"]);
+        assert_eq!(a.name.as_deref(), Some("get-drive-by-id"));
+        assert_eq!(a.sample_keys, ["b320ee12-b1cd-4cca-b648-a437be61c5cd"]);
+        let single = Annotation::parse(r#"{"blockType": "request", "name": "get_me"}"#).unwrap();
+        assert_eq!(single.names, ["get_me"]);
     }
 
     #[test]

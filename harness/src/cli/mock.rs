@@ -1,6 +1,6 @@
 //! `contract mock`: serve the documented examples as a service, logging each request.
 
-use contract_harness::config::CasesArgs;
+use contract_harness::config::{CasesArgs, SchemasArgs};
 use contract_harness::mock::{self, Mock};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -10,6 +10,13 @@ use std::sync::Arc;
 pub(crate) struct MockArgs {
     #[command(flatten)]
     cases: CasesArgs,
+    #[command(flatten)]
+    schemas: SchemasArgs,
+    /// Answer every request that matches a route, even one whose body breaks the documented
+    /// shape (by default: 400 for a body that is not JSON or breaks its type's schema, 415 for
+    /// a body without the documented Content-Type).
+    #[arg(long)]
+    no_validate: bool,
     /// Address to listen on: `127.0.0.1:8080`, `[::1]:8080` or `localhost:8080`.
     #[arg(long, default_value = "127.0.0.1:8080", value_parser = listen_address)]
     addr: SocketAddr,
@@ -32,9 +39,16 @@ fn listen_address(text: &str) -> Result<SocketAddr, String> {
 }
 
 pub(crate) fn run(args: MockArgs) -> anyhow::Result<ExitCode> {
-    let list = args.cases.list()?;
+    let mut list = args.cases.list()?;
     super::print_findings(&args.cases.cases, &list.findings);
-    let mock = Arc::new(Mock::from_cases(&list.cases));
+    let schemas = Arc::new(args.schemas.load()?);
+    // Each answer whose example lint finds fault with says so (x-contract-findings).
+    contract_harness::lint::attach(&mut list.cases, &schemas);
+    let mut mock = Mock::from_cases(&list.cases);
+    if !args.no_validate {
+        mock = mock.validating(schemas);
+    }
+    let mock = Arc::new(mock);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

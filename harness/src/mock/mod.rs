@@ -1,13 +1,20 @@
 //! The embedded mock: a service built from the documented examples, so that a fresh clone can
 //! run the whole suite with no service at all, and front-end authors can develop against docs.
 //!
-//! Routes match on method and path; `{placeholder}` parts of a segment match anything, the query
-//! string only breaks ties. Among equal routes, the example whose request body (then query)
-//! best matches the incoming request answers.
+//! Routes match on method and path; `{placeholder}` parts of a segment match anything, and a
+//! documented id (a GUID, an integer, a quoted key, a long opaque token, or a `sampleKeys`
+//! entry) matches any id of its kind when no route shows that very id. The query string only
+//! breaks ties. Among equal routes, the example whose request body (then query) best matches
+//! the incoming request answers. With schemas ([`Mock::validating`]), a request that breaks
+//! its documented shape is refused as the service would refuse it; `$select` and `$top` shape
+//! the documented answer.
 
+mod query;
 mod route;
+mod validate;
 
 use crate::case::{Body, Case};
+use crate::schema::Schemas;
 use crate::send::service_path;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -26,6 +33,8 @@ pub struct Mock {
     /// version: the cheap first cuts, which leave a handful of routes to match one by one.
     routes: HashMap<(String, usize), Bucket>,
     count: usize,
+    /// Set when incoming requests are validated, with the schemas bodies are held to.
+    validation: Option<Arc<Schemas>>,
 }
 
 /// The routes of one method and path length.
@@ -63,6 +72,9 @@ pub struct MockAnswer {
     pub body: Bytes,
     /// The case whose documented response this is; `None` for the 404 of an unknown route.
     pub case_id: Option<String>,
+    /// Why the mock did not answer the documented example as it is (a refused request, a
+    /// `$select`), for its log.
+    pub note: Option<String>,
     /// `headers` as the server sends them, built once per route.
     wire_headers: HeaderMap,
 }
@@ -105,6 +117,14 @@ impl Mock {
         mock
     }
 
+    /// Turns on request validation, as Prism does: a request body that is not JSON where the
+    /// docs send JSON, or that breaks the schema of its type, gets `400`; a body without the
+    /// `Content-Type` the docs send gets `415`. Sending the documented body is always accepted.
+    pub fn validating(mut self, schemas: Arc<Schemas>) -> Mock {
+        self.validation = Some(schemas);
+        self
+    }
+
     /// How many documented examples the mock serves.
     pub fn len(&self) -> usize {
         self.count
@@ -137,13 +157,22 @@ impl Mock {
             let incoming = RouteMatch::incoming(query, headers, body);
             matching
                 .into_iter()
-                .max_by_key(|route| (route.score(&incoming), route.order))
+                .max_by_key(|route| (route.score(&segments, &incoming), route.order))
         } else {
             matching.pop()
         };
-        match best {
-            Some(route) => route.answer(),
-            None => Arc::new(self.not_found(method, path)),
+        let Some(route) = best else {
+            return Arc::new(self.not_found(method, path));
+        };
+        if let Some(schemas) = &self.validation {
+            if let Some(refusal) = validate::refuse(route, schemas, headers, body) {
+                return Arc::new(refusal);
+            }
+        }
+        // Query options cost nothing on the requests that have none.
+        match query.filter(|q| q.contains('$') || q.contains("%24")) {
+            Some(query) => query::shape(route, query).map_or_else(|| route.answer(), Arc::new),
+            None => route.answer(),
         }
     }
 
@@ -174,13 +203,7 @@ impl Mock {
                 closest.join("; ")
             )
         };
-        let body = serde_json::json!({ "error": { "code": "UnknownRoute", "message": message } });
-        MockAnswer::new(
-            404,
-            vec![("Content-Type".into(), "application/json".into())],
-            serde_json::to_vec(&body).expect("serialisable").into(),
-            None,
-        )
+        MockAnswer::error(404, "UnknownRoute", message, None)
     }
 }
 
@@ -198,7 +221,37 @@ impl MockAnswer {
             headers,
             body,
             case_id,
+            note: None,
         }
+    }
+
+    /// An OData error answer (`{"error": {"code", "message"}}`), noted in the log by its
+    /// message when it answers for a documented example.
+    fn error(status: u16, code: &str, message: String, case_id: Option<String>) -> MockAnswer {
+        MockAnswer::with_details(status, code, message, Vec::new(), case_id)
+    }
+
+    /// An OData error with `details`, one `{code, message, target}` per problem.
+    fn with_details(
+        status: u16,
+        code: &str,
+        message: String,
+        details: Vec<serde_json::Value>,
+        case_id: Option<String>,
+    ) -> MockAnswer {
+        let mut error = serde_json::json!({ "code": code, "message": message });
+        if !details.is_empty() {
+            error["details"] = serde_json::Value::Array(details);
+        }
+        let body = serde_json::json!({ "error": error });
+        let mut answer = MockAnswer::new(
+            status,
+            vec![("Content-Type".into(), "application/json".into())],
+            serde_json::to_vec(&body).expect("serialisable").into(),
+            case_id.clone(),
+        );
+        answer.note = case_id.map(|_| message);
+        answer
     }
 }
 
@@ -287,6 +340,10 @@ async fn handle(
         .answer(method.as_str(), uri.path(), uri.query(), &headers, &body);
     if served.log {
         let by = answer.case_id.as_deref().unwrap_or("no documented example");
+        let by = match &answer.note {
+            Some(note) => format!("{by}: {note}"),
+            None => by.to_owned(),
+        };
         // A closed stderr (`contract mock | head`) must not take the answer down with it.
         let _ = writeln!(
             std::io::stderr(),

@@ -22,24 +22,115 @@ pub(super) struct Route {
     /// Position among all routes: among equally good routes the last documented one answers.
     pub(super) order: usize,
     /// How many characters of the path are literal: `/me/events/delta` beats `/me/events/{id}`.
+    /// An id segment counts only when the request shows that very id.
     literal_len: usize,
     /// Query parameters, names in lower case.
-    query: Vec<(String, String)>,
+    pub(super) query: Vec<(String, String)>,
     /// Documented request headers that select a variant (`Prefer`, `Accept-Language`).
     request_headers: Vec<(String, String)>,
-    request_body: Option<Value>,
+    pub(super) request_body: Option<Value>,
+    /// What the mock holds an incoming request to ([`super::validate`]).
+    pub(super) rules: RequestRules,
+    /// The property holding a collection's items, for `$top` and `$select`.
+    pub(super) collection_property: String,
     /// Built once: the mock answers the same bytes every time.
     answer: Arc<MockAnswer>,
+}
+
+/// What the documented request shows about its body, for request validation.
+#[derive(Debug, Default)]
+pub(super) struct RequestRules {
+    /// The docs send a `Content-Type` header.
+    pub(super) content_type: bool,
+    /// The docs send a JSON body (parsed, or marked JSON by its `Content-Type`).
+    pub(super) json: bool,
+    /// The documented body as written, trimmed: sending it back is always accepted.
+    pub(super) text: String,
+    /// The type the body is validated against when it names none: its documented
+    /// `@odata.type`, else for a create (POST answered 201) or an update (PATCH, PUT) the
+    /// documented response's type.
+    pub(super) odata_type: Option<String>,
+    /// The API version, which picks the schemas.
+    pub(super) version: String,
+    /// `page:line` of the request, for messages.
+    pub(super) at: String,
 }
 
 /// Which path segment the mock indexes routes by: the first after the version.
 pub(super) const INDEX_SEGMENT: usize = 1;
 
-/// A path segment: literal text, or literal pieces around placeholders.
+/// A path segment: literal text, an id that stands for any id of its kind, or literal pieces
+/// around placeholders.
 #[derive(Debug)]
 pub(super) enum Segment {
     Literal(String),
+    Id(String, IdKind),
     Pattern(Vec<Piece>),
+}
+
+/// The kinds of id a documented literal may stand for. Graph's docs show real-looking ids
+/// (`b320ee12-…`, `AAMkAGI5…=`); a client asks for its own, of the same kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum IdKind {
+    /// `02bd9fd6-8f93-4758-87c3-1fb73740a315`.
+    Guid,
+    /// `42`.
+    Integer,
+    /// An OData key literal: `'contoso.com'`.
+    Quoted,
+    /// A long opaque token: 16 or more characters of a base64 or URL-safe alphabet with at
+    /// least 4 digits or a trailing `=` (`AAMkADhAAATs28OAAA=`, `01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K`).
+    Token,
+    /// A key the request annotation lists in `sampleKeys` whose shape is none of the above.
+    Any,
+}
+
+impl IdKind {
+    /// The kind of a (decoded, lower-cased) segment, when it looks like an id.
+    pub(super) fn of(text: &str) -> Option<IdKind> {
+        if is_guid(text) {
+            Some(IdKind::Guid)
+        } else if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+            Some(IdKind::Integer)
+        } else if text.len() >= 2 && text.starts_with('\'') && text.ends_with('\'') {
+            Some(IdKind::Quoted)
+        } else if is_token(text)
+            && (text.ends_with('=') || text.bytes().filter(u8::is_ascii_digit).count() >= 4)
+        {
+            Some(IdKind::Token)
+        } else {
+            None
+        }
+    }
+
+    /// True when `text` is an id of this kind.
+    fn accepts(self, text: &str) -> bool {
+        match self {
+            IdKind::Guid => is_guid(text),
+            IdKind::Any => !text.is_empty(),
+            // A client's own token need not look as random as the documented one.
+            IdKind::Token => text.len() >= 8 && is_token_alphabet(text),
+            kind => IdKind::of(text) == Some(kind),
+        }
+    }
+}
+
+fn is_guid(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+fn is_token(text: &str) -> bool {
+    text.len() >= 16 && is_token_alphabet(text)
+}
+
+fn is_token_alphabet(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_=+.!,:%".contains(&b))
 }
 
 #[derive(Debug)]
@@ -97,9 +188,22 @@ impl Route {
         let (path, query) = path_and_query
             .split_once('?')
             .unwrap_or((path_and_query, ""));
+        let sample_keys: Vec<String> = case.sample_keys.iter().map(|k| k.to_lowercase()).collect();
         let segments: Vec<Segment> = split_path(path)
             .into_iter()
-            .map(|s| Segment::parse(&s))
+            .enumerate()
+            .map(|(index, text)| {
+                // The version is never an id.
+                if index == 0 {
+                    return Segment::parse(&text);
+                }
+                let sample = sample_keys.contains(&text);
+                match IdKind::of(&text) {
+                    Some(kind) if !text.contains('{') => Segment::Id(text, kind),
+                    None if sample => Segment::Id(text, IdKind::Any),
+                    _ => Segment::parse(&text),
+                }
+            })
             .collect();
         let literal_len = segments.iter().map(Segment::literal_len).sum();
         let mut headers: Vec<(String, String)> = response
@@ -124,7 +228,55 @@ impl Route {
         } else {
             body_bytes(&response.body)
         };
+        if let Some(finding) = case
+            .findings
+            .iter()
+            .find(|f| f.severity == crate::finding::Severity::Error)
+        {
+            let errors = case
+                .findings
+                .iter()
+                .filter(|f| f.severity == crate::finding::Severity::Error)
+                .count();
+            headers.push((
+                "x-contract-findings".into(),
+                format!("{errors} (see {}:{})", finding.file, finding.line),
+            ));
+        }
+        let json = request.body.json().is_some()
+            || (request
+                .header("content-type")
+                .is_some_and(|v| v.to_ascii_lowercase().contains("json"))
+                && !request.body_text.trim().is_empty());
+        let odata_type = request
+            .body
+            .json()
+            .and_then(|b| b.get("@odata.type"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| {
+                let creates = request.method == "POST" && response.status == 201;
+                let updates = matches!(request.method.as_str(), "PATCH" | "PUT");
+                (creates || updates)
+                    .then(|| case.expect.odata_type.clone())
+                    .flatten()
+                    .filter(|_| !case.expect.is_collection)
+            })
+            .map(|t| t.trim_start_matches('#').to_owned());
         Route {
+            rules: RequestRules {
+                content_type: request.header("content-type").is_some(),
+                json,
+                text: request.body_text.trim().to_owned(),
+                odata_type,
+                version: case.version.clone(),
+                at: format!("{}:{}", case.file, case.line),
+            },
+            collection_property: case
+                .expect
+                .collection_property
+                .clone()
+                .unwrap_or_else(|| "value".to_owned()),
             method: request.method.clone(),
             display: format!("{} {}", request.method, path),
             file: case.file.clone(),
@@ -169,8 +321,24 @@ impl Route {
             .all(|(segment, text)| segment.matches(text))
     }
 
-    /// Higher is better: literal specificity first, then request body, headers, query.
-    pub(super) fn score(&self, incoming: &RouteMatch) -> (usize, i64, i64, i64) {
+    /// Higher is better: literal specificity first (an id segment counting as literal only
+    /// when the request shows that id), then fewer ids matched by kind alone, so that a
+    /// placeholder route beats another example's id; then request body, headers, query.
+    pub(super) fn score(
+        &self,
+        segments: &[String],
+        incoming: &RouteMatch,
+    ) -> (usize, i64, i64, i64, i64) {
+        let (mut literal_len, mut by_kind) = (self.literal_len, 0);
+        for (segment, text) in self.segments.iter().zip(segments) {
+            if let Segment::Id(id, _) = segment {
+                if id == text {
+                    literal_len += id.len() + 1;
+                } else {
+                    by_kind -= 1;
+                }
+            }
+        }
         let body = match (&self.request_body, &incoming.body) {
             (Some(Value::Object(documented)), Some(Value::Object(actual))) => likeness(
                 documented.iter().map(|(k, v)| (k.as_str(), v)),
@@ -182,7 +350,7 @@ impl Route {
         };
         let query = likeness(as_refs(&self.query), as_refs(&incoming.query));
         let headers = likeness(as_refs(&self.request_headers), as_refs(&incoming.headers));
-        (self.literal_len, body, headers, query)
+        (literal_len, by_kind, body, headers, query)
     }
 
     pub(super) fn answer(&self) -> Arc<MockAnswer> {
@@ -207,6 +375,7 @@ impl Segment {
     fn literal_len(&self) -> usize {
         match self {
             Segment::Literal(text) => text.len() + 1,
+            Segment::Id(..) => 0,
             Segment::Pattern(pieces) => pieces
                 .iter()
                 .map(|p| {
@@ -223,6 +392,7 @@ impl Segment {
     fn matches(&self, text: &str) -> bool {
         match self {
             Segment::Literal(literal) => literal == text,
+            Segment::Id(id, kind) => id == text || kind.accepts(text),
             Segment::Pattern(pieces) => glob(pieces, text),
         }
     }
@@ -283,7 +453,7 @@ pub(super) fn split_path(path: &str) -> Vec<String> {
 }
 
 /// Decoded `(name, value)` pairs, names in lower case.
-fn split_query(query: &str) -> Vec<(String, String)> {
+pub(super) fn split_query(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .filter(|p| !p.is_empty())
@@ -310,6 +480,37 @@ mod tests {
         assert!(!segment.matches("range(rows=1)"));
         assert!(Segment::parse("{id}").matches("anything"));
         assert!(Segment::parse("root:{path}:").matches("root:folder:"));
+    }
+
+    #[test]
+    fn ids_are_told_by_their_shape() {
+        let kind = |text: &str| IdKind::of(&text.to_lowercase());
+        assert_eq!(
+            kind("02BD9FD6-8f93-4758-87c3-1fb73740a315"),
+            Some(IdKind::Guid)
+        );
+        assert_eq!(kind("42"), Some(IdKind::Integer));
+        assert_eq!(kind("'contoso.com'"), Some(IdKind::Quoted));
+        assert_eq!(kind("AAMkADhAAATs28OAAA="), Some(IdKind::Token));
+        assert_eq!(
+            kind("01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K"),
+            Some(IdKind::Token)
+        );
+        for word in [
+            "me",
+            "users",
+            "delta",
+            "getOffice365ActiveUserCounts",
+            "v1.0",
+            "root:",
+        ] {
+            assert_eq!(kind(word), None, "{word}");
+        }
+        assert!(IdKind::Guid.accepts("b320ee12-b1cd-4cca-b648-a437be61c5cd"));
+        assert!(!IdKind::Guid.accepts("delta"));
+        assert!(IdKind::Integer.accepts("7") && !IdKind::Integer.accepts("7a"));
+        assert!(IdKind::Token.accepts("aamkagi5mwy5zmuy") && !IdKind::Token.accepts("x"));
+        assert!(IdKind::Any.accepts("anything"));
     }
 
     #[test]

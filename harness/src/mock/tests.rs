@@ -202,3 +202,211 @@ fn a_placeholder_right_after_the_version_matches_any_resource() {
     assert_eq!(status("/v1.0/Users/delta"), 202);
     assert_eq!(status("/v1.0/users/other"), 404);
 }
+
+#[test]
+fn a_documented_id_matches_any_id_of_its_kind_after_placeholders_and_exact_ids() {
+    let text = example("get", "GET /users/{id}", "HTTP/1.1 200 OK")
+        + &example(
+            "missing",
+            "GET /users/00000000-0000-0000-0000-000000000000",
+            "HTTP/1.1 404 Not Found",
+        )
+        + &example(
+            "group",
+            "GET /groups/b320ee12-b1cd-4cca-b648-a437be61c5cd",
+            "HTTP/1.1 200 OK",
+        )
+        + &example("count", "GET /sites/root/lists/7", "HTTP/1.1 202 Accepted");
+    let mock = mock(&text);
+    let status = |path| {
+        mock.answer("GET", path, None, &HeaderMap::new(), b"")
+            .status
+    };
+    // Another GUID: the placeholder route answers, not the other example's 404.
+    assert_eq!(
+        status("/v1.0/users/02bd9fd6-8f93-4758-87c3-1fb73740a315"),
+        200
+    );
+    // The very id the docs show: that example.
+    assert_eq!(
+        status("/v1.0/users/00000000-0000-0000-0000-000000000000"),
+        404
+    );
+    // No placeholder route: the documented id stands for any GUID, but not for a word.
+    assert_eq!(
+        status("/v1.0/groups/02BD9FD6-8f93-4758-87c3-1fb73740a315"),
+        200
+    );
+    assert_eq!(status("/v1.0/groups/delta"), 404);
+    assert_eq!(status("/v1.0/sites/root/lists/12"), 202);
+    assert_eq!(status("/v1.0/sites/root/lists/twelve"), 404);
+}
+
+#[test]
+fn sample_keys_stand_for_any_value() {
+    let text = "<!-- { \"blockType\": \"request\", \"sampleKeys\": [\"Inbox\"] } -->\n```http\nGET /me/mailFolders/Inbox/messages\n```\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n```\n";
+    let mock = mock(text);
+    let answer = mock.answer(
+        "GET",
+        "/v1.0/me/mailFolders/archive/messages",
+        None,
+        &HeaderMap::new(),
+        b"",
+    );
+    assert_eq!(answer.status, 200);
+}
+
+fn validating(text: &str) -> Mock {
+    let cases = crate::case::cases_of_page(&parse_page("api/p.md", text), Some("v1.0"));
+    let mut schemas = Schemas::empty();
+    schemas
+        .add(
+            "microsoft.graph.thing.json".into(),
+            serde_json::json!({
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "$id": "https://schemas.contract-harness.invalid/microsoft.graph.thing.json",
+                "title": "microsoft.graph.thing",
+                "type": "object",
+                "properties": { "displayName": { "type": "string" }, "id": { "type": "string" } },
+                "patternProperties": { "@": {} },
+                "unevaluatedProperties": false
+            }),
+        )
+        .unwrap();
+    Mock::from_cases(&cases).validating(Arc::new(schemas))
+}
+
+const CREATE: &str = "<!-- { \"blockType\": \"request\" } -->\n```http\nPOST /things\nContent-Type: application/json\n\n{ \"displayName\": \"A\", }\n```\n<!-- { \"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.thing\" } -->\n```http\nHTTP/1.1 201 Created\n\n{\"id\": \"1\", \"displayName\": \"A\"}\n```\n";
+
+fn post(mock: &Mock, content_type: Option<&str>, body: &[u8]) -> (u16, String) {
+    let mut headers = HeaderMap::new();
+    if let Some(value) = content_type {
+        headers.insert("content-type", HeaderValue::from_str(value).unwrap());
+    }
+    let answer = mock.answer("POST", "/v1.0/things", None, &headers, body);
+    (
+        answer.status,
+        String::from_utf8_lossy(&answer.body).into_owned(),
+    )
+}
+
+#[test]
+fn requests_are_validated_against_the_documented_shape() {
+    let mock = validating(CREATE);
+    let json = Some("application/json");
+    // The documented body, as written or as strict JSON, and any body that keeps the schema.
+    assert_eq!(post(&mock, json, b"{ \"displayName\": \"A\", }").0, 201);
+    assert_eq!(post(&mock, json, b"{\"displayName\":\"A\"}").0, 201);
+    assert_eq!(post(&mock, json, b"{\"displayName\":\"B\"}").0, 201);
+    let (status, body) = post(&mock, json, b"{\"displayName\": 5}");
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("microsoft.graph.thing at /displayName"),
+        "{body}"
+    );
+    assert!(body.contains("\"target\":\"/displayName\""), "{body}");
+    let (status, body) = post(&mock, json, b"{\"displayName\": \"A\", \"colour\": 1}");
+    assert_eq!(status, 400);
+    assert!(body.contains("colour"), "{body}");
+    let (status, body) = post(&mock, json, b"displayName=A");
+    assert_eq!(status, 400);
+    assert!(body.contains("is not JSON"), "{body}");
+    let (status, body) = post(&mock, None, b"{\"displayName\":\"B\"}");
+    assert_eq!(status, 415);
+    assert!(
+        body.contains("no Content-Type") && body.contains("api/p.md:2"),
+        "{body}"
+    );
+    assert_eq!(post(&mock, json, b"").0, 400);
+    // The body's own @odata.type is the type it is held to.
+    let (status, body) = post(
+        &mock,
+        json,
+        b"{\"@odata.type\": \"#microsoft.graph.thing\", \"displayName\": []}",
+    );
+    assert_eq!(status, 400, "{body}");
+}
+
+#[test]
+fn without_validation_anything_that_matches_is_answered() {
+    let cases = crate::case::cases_of_page(&parse_page("api/p.md", CREATE), Some("v1.0"));
+    let mock = Mock::from_cases(&cases);
+    assert_eq!(post(&mock, None, b"not json").0, 201);
+}
+
+#[test]
+fn select_and_top_shape_the_documented_answer() {
+    let mock = mock(&example(
+        "list",
+        "GET /users",
+        "HTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"@odata.context\": \"c\", \"value\": [{\"id\": \"1\", \"displayName\": \"A\", \"mail\": \"a\"}, {\"id\": \"2\", \"displayName\": \"B\", \"mail\": \"b\"}]}",
+    ));
+    let get = |query| {
+        let answer = mock.answer("GET", "/v1.0/users", Some(query), &HeaderMap::new(), b"");
+        let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+        (answer.status, body)
+    };
+    let (status, body) = get("$select=displayName");
+    assert_eq!(status, 200);
+    assert_eq!(
+        body,
+        serde_json::json!({"@odata.context": "c", "value": [{"id": "1", "displayName": "A"}, {"id": "2", "displayName": "B"}]})
+    );
+    let (_, body) = get("%24top=1&%24SELECT=mail");
+    assert_eq!(
+        body,
+        serde_json::json!({"@odata.context": "c", "value": [{"id": "1", "mail": "a"}]})
+    );
+    let (status, body) = get("$top=many");
+    assert_eq!(status, 400);
+    assert!(body["error"]["message"].as_str().unwrap().contains("$top"));
+}
+
+#[test]
+fn an_example_lint_finds_fault_with_is_labelled() {
+    let mut cases = crate::case::cases_of_page(
+        &parse_page(
+            "api/p.md",
+            &example(
+                "get",
+                "GET /me",
+                "HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: 1\n\n{\"id\": \"1\"}",
+            ),
+        ),
+        Some("v1.0"),
+    );
+    cases[0].findings = vec![
+        crate::finding::Finding::error("schema", "api/p.md", 9, "bad"),
+        crate::finding::Finding::warning("todo", "api/p.md", 1, "todo"),
+        crate::finding::Finding::error("schema", "api/p.md", 10, "bad"),
+    ];
+    let mock = Mock::from_cases(&cases);
+    let answer = mock.answer("GET", "/v1.0/me", None, &HeaderMap::new(), b"");
+    assert!(
+        answer.headers.contains(&(
+            "x-contract-findings".to_owned(),
+            "2 (see api/p.md:9)".to_owned()
+        )),
+        "{:?}",
+        answer.headers
+    );
+}
+
+#[test]
+fn the_documented_select_gets_the_documented_answer_and_expand_keeps_its_properties() {
+    let mock = mock(&example(
+        "get",
+        "GET /me?$select=displayName",
+        "HTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"id\": \"1\", \"displayName\": \"A\", \"mail\": \"a\", \"manager\": {\"id\": \"2\"}}",
+    ));
+    let get = |query| {
+        let answer = mock.answer("GET", "/v1.0/me", Some(query), &HeaderMap::new(), b"");
+        serde_json::from_slice::<serde_json::Value>(&answer.body).unwrap()
+    };
+    // The page shows more than it selects; asking as the page asks gets what the page shows.
+    assert_eq!(get("$select=displayName")["mail"], "a");
+    assert_eq!(
+        get("$select=mail&$expand=manager($select=id)"),
+        serde_json::json!({"id": "1", "mail": "a", "manager": {"id": "2"}})
+    );
+}

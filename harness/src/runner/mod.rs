@@ -294,7 +294,7 @@ impl Runner {
         let (base, mock) = match options.base_url {
             Some(base) => (base, None),
             None => {
-                let mock = Arc::new(Mock::from_cases(cases));
+                let mock = Arc::new(Mock::from_cases(cases).validating(Arc::clone(&schemas)));
                 let server = crate::mock::start(mock, ([127, 0, 0, 1], 0).into(), false)
                     .await
                     .map_err(RunError::Mock)?;

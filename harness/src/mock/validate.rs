@@ -1,0 +1,106 @@
+//! Request validation, as Prism does it: the mock refuses what the service would refuse, so that
+//! a client developed against it does not learn to send what only the mock accepts.
+//!
+//! Only requests that carry a body, or whose example documents one, are looked at; every other
+//! route pays nothing.
+
+use super::route::Route;
+use super::MockAnswer;
+use crate::schema::Schemas;
+use axum::http::{header::CONTENT_TYPE, HeaderMap};
+use serde_json::{json, Value};
+
+/// The answer refusing this request, or `None` when the route may answer it.
+pub(super) fn refuse(
+    route: &Route,
+    schemas: &Schemas,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Option<MockAnswer> {
+    let rules = &route.rules;
+    if body.is_empty() && rules.text.is_empty() {
+        return None;
+    }
+    let case_id = route.answer().case_id.clone();
+    let at = &rules.at;
+    if !body.is_empty() && rules.content_type && !headers.contains_key(CONTENT_TYPE) {
+        return Some(MockAnswer::error(
+            415,
+            "UnsupportedMediaType",
+            format!("The request has a body but no Content-Type header; the documented example ({at}) sends one."),
+            case_id,
+        ));
+    }
+    if !rules.json {
+        return None;
+    }
+    if body.is_empty() {
+        return Some(MockAnswer::error(
+            400,
+            "BadRequest",
+            format!("The request has no body; the documented example ({at}) sends a JSON body."),
+            case_id,
+        ));
+    }
+    // The documented body is accepted as written, even where lint finds fault with it: the
+    // docs promise its answer, and the answer says what lint found (x-contract-findings).
+    if body.trim_ascii() == rules.text.as_bytes() {
+        return None;
+    }
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(value) => value,
+        Err(error) => return Some(MockAnswer::error(
+            400,
+            "BadRequest",
+            format!(
+                "The request body is not JSON ({error}); the documented example ({at}) sends JSON."
+            ),
+            case_id,
+        )),
+    };
+    if route.request_body.as_ref() == Some(&value) {
+        return None;
+    }
+    let odata_type = value
+        .get("@odata.type")
+        .and_then(Value::as_str)
+        .map(|t| t.trim_start_matches('#').to_owned())
+        .or_else(|| rules.odata_type.clone())?;
+    let issues = schemas
+        .for_version(&rules.version)
+        .validate(&odata_type, &value);
+    let first = issues.first()?;
+    let place = |pointer: &str| {
+        if pointer.is_empty() {
+            "/".to_owned()
+        } else {
+            pointer.to_owned()
+        }
+    };
+    let message = format!(
+        "The request body breaks the schema of {odata_type} at {}: {}{}",
+        place(&first.pointer),
+        first.message,
+        match issues.len() {
+            1 => String::new(),
+            n => format!(" (and {} more problems, in details)", n - 1),
+        }
+    );
+    let details = issues
+        .iter()
+        .map(|issue| {
+            json!({
+                "code": "SchemaViolation",
+                "target": place(&issue.pointer),
+                "message": issue.message,
+            })
+        })
+        .collect();
+    Some(MockAnswer::with_details(
+        400,
+        "BadRequest",
+        message,
+        details,
+        case_id,
+    ))
+}
