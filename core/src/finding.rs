@@ -3,11 +3,11 @@
 //! The parser, the case builder and `contract lint` all report through this one type, so that
 //! every consumer (terminal, reports, CI annotations) renders them the same way.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How bad a finding is. Errors make `contract lint` exit non-zero; warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth a look, never fails anything.
@@ -78,4 +78,44 @@ impl fmt::Display for Finding {
             self.file, self.line, self.severity, self.rule, self.message
         )
     }
+}
+
+/// A finding as a report holds it, read back (`contract report merge`).
+#[derive(Deserialize)]
+struct ReadFinding {
+    severity: Severity,
+    rule: String,
+    file: String,
+    line: usize,
+    message: String,
+}
+
+impl<'de> Deserialize<'de> for Finding {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Finding, D::Error> {
+        let read = ReadFinding::deserialize(deserializer)?;
+        Ok(Finding {
+            severity: read.severity,
+            rule: intern(read.rule),
+            file: read.file,
+            line: read.line,
+            message: read.message,
+        })
+    }
+}
+
+/// A rule name read back from a report: rules are a small fixed set, each interned once for
+/// the life of the process.
+fn intern(name: String) -> &'static str {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut names = NAMES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(known) = names.get(name.as_str()) {
+        return known;
+    }
+    let interned: &'static str = Box::leak(name.into_boxed_str());
+    names.insert(interned);
+    interned
 }

@@ -47,6 +47,24 @@ pub struct KnownIssue {
 }
 
 impl KnownIssue {
+    /// An entry as a report recorded it (`contract report merge`); it matches its own `case`.
+    pub fn recorded(recorded: RecordedIssue) -> KnownIssue {
+        let matcher = Glob::new(&recorded.case)
+            .or_else(|_| Glob::new(&globset::escape(&recorded.case)))
+            .map(|g| g.compile_matcher())
+            .expect("an escaped id is a valid glob");
+        KnownIssue {
+            case: recorded.case,
+            reason: recorded.reason,
+            owner: recorded.owner,
+            link: recorded.link,
+            expires: recorded.expires,
+            file: recorded.file,
+            line: recorded.line,
+            matcher,
+        }
+    }
+
     /// `known-issues.toml:12`, for messages.
     pub fn location(&self) -> String {
         format!("{}:{}", self.file.display(), self.line)
@@ -58,8 +76,27 @@ impl KnownIssue {
     }
 }
 
+/// A known issue's fields as a report records them.
+#[derive(Debug, Clone)]
+pub struct RecordedIssue {
+    /// The case id or glob, as written.
+    pub case: String,
+    /// Why the case fails.
+    pub reason: String,
+    /// Who owns the fix.
+    pub owner: Option<String>,
+    /// Where the fix is tracked.
+    pub link: Option<String>,
+    /// The last day the entry hides a failure.
+    pub expires: Option<Date>,
+    /// The file the entry is in.
+    pub file: PathBuf,
+    /// The line of its `case` key.
+    pub line: usize,
+}
+
 /// What a known issue says about the case it matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum KnownStatus {
     /// The case fails as recorded; the run does not fail for it.
@@ -135,7 +172,7 @@ impl Known {
 }
 
 /// An entry that matches no case.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stale {
     /// The case id or glob, as written.
     pub case: String,

@@ -74,16 +74,35 @@ pub fn main(root: &Path, args: Arguments) -> ExitCode {
             report::github::annotations(&run, secrets, &report::github::repo_root())
         );
     }
-    // nextest runs one case per process: each would overwrite the last one's reports, so there
-    // the reports are nextest's own (its JUnit output), see .github/workflows/contract.yml.
-    if std::env::var_os("NEXTEST").is_none() {
-        let outputs = suite.config.reports.outputs();
-        if let Err(error) = report::write(&run, secrets, &outputs) {
-            eprintln!("error: {error}");
-            return ExitCode::from(2);
-        }
+    let mut outputs = suite.config.reports.outputs();
+    if std::env::var_os("NEXTEST").is_some() {
+        // nextest runs one case per process: each writes only its JSON report, under its own
+        // name in `shards/` beside report.json, for `contract report merge` to join.
+        outputs = nextest_outputs(&outputs, &run);
+    }
+    if let Err(error) = report::write(&run, secrets, &outputs) {
+        eprintln!("error: {error}");
+        return ExitCode::from(2);
     }
     conclusion.exit_code()
+}
+
+/// Under nextest: the JSON report only, as `shards/<first case id>.json` next to where
+/// report.json goes, so that processes never overwrite each other and a retried case
+/// overwrites its own earlier attempt.
+fn nextest_outputs(outputs: &report::Outputs, run: &report::Report) -> report::Outputs {
+    let name = run.cases.first().map_or_else(
+        || format!("process-{}", std::process::id()),
+        |c| crate::case::slug(&c.id),
+    );
+    report::Outputs {
+        json: outputs.json.as_ref().map(|json| {
+            let shards = json.with_file_name("shards");
+            let _ = std::fs::create_dir_all(&shards);
+            shards.join(format!("{name}.json"))
+        }),
+        ..report::Outputs::default()
+    }
 }
 
 fn trials(root: &Path, args: &Arguments) -> anyhow::Result<Suite> {

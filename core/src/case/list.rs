@@ -132,8 +132,11 @@ pub fn list_with(
     make_ids_unique(&mut cases);
     let loaded = crate::scenario::load(&absolute, scenarios);
     findings.extend(loaded.findings.iter().cloned());
-    let (cases, attach_findings) = crate::scenario::attach(cases, &loaded);
+    let (mut cases, attach_findings) = crate::scenario::attach(cases, &loaded);
     findings.extend(attach_findings);
+    for (ordinal, case) in cases.iter_mut().enumerate() {
+        case.ordinal = ordinal;
+    }
     Ok(CaseList {
         root: root.to_owned(),
         pages: paths.len(),

@@ -3,10 +3,12 @@
 
 pub mod http;
 mod list;
+mod partition;
 
 pub use http::{Body, Header, Request, Response};
 pub(crate) use list::relative;
 pub use list::{list, list_with, CaseList, ListError, PageView};
+pub use partition::{Partition, PartitionKind};
 
 pub use crate::doc::Expectations;
 
@@ -37,6 +39,9 @@ pub struct Case {
     pub expect: Expectations,
     /// Every `{name}` in the request URL, in order.
     pub placeholders: Vec<String>,
+    /// Position in the run's list of cases (pages by path, cases in page order): reports merged
+    /// from shards are put back in this order.
+    pub ordinal: usize,
     /// Literal keys in the request URL that stand for any id of their kind, from the request
     /// annotation's `sampleKeys`: the mock answers them for any value.
     pub sample_keys: Vec<String>,
@@ -255,6 +260,7 @@ pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
                         .collect()
                 })
                 .unwrap_or_default(),
+            ordinal,
             sample_keys: annotation
                 .map(|a| a.sample_keys.clone())
                 .unwrap_or_default(),

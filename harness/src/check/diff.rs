@@ -7,7 +7,7 @@ use similar::{ChangeTag, TextDiff};
 use std::fmt::Write;
 
 /// The documented and the actual body as pretty-printed texts with sorted keys, ready to diff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct BodyDiff {
     /// The documented body.
     pub expected: String,

@@ -34,7 +34,7 @@ pub struct Verdict {
 }
 
 /// One broken expectation, located by a JSON pointer into the actual body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Violation {
     /// JSON pointer (RFC 6901) into the actual body; empty for the whole body, status, headers.
     pub pointer: String,
@@ -52,7 +52,7 @@ pub struct Violation {
 }
 
 /// The rule a violation breaks. Serialised as the kebab-case name of [`ViolationKind::as_str`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ViolationKind {
     /// Wrong status code.

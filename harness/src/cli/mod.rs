@@ -4,6 +4,7 @@ mod lint;
 mod list;
 mod mock;
 pub(crate) mod output;
+mod report;
 mod run;
 mod schemas;
 
@@ -31,6 +32,13 @@ enum Command {
     Lint(lint::LintArgs),
     /// Manage the JSON Schemas that bodies are validated against.
     Schemas(schemas::SchemasArgs),
+    /// Work with reports: merge the JSON reports of a sharded run.
+    Report(report::ReportArgs),
+    /// Print a shell completion script: `contract completions bash > /etc/bash_completion.d/contract`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Output format shared by the subcommands.
@@ -80,6 +88,12 @@ pub(crate) fn main() -> ExitCode {
         Command::Mock(args) => mock::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Schemas(args) => schemas::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "contract", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,

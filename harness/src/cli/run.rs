@@ -22,6 +22,12 @@ pub(crate) struct RunArgs {
     /// Only run cases whose id contains this text.
     #[arg(long)]
     filter: Option<String>,
+    /// Run one shard of the cases, as nextest does: `count:K/N` (round-robin over the sorted
+    /// ids) or `hash:K/N` (by the id's hash: stable as pages are added). The embedded mock
+    /// still serves every example, so each case gets the answer an unsharded run gets; merge
+    /// the shards' JSON reports with `contract report merge`.
+    #[arg(long, env = "CONTRACT_PARTITION", value_name = "KIND:K/N")]
+    partition: Option<contract_harness::case::Partition>,
     /// Print each request that would be sent, and send nothing.
     #[arg(long)]
     dry_run: bool,
@@ -59,13 +65,19 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let schemas = Arc::new(config.schemas.load()?);
-    lint::attach(&mut cases, &schemas);
     let authenticated = options.client.token.is_some() || options.client.oauth.is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let runner = Arc::new(Runner::start(&cases, schemas, options).await?);
+        // The mock is built from every case the filter keeps, before sharding.
+        let runner = Arc::new(Runner::start(&cases, Arc::clone(&schemas), options).await?);
+        if let Some(partition) = args.partition {
+            let keep = partition.select(cases.iter().map(|c| c.id.as_str()));
+            let mut keep = keep.into_iter();
+            cases.retain(|_| keep.next().unwrap_or(false));
+        }
+        lint::attach(&mut cases, &schemas);
         if args.dry_run {
             let text = dry_run(&runner, &cases, args.format, authenticated)?;
             print_redacted(&runner.secrets(), &text)?;
@@ -91,6 +103,13 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             &secrets,
         );
         run.stale = stale;
+        if let Some(partition) = args.partition {
+            run.shards = vec![report::Shard {
+                partition: partition.to_string(),
+                cases: run.cases.len(),
+                duration_ms: run.wall.as_secs_f64() * 1000.0,
+            }];
+        }
         write_reports(config, &secrets, &run)?;
         if let Some(path) = &args.record_known_issues {
             record_known_issues(&secrets, &run, path)?;

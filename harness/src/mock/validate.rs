@@ -49,14 +49,16 @@ pub(super) fn refuse(
     }
     let value: Value = match serde_json::from_slice(body) {
         Ok(value) => value,
-        Err(error) => return Some(MockAnswer::error(
-            400,
-            "BadRequest",
-            format!(
+        Err(error) => {
+            return Some(MockAnswer::error(
+                400,
+                "BadRequest",
+                format!(
                 "The request body is not JSON ({error}); the documented example ({at}) sends JSON."
             ),
-            case_id,
-        )),
+                case_id,
+            ))
+        }
     };
     if route.request_body.as_ref() == Some(&value) {
         return None;

@@ -76,6 +76,7 @@ pub fn render(run: &Report, secrets: &Secrets, link_base: &str) -> String {
                     p.meta {
                         (run.cases.len()) " cases against " (run.target_label())
                         " in " (format!("{:.2}", run.wall.as_secs_f64())) "s"
+                        @if let Some(shards) = run.shards_line() { ", " (shards) }
                     }
                     div.controls {
                         (filters(run))

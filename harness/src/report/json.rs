@@ -67,6 +67,13 @@ pub struct JsonSummary {
     pub target: String,
     /// True when the target was the embedded mock.
     pub mock: bool,
+    /// The cases folder as configured, which pages are relative to.
+    #[serde(default)]
+    pub cases_dir: String,
+    /// The shards the report covers: one for a `--partition` run, each shard's for a merged
+    /// report, none for a whole run.
+    #[serde(default)]
+    pub shards: Vec<super::Shard>,
 }
 
 /// One case.
@@ -74,6 +81,8 @@ pub struct JsonSummary {
 pub struct JsonCase<'a> {
     /// The case id.
     pub id: &'a str,
+    /// Its position in the run's list of cases: merged shards are put back in this order.
+    pub ordinal: usize,
     /// The page, relative to the cases folder.
     pub file: &'a str,
     /// Line of the request block.
@@ -151,6 +160,8 @@ pub fn report(run: &Report) -> JsonReport<'_> {
             duration_ms: run.wall.as_secs_f64() * 1000.0,
             target: run.target.clone(),
             mock: run.is_mock,
+            cases_dir: run.cases_dir.display().to_string(),
+            shards: run.shards.clone(),
         },
         cases: run
             .cases
@@ -169,6 +180,7 @@ pub fn report(run: &Report) -> JsonReport<'_> {
                 };
                 JsonCase {
                     id: &c.id,
+                    ordinal: c.ordinal,
                     file: &c.file,
                     line: c.line,
                     response_line: c.response_line,

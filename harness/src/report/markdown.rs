@@ -162,9 +162,11 @@ fn counts(run: &Report) -> String {
     let target = run.target_label();
     let _ = writeln!(
         out,
-        "Ran against {} in {:.2}s.\n",
+        "Ran against {} in {:.2}s{}.\n",
         inline_code(&target),
-        run.wall.as_secs_f64()
+        run.wall.as_secs_f64(),
+        run.shards_line()
+            .map_or(String::new(), |s| format!(", {s}"))
     );
     let _ = writeln!(out, "| Outcome | Cases |\n| --- | ---: |");
     let _ = writeln!(

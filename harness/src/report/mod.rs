@@ -11,6 +11,7 @@ pub mod json;
 pub mod junit;
 pub mod known_issues;
 pub mod markdown;
+pub mod merge;
 pub mod terminal;
 
 use crate::case::Case;
@@ -41,6 +42,59 @@ pub struct Report {
     pub cases: Vec<CaseReport>,
     /// Known-issue entries that match no case (set by the front end, which sees every case).
     pub stale: Vec<Stale>,
+    /// The shards this report covers: one for a `--partition` run, each shard's for a merged
+    /// report, none for a whole run.
+    pub shards: Vec<Shard>,
+}
+
+/// One shard of a sharded run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    /// `hash:1/3`.
+    pub partition: String,
+    /// How many cases it ran.
+    pub cases: usize,
+    /// Its wall time, in milliseconds.
+    pub duration_ms: f64,
+}
+
+impl Report {
+    /// `3 shards (hash:1/3 480 cases 1.20s, …)`, or `None` for a whole run.
+    pub fn shards_line(&self) -> Option<String> {
+        if self.shards.is_empty() {
+            return None;
+        }
+        if self.shards.len() > 8 {
+            // One per process under nextest: name the slowest only.
+            let slowest = self
+                .shards
+                .iter()
+                .max_by(|a, b| a.duration_ms.total_cmp(&b.duration_ms))?;
+            return Some(format!(
+                "merged from {} shards (slowest: {}, {} cases in {:.2}s)",
+                self.shards.len(),
+                slowest.partition,
+                slowest.cases,
+                slowest.duration_ms / 1000.0
+            ));
+        }
+        let each: Vec<String> = self
+            .shards
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}: {} cases in {:.2}s",
+                    s.partition,
+                    s.cases,
+                    s.duration_ms / 1000.0
+                )
+            })
+            .collect();
+        Some(match self.shards.len() {
+            1 => format!("shard {}", each[0]),
+            n => format!("merged from {n} shards ({})", each.join("; ")),
+        })
+    }
 }
 
 /// One case and how it ended, everything a report shows about it.
@@ -48,6 +102,8 @@ pub struct Report {
 pub struct CaseReport {
     /// The case id.
     pub id: String,
+    /// Its position in the run's list of cases ([`Case::ordinal`]).
+    pub ordinal: usize,
     /// The page, relative to the cases folder.
     pub file: String,
     /// Line of the request block's opening fence.
@@ -75,7 +131,7 @@ pub struct CaseReport {
 }
 
 /// One exchange of a scenario case, with secrets hidden.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StepReport {
     /// `setup`, `request` or `teardown`.
     pub phase: Phase,
@@ -247,6 +303,7 @@ impl Report {
             cases_dir: cases_dir.to_owned(),
             cases: entries,
             stale: Vec::new(),
+            shards: Vec::new(),
         }
     }
 
@@ -419,6 +476,7 @@ impl CaseReport {
         };
         CaseReport {
             id: hide(&case.id),
+            ordinal: case.ordinal,
             file: case.file.clone(),
             line: case.line,
             response_line: case.response_line,

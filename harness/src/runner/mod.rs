@@ -167,7 +167,7 @@ impl Tally {
 }
 
 /// A problem that did not decide the verdict.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Warning {
     /// What kind of problem, for triage: a violation kind (`undeclared-property`,
     /// `unexpected-null`, `extra-property`), `teardown` or `capture`.
