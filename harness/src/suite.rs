@@ -35,10 +35,31 @@ struct Suite {
     _runtime: tokio::runtime::Runtime,
 }
 
+/// The suite over your own pages, for a `tests/contract.rs` (with `harness = false`) in any
+/// crate that depends on this one:
+///
+/// ```no_run
+/// fn main() -> std::process::ExitCode {
+///     contract_harness::suite::run("docs/api-reference/v1.0")
+/// }
+/// ```
+///
+/// `cases` is the folder of pages, relative to the crate's folder (where `cargo test` runs
+/// tests); `CONTRACT_CASES` still overrides it, and every other `CONTRACT_*` variable applies
+/// as in this project's own suite (a `schemas/` folder beside it is used when it exists).
+pub fn run(cases: impl AsRef<Path>) -> ExitCode {
+    let root = std::env::current_dir().unwrap_or_default();
+    suite(&root, Some(cases.as_ref()), Arguments::from_args())
+}
+
 /// Runs the suite: reads the configuration from the environment, lists the cases under the
 /// cases folder (relative paths resolved against `root`), and hands the trials to libtest-mimic.
 pub fn main(root: &Path, args: Arguments) -> ExitCode {
-    let suite = match trials(root, &args) {
+    suite(root, None, args)
+}
+
+fn suite(root: &Path, cases: Option<&Path>, args: Arguments) -> ExitCode {
+    let suite = match trials(root, cases, &args) {
         Ok(suite) => suite,
         Err(error) => {
             eprintln!("error: the contract suite could not start: {error}");
@@ -105,8 +126,11 @@ fn nextest_outputs(outputs: &report::Outputs, run: &report::Report) -> report::O
     }
 }
 
-fn trials(root: &Path, args: &Arguments) -> anyhow::Result<Suite> {
-    let config = Config::from_env(root)?;
+fn trials(root: &Path, cases: Option<&Path>, args: &Arguments) -> anyhow::Result<Suite> {
+    let mut config = Config::from_env(root)?;
+    if let Some(cases) = cases.filter(|_| std::env::var_os("CONTRACT_CASES").is_none()) {
+        config.cases.cases = root.join(cases);
+    }
     let mut list = config.cases.list()?;
     // Page problems are lint's business; a scenario file that cannot be read changes what
     // runs, so it is said here.

@@ -49,16 +49,21 @@ pub struct PageView<'a> {
 ///
 /// A page or scenario file that cannot be read becomes a finding; the listing goes on.
 pub fn list(root: &Path) -> Result<CaseList, ListError> {
-    list_with(root, &[], |_| {})
+    list_with(root, &[], |_| Vec::new())
 }
 
 /// [`list`], also reading the scenario files at `scenarios` (files or folders, besides those
-/// under `root`), and calling `visit` with each page after its cases are built.
+/// under `root`), and calling `visit` with each page after its cases are built; what `visit`
+/// returns joins the list's findings (lint's page rules).
+///
+/// Pages are read and parsed on every core, then put back in path order, so the result is the
+/// same as a one-page-at-a-time reading.
 pub fn list_with(
     root: &Path,
     scenarios: &[PathBuf],
-    mut visit: impl FnMut(&PageView),
+    visit: impl Fn(&PageView) -> Vec<Finding> + Sync,
 ) -> Result<CaseList, ListError> {
+    use rayon::prelude::*;
     let absolute = root.canonicalize().map_err(|source| ListError::Root {
         path: root.to_owned(),
         source,
@@ -92,42 +97,14 @@ pub fn list_with(
         }
     }
 
-    let mut cases = Vec::new();
-    for path in &paths {
-        let file = relative(&absolute, path);
-        let text = match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(error) => {
-                    findings.push(Finding::warning(
-                        "not-utf8",
-                        &file,
-                        1,
-                        "the page is not UTF-8; invalid bytes were replaced before parsing",
-                    ));
-                    String::from_utf8_lossy(error.as_bytes()).into_owned()
-                }
-            },
-            Err(error) => {
-                findings.push(Finding::error(
-                    "unreadable-file",
-                    &file,
-                    1,
-                    format!("cannot be read: {error}"),
-                ));
-                continue;
-            }
-        };
-        let page = parse_page(&file, &text);
-        let page_cases = cases_of_page(&page, folder_version(path));
-        visit(&PageView {
-            file: &file,
-            text: &text,
-            page: &page,
-            cases: &page_cases,
-        });
+    let pages: Vec<(Vec<Case>, Vec<Finding>)> = paths
+        .par_iter()
+        .map(|path| read_page(&absolute, path, &visit))
+        .collect();
+    let mut cases = Vec::with_capacity(pages.iter().map(|(c, _)| c.len()).sum());
+    for (page_cases, page_findings) in pages {
         cases.extend(page_cases);
-        findings.extend(page.findings);
+        findings.extend(page_findings);
     }
     make_ids_unique(&mut cases);
     let loaded = crate::scenario::load(&absolute, scenarios);
@@ -143,6 +120,50 @@ pub fn list_with(
         cases,
         findings,
     })
+}
+
+/// One page's cases and findings (reading, parsing, then `visit`'s).
+fn read_page(
+    absolute: &Path,
+    path: &Path,
+    visit: &(impl Fn(&PageView) -> Vec<Finding> + Sync),
+) -> (Vec<Case>, Vec<Finding>) {
+    let file = relative(absolute, path);
+    let mut findings = Vec::new();
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => {
+                findings.push(Finding::warning(
+                    "not-utf8",
+                    &file,
+                    1,
+                    "the page is not UTF-8; invalid bytes were replaced before parsing",
+                ));
+                String::from_utf8_lossy(error.as_bytes()).into_owned()
+            }
+        },
+        Err(error) => {
+            findings.push(Finding::error(
+                "unreadable-file",
+                &file,
+                1,
+                format!("cannot be read: {error}"),
+            ));
+            return (Vec::new(), findings);
+        }
+    };
+    let mut page = parse_page(&file, &text);
+    let cases = cases_of_page(&page, folder_version(path));
+    let visited = visit(&PageView {
+        file: &file,
+        text: &text,
+        page: &page,
+        cases: &cases,
+    });
+    findings.append(&mut page.findings);
+    findings.extend(visited);
+    (cases, findings)
 }
 
 /// The innermost folder named like an API version (`v1.0`, `beta`).

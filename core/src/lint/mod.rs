@@ -22,11 +22,8 @@ pub fn lint(
     scenarios: &[PathBuf],
     schemas: &Schemas,
 ) -> Result<(CaseList, Vec<Finding>), ListError> {
-    let mut findings = Vec::new();
-    let list = case::list_with(root, scenarios, |view| {
-        findings.extend(lint_page(view, schemas))
-    })?;
-    findings.extend(list.findings.iter().cloned());
+    let list = case::list_with(root, scenarios, |view| lint_page(view, schemas))?;
+    let mut findings = list.findings.clone();
     // A response shared by several requests is linted with each of them: said once.
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.rule, &a.message).cmp(&(&b.file, b.line, b.rule, &b.message))
@@ -38,9 +35,10 @@ pub fn lint(
 /// Attaches to each case the findings of its own example (the case rules of [`lint_case`]), once,
 /// when the cases are built: the runner and the reports read them from the case.
 pub fn attach(cases: &mut [Case], schemas: &Schemas) {
-    for case in cases {
-        case.findings = lint_case(case, schemas);
-    }
+    use rayon::prelude::*;
+    cases
+        .par_iter_mut()
+        .for_each(|case| case.findings = lint_case(case, schemas));
 }
 
 /// The findings of one page: page rules, then the rules of each of its cases.
