@@ -7,6 +7,17 @@ use super::route::{split_query, Route};
 use super::MockAnswer;
 use serde_json::{Map, Value};
 
+/// A cheap first look: false when the query cannot hold `$select` or `$top`.
+pub(super) fn may_shape(query: &str) -> bool {
+    let bytes = query.as_bytes();
+    let has = |word: &[u8]| {
+        bytes
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    };
+    has(b"select") || has(b"top")
+}
+
 /// The documented answer shaped by the query's `$select` and `$top`; `None` when neither is
 /// asked for or the answer is not a JSON object, so that the documented bytes go out.
 pub(super) fn shape(route: &Route, query: &str) -> Option<MockAnswer> {

@@ -46,6 +46,9 @@ pub(super) struct RequestRules {
     pub(super) json: bool,
     /// The documented body as written, trimmed: sending it back is always accepted.
     pub(super) text: String,
+    /// The documented JSON body as strict JSON, which is what `contract run` sends: compared
+    /// byte for byte before anything is parsed.
+    pub(super) strict: Vec<u8>,
     /// The type the body is validated against when it names none: its documented
     /// `@odata.type`, else for a create (POST answered 201) or an update (PATCH, PUT) the
     /// documented response's type.
@@ -268,6 +271,11 @@ impl Route {
                 content_type: request.header("content-type").is_some(),
                 json,
                 text: request.body_text.trim().to_owned(),
+                strict: request
+                    .body
+                    .json()
+                    .map(|v| serde_json::to_vec(v).expect("a JSON value serialises"))
+                    .unwrap_or_default(),
                 odata_type,
                 version: case.version.clone(),
                 at: format!("{}:{}", case.file, case.line),
