@@ -40,8 +40,9 @@ pub struct Mock {
 /// The routes of one method and path length.
 #[derive(Debug, Default)]
 struct Bucket {
-    /// By the literal segment after the version ([`Route::index_segment`]).
-    by_segment: HashMap<String, Vec<Route>>,
+    /// By the version, then the literal segment after it ([`Route::index_segments`]): pages
+    /// of many versions (v1.0, beta, …) do not share one list.
+    by_segment: HashMap<String, HashMap<String, Vec<Route>>>,
     /// Routes with a placeholder there, which any request of this length may match.
     any_segment: Vec<Route>,
 }
@@ -49,15 +50,21 @@ struct Bucket {
 impl Bucket {
     fn candidates<'a>(&'a self, segments: &[String]) -> impl Iterator<Item = &'a Route> {
         segments
-            .get(route::INDEX_SEGMENT)
-            .and_then(|segment| self.by_segment.get(segment))
+            .first()
+            .and_then(|version| self.by_segment.get(version))
+            .zip(segments.get(route::INDEX_SEGMENT))
+            .and_then(|(by_first, segment)| by_first.get(segment))
             .into_iter()
             .flatten()
             .chain(&self.any_segment)
     }
 
     fn all(&self) -> impl Iterator<Item = &Route> {
-        self.by_segment.values().flatten().chain(&self.any_segment)
+        self.by_segment
+            .values()
+            .flat_map(HashMap::values)
+            .flatten()
+            .chain(&self.any_segment)
     }
 }
 
@@ -104,9 +111,11 @@ impl Mock {
                 .routes
                 .entry((route.method.clone(), route.segments.len()))
                 .or_default();
-            match route.index_segment() {
-                Some(segment) => bucket
+            match route.index_segments() {
+                Some((version, segment)) => bucket
                     .by_segment
+                    .entry(version.to_owned())
+                    .or_default()
                     .entry(segment.to_owned())
                     .or_default()
                     .push(route),

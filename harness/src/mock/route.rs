@@ -231,19 +231,16 @@ impl Route {
         } else {
             body_bytes(&response.body)
         };
-        if let Some(finding) = case
+        // A client developer learns that this answer is known to be wrong, and where.
+        let errors: Vec<&crate::finding::Finding> = case
             .findings
             .iter()
-            .find(|f| f.severity == crate::finding::Severity::Error)
-        {
-            let errors = case
-                .findings
-                .iter()
-                .filter(|f| f.severity == crate::finding::Severity::Error)
-                .count();
+            .filter(|f| f.severity == crate::finding::Severity::Error)
+            .collect();
+        if let Some(first) = errors.first() {
             headers.push((
                 "x-contract-findings".into(),
-                format!("{errors} (see {}:{})", finding.file, finding.line),
+                format!("{} (see {}:{})", errors.len(), first.file, first.line),
             ));
         }
         let json = request.body.json().is_some()
@@ -313,11 +310,14 @@ impl Route {
         }
     }
 
-    /// The first literal segment after the version (`users` in `/v1.0/users/{id}`), the key
-    /// of the mock's index; `None` when that segment has a placeholder or the path is shorter.
-    pub(super) fn index_segment(&self) -> Option<&str> {
-        match self.segments.get(INDEX_SEGMENT) {
-            Some(Segment::Literal(text)) => Some(text),
+    /// The version and the first literal segment after it (`v1.0` and `users` in
+    /// `/v1.0/users/{id}`), the keys of the mock's index; `None` when either has a placeholder
+    /// or the path is shorter.
+    pub(super) fn index_segments(&self) -> Option<(&str, &str)> {
+        match (self.segments.first(), self.segments.get(INDEX_SEGMENT)) {
+            (Some(Segment::Literal(version)), Some(Segment::Literal(text))) => {
+                Some((version, text))
+            }
             _ => None,
         }
     }
