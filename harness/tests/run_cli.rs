@@ -1,4 +1,5 @@
-//! `contract run` as a user types it: what it says when there is little to say.
+//! The `contract` command as a user types it: what it says when there is little to say, and its
+//! shell completions.
 
 mod common;
 
@@ -21,4 +22,26 @@ fn a_filter_that_matches_nothing_says_so() {
         stderr.contains(" cases found; `contract list` shows their ids)"),
         "{stderr}"
     );
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef contract"),
+        ("fish", "complete -c contract"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let output = common::contract()
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&output.stdout);
+        assert!(script.contains(marker), "{shell}: {script:.200}");
+        // Every subcommand and the new flags are offered.
+        for word in ["merge", "partition", "no-validate"] {
+            assert!(script.contains(word), "{shell} lacks {word}");
+        }
+    }
 }
