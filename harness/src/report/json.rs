@@ -12,7 +12,9 @@
 //! Version 3 (from version 2): a case's `warnings` are objects with a `kind` and a `message`
 //! (they were strings). Added: `summary.known_failures`, `summary.fixed`, a case's `status`
 //! (how it counts: `passed`, `failed`, `known-failure`, `fixed`, `error`, `skipped`) and
-//! `known` (its known issue), and `stale_known_issues`.
+//! `known` (its known issue), and `stale_known_issues`. Added later in version 3, for
+//! `contract report merge`: a case's `ordinal` (its place in the whole run), and
+//! `summary.cases_dir` and `summary.shards`.
 
 use super::Report;
 use crate::case::SkipKind;
