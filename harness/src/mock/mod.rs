@@ -43,20 +43,29 @@ struct Bucket {
     /// By the version, then the literal segment after it ([`Route::index_segments`]): pages
     /// of many versions (v1.0, beta, …) do not share one list.
     by_segment: HashMap<String, HashMap<String, Vec<Route>>>,
-    /// Routes with a placeholder there, which any request of this length may match.
-    any_segment: Vec<Route>,
+    /// By the version, routes with a placeholder after it, which any request of this length
+    /// and version may match.
+    any_segment: HashMap<String, Vec<Route>>,
+    /// Routes too short to have a segment after the version.
+    short: Vec<Route>,
 }
 
 impl Bucket {
     fn candidates<'a>(&'a self, segments: &[String]) -> impl Iterator<Item = &'a Route> {
-        segments
-            .first()
+        let version = segments.first();
+        version
             .and_then(|version| self.by_segment.get(version))
             .zip(segments.get(route::INDEX_SEGMENT))
             .and_then(|(by_first, segment)| by_first.get(segment))
             .into_iter()
             .flatten()
-            .chain(&self.any_segment)
+            .chain(
+                version
+                    .and_then(|version| self.any_segment.get(version))
+                    .into_iter()
+                    .flatten(),
+            )
+            .chain(&self.short)
     }
 
     fn all(&self) -> impl Iterator<Item = &Route> {
@@ -64,7 +73,8 @@ impl Bucket {
             .values()
             .flat_map(HashMap::values)
             .flatten()
-            .chain(&self.any_segment)
+            .chain(self.any_segment.values().flatten())
+            .chain(&self.short)
     }
 }
 
@@ -112,14 +122,19 @@ impl Mock {
                 .entry((route.method.clone(), route.segments.len()))
                 .or_default();
             match route.index_segments() {
-                Some((version, segment)) => bucket
+                (Some(version), Some(segment)) => bucket
                     .by_segment
                     .entry(version.to_owned())
                     .or_default()
                     .entry(segment.to_owned())
                     .or_default()
                     .push(route),
-                None => bucket.any_segment.push(route),
+                (Some(version), None) => bucket
+                    .any_segment
+                    .entry(version.to_owned())
+                    .or_default()
+                    .push(route),
+                (None, _) => bucket.short.push(route),
             }
             mock.count += 1;
         }

@@ -311,15 +311,14 @@ impl Route {
     }
 
     /// The version and the first literal segment after it (`v1.0` and `users` in
-    /// `/v1.0/users/{id}`), the keys of the mock's index; `None` when either has a placeholder
-    /// or the path is shorter.
-    pub(super) fn index_segments(&self) -> Option<(&str, &str)> {
-        match (self.segments.first(), self.segments.get(INDEX_SEGMENT)) {
-            (Some(Segment::Literal(version)), Some(Segment::Literal(text))) => {
-                Some((version, text))
-            }
+    /// `/v1.0/users/{id}`), the keys of the mock's index; each `None` when it is not a literal
+    /// (the version always is: the mock puts it there) or the path is shorter.
+    pub(super) fn index_segments(&self) -> (Option<&str>, Option<&str>) {
+        let literal = |index: usize| match self.segments.get(index) {
+            Some(Segment::Literal(text)) => Some(text.as_str()),
             _ => None,
-        }
+        };
+        (literal(0), literal(INDEX_SEGMENT))
     }
 
     pub(super) fn matches(&self, incoming: &[String]) -> bool {
