@@ -47,20 +47,21 @@ pub struct KnownIssue {
 }
 
 impl KnownIssue {
-    /// An entry as a report recorded it (`contract report merge`); it matches its own `case`.
-    pub fn recorded(recorded: RecordedIssue) -> KnownIssue {
-        let matcher = Glob::new(&recorded.case)
-            .or_else(|_| Glob::new(&globset::escape(&recorded.case)))
+    /// An entry for `case` as a report names it (`contract report merge`), matching that
+    /// case; the caller fills in the other fields, which are public.
+    pub fn for_case(case: String, file: PathBuf, line: usize) -> KnownIssue {
+        let matcher = Glob::new(&case)
+            .or_else(|_| Glob::new(&globset::escape(&case)))
             .map(|g| g.compile_matcher())
             .expect("an escaped id is a valid glob");
         KnownIssue {
-            case: recorded.case,
-            reason: recorded.reason,
-            owner: recorded.owner,
-            link: recorded.link,
-            expires: recorded.expires,
-            file: recorded.file,
-            line: recorded.line,
+            case,
+            reason: String::new(),
+            owner: None,
+            link: None,
+            expires: None,
+            file,
+            line,
             matcher,
         }
     }
@@ -74,25 +75,6 @@ impl KnownIssue {
     pub fn expired(&self, today: Date) -> bool {
         self.expires.is_some_and(|last| key(last) < key(today))
     }
-}
-
-/// A known issue's fields as a report records them.
-#[derive(Debug, Clone)]
-pub struct RecordedIssue {
-    /// The case id or glob, as written.
-    pub case: String,
-    /// Why the case fails.
-    pub reason: String,
-    /// Who owns the fix.
-    pub owner: Option<String>,
-    /// Where the fix is tracked.
-    pub link: Option<String>,
-    /// The last day the entry hides a failure.
-    pub expires: Option<Date>,
-    /// The file the entry is in.
-    pub file: PathBuf,
-    /// The line of its `case` key.
-    pub line: usize,
 }
 
 /// What a known issue says about the case it matched.

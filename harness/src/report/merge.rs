@@ -10,7 +10,7 @@ use super::{CaseReport, Report, Shard, StepReport};
 use crate::case::SkipKind;
 use crate::check::{BodyDiff, Verdict, Violation};
 use crate::finding::Finding;
-use crate::known::{Known, KnownIssue, KnownStatus, RecordedIssue, Stale};
+use crate::known::{Known, KnownIssue, KnownStatus, Stale};
 use crate::runner::{Outcome, Summary, Warning};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -296,18 +296,17 @@ impl ReadCase {
             warnings: self.warnings,
             known: self.known.map(|k| Known {
                 status: k.status,
-                issue: Arc::new(KnownIssue::recorded(RecordedIssue {
-                    case: k.case,
-                    reason: k.reason,
-                    owner: k.owner,
-                    link: k.link,
-                    expires: k
+                issue: Arc::new({
+                    let mut issue = KnownIssue::for_case(k.case, PathBuf::from(k.file), k.line);
+                    issue.reason = k.reason;
+                    issue.owner = k.owner;
+                    issue.link = k.link;
+                    issue.expires = k
                         .expires
                         .and_then(|d| d.parse::<toml::value::Datetime>().ok())
-                        .and_then(|d| d.date),
-                    file: PathBuf::from(k.file),
-                    line: k.line,
-                })),
+                        .and_then(|d| d.date);
+                    issue
+                }),
             }),
         }
     }

@@ -58,45 +58,6 @@ pub struct Shard {
     pub duration_ms: f64,
 }
 
-impl Report {
-    /// `3 shards (hash:1/3 480 cases 1.20s, …)`, or `None` for a whole run.
-    pub fn shards_line(&self) -> Option<String> {
-        if self.shards.is_empty() {
-            return None;
-        }
-        if self.shards.len() > 8 {
-            // One per process under nextest: name the slowest only.
-            let slowest = self
-                .shards
-                .iter()
-                .max_by(|a, b| a.duration_ms.total_cmp(&b.duration_ms))?;
-            return Some(format!(
-                "merged from {} shards (slowest: {}, {} cases in {:.2}s)",
-                self.shards.len(),
-                slowest.partition,
-                slowest.cases,
-                slowest.duration_ms / 1000.0
-            ));
-        }
-        let each: Vec<String> = self
-            .shards
-            .iter()
-            .map(|s| {
-                format!(
-                    "{}: {} cases in {:.2}s",
-                    s.partition,
-                    s.cases,
-                    s.duration_ms / 1000.0
-                )
-            })
-            .collect();
-        Some(match self.shards.len() {
-            1 => format!("shard {}", each[0]),
-            n => format!("merged from {n} shards ({})", each.join("; ")),
-        })
-    }
-}
-
 /// One case and how it ended, everything a report shows about it.
 #[derive(Debug, Clone)]
 pub struct CaseReport {
@@ -305,6 +266,43 @@ impl Report {
             stale: Vec::new(),
             shards: Vec::new(),
         }
+    }
+
+    /// `3 shards (hash:1/3 480 cases 1.20s, …)`, or `None` for a whole run.
+    pub fn shards_line(&self) -> Option<String> {
+        if self.shards.is_empty() {
+            return None;
+        }
+        if self.shards.len() > 8 {
+            // One per process under nextest: name the slowest only.
+            let slowest = self
+                .shards
+                .iter()
+                .max_by(|a, b| a.duration_ms.total_cmp(&b.duration_ms))?;
+            return Some(format!(
+                "merged from {} shards (slowest: {}, {} cases in {:.2}s)",
+                self.shards.len(),
+                slowest.partition,
+                slowest.cases,
+                slowest.duration_ms / 1000.0
+            ));
+        }
+        let each: Vec<String> = self
+            .shards
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}: {} cases in {:.2}s",
+                    s.partition,
+                    s.cases,
+                    s.duration_ms / 1000.0
+                )
+            })
+            .collect();
+        Some(match self.shards.len() {
+            1 => format!("shard {}", each[0]),
+            n => format!("merged from {n} shards ({})", each.join("; ")),
+        })
     }
 
     /// The target as the reports name it: `the embedded mock (http://127.0.0.1:…/)` or the URL.
