@@ -14,7 +14,8 @@ impl LineIndex {
     /// Indexes `text`'s line starts.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        // memchr: `match_indices` took a tenth of parsing the corpus.
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts }
     }
 

@@ -1,6 +1,18 @@
 //! YAML front matter between `---` lines at the top of a page.
 
 use serde::Deserialize;
+use std::ops::Range;
+
+/// Where a page's YAML front matter is. Nothing a run does reads it, so a page is parsed
+/// without it (YAML was a quarter of parsing the corpus); [`FrontMatter::parse`] reads it when
+/// asked, as lint does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontMatterSpan {
+    /// The YAML's byte range in the page's text (without the `---` lines).
+    pub range: Range<usize>,
+    /// The 1-based line the YAML starts on.
+    pub line: usize,
+}
 
 /// The page metadata we use; other keys (author, ms.prod, …) are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -13,15 +25,18 @@ pub struct FrontMatter {
     pub doc_type: Option<String>,
 }
 
-/// A front matter that is not YAML: the message and the 0-based line within the YAML.
+/// A front matter that is not YAML.
 #[derive(Debug)]
-pub(crate) struct FrontMatterError {
-    pub(crate) message: String,
-    pub(crate) line: usize,
+pub struct FrontMatterError {
+    /// What the YAML parser said.
+    pub message: String,
+    /// The 0-based line within the YAML.
+    pub line: usize,
 }
 
 impl FrontMatter {
-    pub(crate) fn parse(yaml: &str) -> Result<FrontMatter, FrontMatterError> {
+    /// Reads the YAML of a front matter (the text `span` covers).
+    pub fn parse(yaml: &str) -> Result<FrontMatter, FrontMatterError> {
         // Pages carry all kinds of values (numbers, lists); read loosely, keep the three we need.
         let value: serde_yaml_ng::Value =
             serde_yaml_ng::from_str(yaml).map_err(|error| FrontMatterError {
@@ -46,9 +61,9 @@ fn scalar_text(value: &serde_yaml_ng::Value) -> Option<String> {
     }
 }
 
-/// Finds the front matter: returns the YAML text, the 1-based line it starts on, and the byte
-/// offset where the Markdown body begins. `None` when the page does not open with `---`.
-pub(crate) fn split(text: &str) -> Option<(&str, usize, usize)> {
+/// Finds the front matter: returns where its YAML is and the byte offset where the Markdown
+/// body begins. `None` when the page does not open with `---`.
+pub(crate) fn split(text: &str) -> Option<(FrontMatterSpan, usize)> {
     let text_start = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
     let rest = &text[text_start..];
     let first_line_end = rest.find('\n')?;
@@ -59,7 +74,11 @@ pub(crate) fn split(text: &str) -> Option<(&str, usize, usize)> {
     let mut offset = yaml_start;
     for line in text[yaml_start..].split_inclusive('\n') {
         if line.trim_end() == "---" {
-            return Some((&text[yaml_start..offset], 2, offset + line.len()));
+            let span = FrontMatterSpan {
+                range: yaml_start..offset,
+                line: 2,
+            };
+            return Some((span, offset + line.len()));
         }
         offset += line.len();
     }
@@ -73,9 +92,9 @@ mod tests {
     #[test]
     fn split_finds_the_closing_fence() {
         let text = "---\ntitle: x\n---\nbody";
-        let (yaml, line, end) = split(text).unwrap();
-        assert_eq!(yaml, "title: x\n");
-        assert_eq!(line, 2);
+        let (span, end) = split(text).unwrap();
+        assert_eq!(&text[span.range], "title: x\n");
+        assert_eq!(span.line, 2);
         assert_eq!(&text[end..], "body");
     }
 

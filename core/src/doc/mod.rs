@@ -8,7 +8,7 @@ mod annotation;
 mod front_matter;
 
 pub use annotation::{Annotation, BlockType, Expectations};
-pub use front_matter::FrontMatter;
+pub use front_matter::{FrontMatter, FrontMatterError, FrontMatterSpan};
 
 use crate::finding::Finding;
 use crate::text::LineIndex;
@@ -19,8 +19,9 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 pub struct Page {
     /// The path the page was read from, as it should appear in messages.
     pub file: String,
-    /// The YAML front matter, when the page has one.
-    pub front_matter: Option<FrontMatter>,
+    /// Where the YAML front matter is, when the page has one (read it with
+    /// [`FrontMatter::parse`]).
+    pub front_matter: Option<FrontMatterSpan>,
     /// Every fenced code block, in page order, annotated or not.
     pub blocks: Vec<Block>,
     /// Problems met while parsing (bad front matter, unreadable annotations).
@@ -60,17 +61,7 @@ pub fn parse_page(file: &str, text: &str) -> Page {
     let mut findings = Vec::new();
     let lines = LineIndex::new(text);
     let (front_matter, body_start) = match front_matter::split(text) {
-        Some((yaml, yaml_line, end)) => {
-            let parsed = FrontMatter::parse(yaml).map_err(|error| {
-                findings.push(Finding::error(
-                    "front-matter",
-                    file,
-                    yaml_line + error.line,
-                    format!("front matter is not valid YAML: {}", error.message),
-                ))
-            });
-            (parsed.ok(), end)
-        }
+        Some((span, end)) => (Some(span), end),
         None => (None, 0),
     };
 
@@ -156,9 +147,12 @@ mod tests {
     }
 
     #[test]
-    fn front_matter_is_read() {
-        let page = page("---\ntitle: \"Get user\"\ndescription: Reads a user.\ndoc_type: apiPageType\n---\n# Get\n");
-        let front = page.front_matter.unwrap();
+    fn front_matter_is_found_and_read_on_demand() {
+        let text = "---\ntitle: \"Get user\"\ndescription: Reads a user.\ndoc_type: apiPageType\n---\n# Get\n";
+        let page = page(text);
+        let span = page.front_matter.unwrap();
+        assert_eq!(span.line, 2);
+        let front = FrontMatter::parse(&text[span.range]).unwrap();
         assert_eq!(front.title.as_deref(), Some("Get user"));
         assert_eq!(front.description.as_deref(), Some("Reads a user."));
         assert_eq!(front.doc_type.as_deref(), Some("apiPageType"));
@@ -166,12 +160,11 @@ mod tests {
     }
 
     #[test]
-    fn bad_front_matter_is_a_finding_with_its_line() {
+    fn bad_front_matter_does_not_stop_the_page() {
+        // Lint reports it (`front-matter`); the run needs none of it.
         let page = page("---\ntitle: ok\ndescription: [unclosed\n---\n```http\nGET /me\n```\n");
-        assert!(page.front_matter.is_none());
-        assert_eq!(page.findings.len(), 1);
-        assert_eq!(page.findings[0].rule, "front-matter");
-        assert!(page.findings[0].line >= 3, "{:?}", page.findings[0]);
+        assert!(page.front_matter.is_some());
+        assert!(page.findings.is_empty());
         assert_eq!(page.blocks.len(), 1);
     }
 

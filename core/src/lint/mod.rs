@@ -7,7 +7,7 @@
 use crate::case::{
     self, Body, Case, CaseList, Header, ListError, PageView, Request, Response, SkipReason,
 };
-use crate::doc::BlockType;
+use crate::doc::{BlockType, FrontMatter};
 use crate::finding::Finding;
 use crate::json::Strictness;
 use crate::schema::Schemas;
@@ -45,6 +45,16 @@ pub fn attach(cases: &mut [Case], schemas: &Schemas) {
 pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
     let file = view.file;
     let mut findings = Vec::new();
+    if let Some(span) = &view.page.front_matter {
+        if let Err(error) = FrontMatter::parse(&view.text[span.range.clone()]) {
+            findings.push(Finding::error(
+                "front-matter",
+                file,
+                span.line + error.line,
+                format!("front matter is not valid YAML: {}", error.message),
+            ));
+        }
+    }
     for (index, line) in view.text.lines().enumerate() {
         if line.contains("TODO") {
             let text = line.trim().trim_matches('|').trim();

@@ -23,6 +23,16 @@ fn rules(findings: &[Finding]) -> Vec<(&'static str, usize)> {
 }
 
 #[test]
+fn front_matter_that_is_not_yaml_is_an_error_at_its_line() {
+    let text = "---\ntitle: ok\ndescription: [unclosed\n---\n```http\nGET /me\n```\n";
+    let findings = lint_text(text);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].rule, "front-matter");
+    assert!(findings[0].line >= 3, "{:?}", findings[0]);
+    assert!(findings[0].message.starts_with("front matter is not valid YAML"));
+}
+
+#[test]
 fn todo_markers_and_generator_urls() {
     let text = "|Application|**TODO: Determine scopes **|\n<!-- { \"blockType\": \"ignored\" } -->\n```http\nPOST ** Collection URI for microsoft.graph.x not found\n```\n";
     assert_eq!(rules(&lint_text(text)), [("generator-url", 4), ("todo", 1)]);
