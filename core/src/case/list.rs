@@ -68,46 +68,60 @@ pub fn list_with(
         path: root.to_owned(),
         source,
     })?;
-    let mut findings = Vec::new();
-    let mut paths = Vec::new();
-    let walk = walkdir::WalkDir::new(&absolute)
-        .sort_by_file_name()
-        .follow_links(true);
-    for entry in walk {
-        match entry {
-            Ok(entry)
-                if entry.file_type().is_file()
-                    && entry.path().extension().is_some_and(|e| e == "md") =>
-            {
-                paths.push(entry.into_path())
+    // One walk finds the pages and the scenario files. Pages are parsed as the walk finds
+    // them, on every core, and put back in path order afterwards: `Path`'s order compares
+    // component by component, the order of a walk sorted by file name.
+    let unreadable = std::sync::Mutex::new(Vec::new());
+    let scenario_files = std::sync::Mutex::new(Vec::new());
+    let walk = walkdir::WalkDir::new(&absolute).follow_links(true);
+    let mut pages: Vec<(PathBuf, Vec<Case>, Vec<Finding>)> = walk
+        .into_iter()
+        .par_bridge()
+        .filter_map(|entry| match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                if entry.path().extension().is_some_and(|e| e == "md") {
+                    let (cases, findings) = read_page(&absolute, entry.path(), &visit);
+                    Some((entry.into_path(), cases, findings))
+                } else {
+                    if crate::scenario::format_of(entry.path()).is_some() {
+                        lock(&scenario_files).push(entry.into_path());
+                    }
+                    None
+                }
             }
-            Ok(_) => {}
+            Ok(_) => None,
             Err(error) => {
                 let file = error
                     .path()
                     .map(|p| relative(&absolute, p))
                     .unwrap_or_default();
-                findings.push(Finding::error(
+                let finding = Finding::error(
                     "unreadable-file",
                     &file,
                     1,
                     format!("cannot be read: {error}"),
-                ));
+                );
+                lock(&unreadable).push((error.path().map(Path::to_owned), finding));
+                None
             }
-        }
-    }
-
-    let pages: Vec<(Vec<Case>, Vec<Finding>)> = paths
-        .par_iter()
-        .map(|path| read_page(&absolute, path, &visit))
+        })
         .collect();
-    let mut cases = Vec::with_capacity(pages.iter().map(|(c, _)| c.len()).sum());
-    for (page_cases, page_findings) in pages {
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut unreadable = unreadable.into_inner().unwrap_or_else(|e| e.into_inner());
+    unreadable.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut findings: Vec<Finding> = unreadable.into_iter().map(|(_, f)| f).collect();
+    let mut scenario_files = scenario_files
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    scenario_files.sort();
+    let page_count = pages.len();
+    let mut cases = Vec::with_capacity(pages.iter().map(|(_, c, _)| c.len()).sum());
+    for (_, page_cases, page_findings) in pages {
         cases.extend(page_cases);
         findings.extend(page_findings);
     }
     make_ids_unique(&mut cases);
-    let loaded = crate::scenario::load(&absolute, scenarios);
+    let loaded = crate::scenario::load(&absolute, scenario_files, scenarios);
     findings.extend(loaded.findings.iter().cloned());
     let (mut cases, attach_findings) = crate::scenario::attach(cases, &loaded);
     findings.extend(attach_findings);
@@ -116,10 +130,15 @@ pub fn list_with(
     }
     Ok(CaseList {
         root: root.to_owned(),
-        pages: paths.len(),
+        pages: page_count,
         cases,
         findings,
     })
+}
+
+/// The lock's data, even if a thread panicked holding it (the data is only ever pushed to).
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// One page's cases and findings (reading, parsing, then `visit`'s).

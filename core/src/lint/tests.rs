@@ -29,7 +29,9 @@ fn front_matter_that_is_not_yaml_is_an_error_at_its_line() {
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0].rule, "front-matter");
     assert!(findings[0].line >= 3, "{:?}", findings[0]);
-    assert!(findings[0].message.starts_with("front matter is not valid YAML"));
+    assert!(findings[0]
+        .message
+        .starts_with("front matter is not valid YAML"));
 }
 
 #[test]

@@ -128,25 +128,32 @@ pub fn format_of(path: &Path) -> Option<Format> {
     }
 }
 
-/// Reads the scenario files under `root` and at each of `extra` (a file or a folder).
-pub fn load(root: &Path, extra: &[PathBuf]) -> Loaded {
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
+/// Reads the scenario files found under `root` (`found`, which the listing's one walk of the
+/// cases folder collects with [`format_of`]) and at each of `extra` (a file or a folder).
+pub fn load(root: &Path, found: Vec<PathBuf>, extra: &[PathBuf]) -> Loaded {
+    let mut files: Vec<(PathBuf, String)> = found
+        .into_iter()
+        .map(|path| {
+            let name = relative(root, &path);
+            (path, name)
+        })
+        .collect();
     let mut loaded = Loaded::default();
-    let mut walk = |base: &Path, named_from: Option<&Path>, explicit: bool| {
+    for base in extra {
         if base.is_file() {
             // Outside the cases folder: named in full, so that output never prefixes it.
             let full = base.canonicalize().unwrap_or_else(|_| base.to_owned());
             files.push((base.to_owned(), full.display().to_string()));
-            return;
+            continue;
         }
-        if explicit && !base.exists() {
+        if !base.exists() {
             loaded.findings.push(Finding::error(
                 "scenario-file",
                 &base.display().to_string(),
                 1,
                 "no such file or folder: check --scenarios (CONTRACT_SCENARIOS)",
             ));
-            return;
+            continue;
         }
         for entry in walkdir::WalkDir::new(base)
             .sort_by_file_name()
@@ -155,22 +162,15 @@ pub fn load(root: &Path, extra: &[PathBuf]) -> Loaded {
             .flatten()
         {
             if entry.file_type().is_file() && format_of(entry.path()).is_some() {
-                let name = match named_from {
-                    Some(root) => relative(root, entry.path()),
-                    None => entry
-                        .path()
-                        .canonicalize()
-                        .unwrap_or_else(|_| entry.path().to_owned())
-                        .display()
-                        .to_string(),
-                };
+                let name = entry
+                    .path()
+                    .canonicalize()
+                    .unwrap_or_else(|_| entry.path().to_owned())
+                    .display()
+                    .to_string();
                 files.push((entry.into_path(), name));
             }
         }
-    };
-    walk(root, Some(root), false);
-    for path in extra {
-        walk(path, None, true);
     }
     let mut canned_at: HashMap<String, String> = HashMap::new();
     for (path, name) in files {

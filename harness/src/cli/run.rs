@@ -42,7 +42,16 @@ pub(crate) struct RunArgs {
 
 pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let config = &args.config;
-    let list = config.cases.list()?;
+    // The schemas are read while the pages are parsed.
+    let (list, schemas) = std::thread::scope(|scope| {
+        let schemas = scope.spawn(|| config.schemas.load());
+        let list = config.cases.list();
+        (
+            list,
+            schemas.join().expect("reading schemas does not panic"),
+        )
+    });
+    let list = list?;
     super::print_findings(&config.cases.cases, &list.findings);
     let found = list.cases.len();
     let options = config.run_options()?;
@@ -64,7 +73,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             "note: no case id contains {filter:?} ({found} cases found; `contract list` shows their ids)"
         );
     }
-    let schemas = Arc::new(config.schemas.load()?);
+    let schemas = Arc::new(schemas?);
     let authenticated = options.client.token.is_some() || options.client.oauth.is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
