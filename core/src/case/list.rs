@@ -69,22 +69,24 @@ pub fn list_with(
         source,
     })?;
     // One walk finds the pages and the scenario files. Pages are parsed as the walk finds
-    // them, on every core, and put back in path order afterwards: `Path`'s order compares
-    // component by component, the order of a walk sorted by file name.
+    // them, on every core, and put back in walk order (sorted by file name) afterwards.
     let unreadable = std::sync::Mutex::new(Vec::new());
     let scenario_files = std::sync::Mutex::new(Vec::new());
-    let walk = walkdir::WalkDir::new(&absolute).follow_links(true);
-    let mut pages: Vec<(PathBuf, Vec<Case>, Vec<Finding>)> = walk
+    let walk = walkdir::WalkDir::new(&absolute)
+        .sort_by_file_name()
+        .follow_links(true);
+    let mut pages: Vec<(usize, Vec<Case>, Vec<Finding>)> = walk
         .into_iter()
+        .enumerate()
         .par_bridge()
-        .filter_map(|entry| match entry {
+        .filter_map(|(order, entry)| match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 if entry.path().extension().is_some_and(|e| e == "md") {
                     let (cases, findings) = read_page(&absolute, entry.path(), &visit);
-                    Some((entry.into_path(), cases, findings))
+                    Some((order, cases, findings))
                 } else {
                     if crate::scenario::format_of(entry.path()).is_some() {
-                        lock(&scenario_files).push(entry.into_path());
+                        lock(&scenario_files).push((order, entry.into_path()));
                     }
                     None
                 }
@@ -101,19 +103,20 @@ pub fn list_with(
                     1,
                     format!("cannot be read: {error}"),
                 );
-                lock(&unreadable).push((error.path().map(Path::to_owned), finding));
+                lock(&unreadable).push((order, finding));
                 None
             }
         })
         .collect();
-    pages.sort_by(|a, b| a.0.cmp(&b.0));
+    pages.sort_unstable_by_key(|(order, _, _)| *order);
     let mut unreadable = unreadable.into_inner().unwrap_or_else(|e| e.into_inner());
-    unreadable.sort_by(|a, b| a.0.cmp(&b.0));
+    unreadable.sort_unstable_by_key(|(order, _)| *order);
     let mut findings: Vec<Finding> = unreadable.into_iter().map(|(_, f)| f).collect();
     let mut scenario_files = scenario_files
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
-    scenario_files.sort();
+    scenario_files.sort_unstable_by_key(|(order, _)| *order);
+    let scenario_files = scenario_files.into_iter().map(|(_, path)| path).collect();
     let page_count = pages.len();
     let mut cases = Vec::with_capacity(pages.iter().map(|(_, c, _)| c.len()).sum());
     for (_, page_cases, page_findings) in pages {

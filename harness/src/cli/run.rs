@@ -132,11 +132,15 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             Format::Json => report::json::render(&run, &secrets)? + "\n",
         };
         print_redacted(&secrets, text.as_bytes())?;
-        Ok(if run.summary.success() {
+        let code = if run.summary.success() {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
-        })
+        };
+        // The process ends now and the OS takes its memory back at once; freeing every case,
+        // result and report entry first one by one took 5-8 ms of a 150 ms run.
+        std::mem::forget((run, results, cases));
+        Ok(code)
     })
 }
 
