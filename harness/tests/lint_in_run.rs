@@ -1,10 +1,11 @@
 //! A case whose documented example breaks its own schema still runs, and its
-//! report entry carries the lint findings (rule, line), next to the verdict.
+//! report entry carries the lint findings (rule, line), next to the verdict. A case that is
+//! not sent carries its findings too.
 
 mod common;
 
-/// A user whose documented `accountEnabled` is a string where the CSDL says Edm.Boolean, and a
-/// clean example on the same page.
+/// A user whose documented `accountEnabled` is a string where the CSDL says Edm.Boolean, a
+/// clean example on the same page, and an upload to another host whose Content-Length is wrong.
 const PAGE: &str = r#"# Get user
 
 <!-- { "blockType": "request", "name": "get_user_wrong" } -->
@@ -37,6 +38,19 @@ Content-type: application/json
   "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
   "accountEnabled": true
 }
+```
+
+<!-- { "blockType": "request", "name": "upload_elsewhere" } -->
+```http
+PUT https://sn3302.up.1drv.com/up/fe6987415ace7X4e1eF866
+Content-Length: 26
+
+<bytes 0-25 of the file>
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 202 Accepted
 ```
 "#;
 
@@ -88,4 +102,10 @@ fn a_case_that_breaks_its_own_schema_runs_and_carries_its_findings() {
     let right = case("get_user_right");
     assert_eq!(right["outcome"], "passed");
     assert_eq!(right["findings"], serde_json::json!([]));
+    let elsewhere = case("upload_elsewhere");
+    assert_eq!(elsewhere["outcome"], "skipped", "{elsewhere:#}");
+    let findings = elsewhere["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["rule"], "content-length");
+    assert_eq!(findings[0]["line"], 38, "the PUT line");
 }

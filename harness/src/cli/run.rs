@@ -86,7 +86,6 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             let mut keep = keep.into_iter();
             cases.retain(|_| keep.next().unwrap_or(false));
         }
-        lint::attach(&mut cases, &schemas);
         if args.dry_run {
             let text = dry_run(&runner, &cases, args.format, authenticated)?;
             print_redacted(&runner.secrets(), &text)?;
@@ -96,9 +95,19 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         let progress = progress_bar(cases.len() as u64);
         let bar = progress.clone();
         let cases = Arc::new(cases);
-        let results = runner
+        // Only the reports read the lint findings of each example: they are worked out while
+        // the requests are in flight, when this process waits on the target.
+        let linting = {
+            let (cases, schemas) = (Arc::clone(&cases), Arc::clone(&schemas));
+            tokio::task::spawn_blocking(move || lint::case_findings(&cases, &schemas))
+        };
+        let mut results = runner
             .run_all(Arc::clone(&cases), args.jobs, move |_| bar.inc(1))
             .await;
+        // One result per case, in case order.
+        for (result, findings) in results.iter_mut().zip(linting.await?) {
+            result.findings = findings;
+        }
         progress.finish_and_clear();
         // Every secret known now: the tokens fetched during the run too.
         let secrets = runner.secrets();

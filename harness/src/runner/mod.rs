@@ -564,9 +564,13 @@ impl Runner {
     }
 }
 
-/// A case that was not sent, and why.
+/// A case that was not sent, and why; with its example's findings, as every result has (a
+/// skipped example's own problems are often why it was skipped).
 fn not_sent(case: &Case, outcome: Outcome) -> CaseResult {
-    CaseResult::new(case.id.clone(), outcome)
+    CaseResult {
+        findings: case.findings.clone(),
+        ..CaseResult::new(case.id.clone(), outcome)
+    }
 }
 
 /// Whether an exchange got through to the target.
