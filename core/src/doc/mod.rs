@@ -11,7 +11,7 @@ pub use annotation::{Annotation, BlockType, Expectations};
 pub use front_matter::{FrontMatter, FrontMatterError, FrontMatterSpan};
 
 use crate::finding::Finding;
-use crate::text::LineIndex;
+use crate::text::LineCursor;
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// One Markdown page, parsed.
@@ -59,7 +59,7 @@ impl Block {
 /// page is still reported.
 pub fn parse_page(file: &str, text: &str) -> Page {
     let mut findings = Vec::new();
-    let lines = LineIndex::new(text);
+    let mut lines = LineCursor::new(text);
     let (front_matter, body_start) = match front_matter::split(text) {
         Some((span, end)) => (Some(span), end),
         None => (None, 0),
@@ -93,15 +93,15 @@ pub fn parse_page(file: &str, text: &str) -> Page {
             }
             Event::Rule => tab = None,
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                let line = lines.line(start);
                 let comment = annotation::preceding(text, start, body_start);
                 let annotation_line = comment.as_ref().map(|c| lines.line(c.offset));
+                let line = lines.line(start);
                 let annotation = comment.map(|comment| {
                     Annotation::parse(comment.json).map_err(|error| {
                         findings.push(Finding::error(
                             "annotation-syntax",
                             file,
-                            lines.line(comment.offset) + error.line - 1,
+                            annotation_line.unwrap_or(line) + error.line - 1,
                             format!(
                                 "annotation is not readable JSON: {} (column {}); the block below is reported without it",
                                 error.message, error.column
