@@ -158,19 +158,33 @@ fn trials(root: &Path, cases: Option<&Path>, args: &Arguments) -> anyhow::Result
     // nextest runs each trial in its own process and cannot see a skip decided at run time, so
     // there skipped cases carry libtest's static ignore flag; elsewhere they run and report
     // their reason ("ignored, <reason>") unless --ignored asks for exactly the ignored ones.
-    let flag_skips = args.ignored || std::env::var_os("NEXTEST").is_some();
+    let nextest = std::env::var_os("NEXTEST").is_some();
+    let flag_skips = args.ignored || nextest;
+    let skipped: Vec<bool> = list.cases.iter().map(|c| runner.plan(c).is_err()).collect();
+    let mut hosted = if nextest {
+        hosts(&list.cases, &skipped)
+    } else {
+        vec![Vec::new(); list.cases.len()]
+    };
     let handle = runtime.handle().clone();
     let results: Collected = Arc::default();
     let cases = list.cases.clone();
     let trials = list
         .cases
         .into_iter()
-        .map(|case| {
-            let skipped = runner.plan(&case).is_err();
+        .zip(skipped)
+        .enumerate()
+        .map(|(index, (case, skipped))| {
+            let hosted = std::mem::take(&mut hosted[index]);
             let (runner, handle, results) =
                 (Arc::clone(&runner), handle.clone(), Arc::clone(&results));
+            // Its host reports a case skipped under nextest, even when --run-ignored runs it.
+            let record = !(skipped && nextest);
             Trial::ignorable_test(case.id.clone(), move || {
-                run_trial(&runner, &handle, &case, color, &results)
+                let completion = run_trial(&runner, &handle, &case, color, &results, record);
+                let mut results = results.lock().unwrap_or_else(|e| e.into_inner());
+                results.extend(hosted.iter().filter_map(|c| runner.unsent(c)));
+                completion
             })
             .with_ignored_flag(skipped && flag_skips)
         })
@@ -184,6 +198,27 @@ fn trials(root: &Path, cases: Option<&Path>, args: &Arguments) -> anyhow::Result
         stale,
         _runtime: runtime,
     })
+}
+
+/// Under nextest an ignored trial gets no process, so it would write no report. Each skipped
+/// case is therefore reported by the process of a case that runs: the nearest one before it
+/// (the first one, for skipped cases before any). Every runnable case runs in exactly one
+/// nextest process whatever the partition, so each skipped case is reported exactly once.
+/// Returns, per case, the skipped cases it reports (empty for skipped cases).
+fn hosts(cases: &[Case], skipped: &[bool]) -> Vec<Vec<Case>> {
+    let mut hosted = vec![Vec::new(); cases.len()];
+    let Some(first) = skipped.iter().position(|s| !s) else {
+        return hosted;
+    };
+    let mut host = first;
+    for (index, case) in cases.iter().enumerate() {
+        if !skipped[index] {
+            host = index;
+        } else {
+            hosted[host].push(case.clone());
+        }
+    }
+    hosted
 }
 
 /// Failure messages hold actual bodies and error texts: either may echo a secret.
@@ -200,6 +235,7 @@ fn run_trial(
     case: &Case,
     color: bool,
     results: &Collected,
+    record: bool,
 ) -> Result<Completion, Failed> {
     let result = handle.block_on(runner.run_case(case));
     // Built after the exchange, so a token fetched for it is hidden too; and only for what is
@@ -247,9 +283,11 @@ fn run_trial(
             ))
         }
     };
-    results
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(result);
+    if record {
+        results
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(result);
+    }
     completion
 }

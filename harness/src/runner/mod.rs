@@ -357,6 +357,15 @@ impl Runner {
         plan(case, &self.base, &self.vars, self.is_mock).map_err(|error| self.unsendable(error))
     }
 
+    /// The result of a case [`Runner::plan`] refuses (a skipped case), made without sending
+    /// anything: what running it reports. `None` for a case that would be sent.
+    pub fn unsent(&self, case: &Case) -> Option<CaseResult> {
+        let outcome = self.plan(case).err()?;
+        let mut result = not_sent(case, outcome);
+        self.classify(&mut result);
+        Some(result)
+    }
+
     /// Every exchange a scenario case would make, planned without sending; `None` for a case
     /// without a scenario.
     pub fn plan_chain(&self, case: &Case) -> Option<Result<Vec<PlannedStep>, Outcome>> {
