@@ -41,17 +41,6 @@ pub fn attach(cases: &mut [Case], schemas: &Schemas) {
         .for_each(|case| case.findings = lint_case(case, schemas));
 }
 
-/// The findings of each case's own example, in case order, worked out on every core: what
-/// [`attach`] attaches, for a caller that needs them later (`contract run` works them out while
-/// its requests are in flight, since only the reports read them).
-pub fn case_findings(cases: &[Case], schemas: &Schemas) -> Vec<Vec<Finding>> {
-    use rayon::prelude::*;
-    cases
-        .par_iter()
-        .map(|case| lint_case(case, schemas))
-        .collect()
-}
-
 /// The findings of one page: page rules, then the rules of each of its cases.
 pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
     let file = view.file;

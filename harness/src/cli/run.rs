@@ -91,23 +91,15 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             print_redacted(&runner.secrets(), &text)?;
             return Ok(ExitCode::SUCCESS);
         }
+        // Each result carries its example's findings; a dry run shows none.
+        lint::attach(&mut cases, &schemas);
         let started = Instant::now();
         let progress = progress_bar(cases.len() as u64);
         let bar = progress.clone();
         let cases = Arc::new(cases);
-        // Only the reports read the lint findings of each example: they are worked out while
-        // the requests are in flight, when this process waits on the target.
-        let linting = {
-            let (cases, schemas) = (Arc::clone(&cases), Arc::clone(&schemas));
-            tokio::task::spawn_blocking(move || lint::case_findings(&cases, &schemas))
-        };
-        let mut results = runner
+        let results = runner
             .run_all(Arc::clone(&cases), args.jobs, move |_| bar.inc(1))
             .await;
-        // One result per case, in case order.
-        for (result, findings) in results.iter_mut().zip(linting.await?) {
-            result.findings = findings;
-        }
         progress.finish_and_clear();
         // Every secret known now: the tokens fetched during the run too.
         let secrets = runner.secrets();
