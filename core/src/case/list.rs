@@ -70,59 +70,57 @@ pub fn list_with(
     })?;
     // One walk finds the pages and the scenario files. Pages are parsed as the walk finds
     // them, on every core, and put back in walk order (sorted by file name) afterwards.
-    let unreadable = std::sync::Mutex::new(Vec::new());
-    let scenario_files = std::sync::Mutex::new(Vec::new());
     let walk = walkdir::WalkDir::new(&absolute)
         .sort_by_file_name()
         .follow_links(true);
-    let mut pages: Vec<(usize, Vec<Case>, Vec<Finding>)> = walk
+    let mut found: Vec<(usize, Found)> = walk
         .into_iter()
         .enumerate()
         .par_bridge()
-        .filter_map(|(order, entry)| match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                if entry.path().extension().is_some_and(|e| e == "md") {
+        .filter_map(|(order, entry)| {
+            let found = match entry {
+                Ok(entry) if !entry.file_type().is_file() => return None,
+                Ok(entry) if entry.path().extension().is_some_and(|e| e == "md") => {
                     let (cases, findings) = read_page(&absolute, entry.path(), &visit);
-                    Some((order, cases, findings))
-                } else {
-                    if crate::scenario::format_of(entry.path()).is_some() {
-                        lock(&scenario_files).push((order, entry.into_path()));
-                    }
-                    None
+                    Found::Page(cases, findings)
                 }
-            }
-            Ok(_) => None,
-            Err(error) => {
-                let file = error
-                    .path()
-                    .map(|p| relative(&absolute, p))
-                    .unwrap_or_default();
-                let finding = Finding::error(
-                    "unreadable-file",
-                    &file,
-                    1,
-                    format!("cannot be read: {error}"),
-                );
-                lock(&unreadable).push((order, finding));
-                None
-            }
+                Ok(entry) => {
+                    crate::scenario::format_of(entry.path())?;
+                    Found::Scenarios(entry.into_path())
+                }
+                Err(error) => {
+                    let file = error
+                        .path()
+                        .map(|p| relative(&absolute, p))
+                        .unwrap_or_default();
+                    Found::Unreadable(Finding::error(
+                        "unreadable-file",
+                        &file,
+                        1,
+                        format!("cannot be read: {error}"),
+                    ))
+                }
+            };
+            Some((order, found))
         })
         .collect();
-    pages.sort_unstable_by_key(|(order, _, _)| *order);
-    let mut unreadable = unreadable.into_inner().unwrap_or_else(|e| e.into_inner());
-    unreadable.sort_unstable_by_key(|(order, _)| *order);
-    let mut findings: Vec<Finding> = unreadable.into_iter().map(|(_, f)| f).collect();
-    let mut scenario_files = scenario_files
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner());
-    scenario_files.sort_unstable_by_key(|(order, _)| *order);
-    let scenario_files = scenario_files.into_iter().map(|(_, path)| path).collect();
-    let page_count = pages.len();
-    let mut cases = Vec::with_capacity(pages.iter().map(|(_, c, _)| c.len()).sum());
-    for (_, page_cases, page_findings) in pages {
-        cases.extend(page_cases);
-        findings.extend(page_findings);
+    found.sort_unstable_by_key(|(order, _)| *order);
+    let (mut findings, mut page_findings) = (Vec::new(), Vec::new());
+    let (mut cases, mut scenario_files) = (Vec::new(), Vec::new());
+    let mut page_count = 0;
+    for (_, found) in found {
+        match found {
+            Found::Page(page_cases, findings) => {
+                page_count += 1;
+                cases.extend(page_cases);
+                page_findings.extend(findings);
+            }
+            Found::Scenarios(path) => scenario_files.push(path),
+            Found::Unreadable(finding) => findings.push(finding),
+        }
     }
+    // Problems of the walk first, then the pages' own.
+    findings.append(&mut page_findings);
     make_ids_unique(&mut cases);
     let loaded = crate::scenario::load(&absolute, scenario_files, scenarios);
     findings.extend(loaded.findings.iter().cloned());
@@ -139,9 +137,14 @@ pub fn list_with(
     })
 }
 
-/// The lock's data, even if a thread panicked holding it (the data is only ever pushed to).
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
+/// What the walk found at one place.
+enum Found {
+    /// A page: its cases and findings.
+    Page(Vec<Case>, Vec<Finding>),
+    /// A file that may hold scenarios ([`crate::scenario::format_of`]).
+    Scenarios(PathBuf),
+    /// Something that could not be read.
+    Unreadable(Finding),
 }
 
 /// One page's cases and findings (reading, parsing, then `visit`'s).
