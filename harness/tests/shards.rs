@@ -4,7 +4,6 @@
 
 mod common;
 
-use regex::Regex;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -112,28 +111,6 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A report with what differs between any two runs taken out: times, the mock's port, and the
-/// line naming the shards.
-fn normalise(name: &str, text: &str) -> String {
-    let rules: &[(&str, &str)] = &[
-        (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"),
-        (r#"(time|timestamp)="[^"]*""#, "$1=\"T\""),
-        (r#""duration_ms": [0-9.e-]+"#, "\"duration_ms\": 0"),
-        (r"\d+(\.\d+)? ?(ms|s)\b", "T"),
-        (r", (shard|merged from) [^\n<]*?(\.\n|\n|</p>)", "$2"),
-        (r#"(?s)"shards": \[.*?\]"#, "\"shards\": []"),
-    ];
-    let mut text = text.to_owned();
-    for (pattern, with) in rules {
-        text = Regex::new(pattern)
-            .unwrap()
-            .replace_all(&text, *with)
-            .into_owned();
-    }
-    let _ = name;
-    text
-}
-
 #[test]
 fn merged_shard_reports_equal_the_unsharded_reports() {
     let dir = tempfile::tempdir().unwrap();
@@ -163,13 +140,7 @@ fn merged_shard_reports_equal_the_unsharded_reports() {
         );
     }
     let merged = dir.path().join("merged");
-    let output = common::contract()
-        .args(["report", "merge"])
-        .arg(&shards)
-        .arg("--out")
-        .arg(&merged)
-        .output()
-        .unwrap();
+    let output = common::merge(&shards, &merged);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("from 3 shards"), "{stderr}");
     let report: Value =
@@ -186,7 +157,7 @@ fn merged_shard_reports_equal_the_unsharded_reports() {
     for name in ["report.json", "junit.xml", "summary.md", "report.html"] {
         let expected = std::fs::read_to_string(whole.join(name)).unwrap();
         let actual = std::fs::read_to_string(merged.join(name)).unwrap();
-        let (expected, actual) = (normalise(name, &expected), normalise(name, &actual));
+        let (expected, actual) = (common::normalise(&expected), common::normalise(&actual));
         if expected != actual {
             let diff = similar::TextDiff::from_lines(&expected, &actual)
                 .unified_diff()
@@ -203,13 +174,7 @@ fn merging_reports_that_are_not_shards_of_one_run_is_an_error() {
     let one = dir.path().join("one.json");
     run(&common::cases(), &["--report-json", one.to_str().unwrap()]);
     std::fs::copy(&one, dir.path().join("two.json")).unwrap();
-    let output = common::contract()
-        .args(["report", "merge"])
-        .arg(dir.path())
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .output()
-        .unwrap();
+    let output = common::merge(dir.path(), &dir.path().join("out"));
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -221,13 +186,7 @@ fn merging_reports_that_are_not_shards_of_one_run_is_an_error() {
         "{\"format_version\": 3,\n \"cases\": 7}",
     )
     .unwrap();
-    let output = common::contract()
-        .args(["report", "merge"])
-        .arg(dir.path().join("bad.json"))
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .output()
-        .unwrap();
+    let output = common::merge(&dir.path().join("bad.json"), &dir.path().join("out"));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("bad.json:2:") && stderr.contains("not a contract JSON report"),

@@ -49,6 +49,38 @@ pub fn contract() -> std::process::Command {
     command
 }
 
+/// `contract report merge INPUT --out OUT`.
+pub fn merge(input: &std::path::Path, out: &std::path::Path) -> std::process::Output {
+    contract()
+        .args(["report", "merge"])
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+/// A report with what differs between any two runs taken out: times, the mock's port, and the
+/// line naming the shards.
+pub fn normalise(text: &str) -> String {
+    let rules: &[(&str, &str)] = &[
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"),
+        (r#"(time|timestamp)="[^"]*""#, "$1=\"T\""),
+        (r#""duration_ms": [0-9.e-]+"#, "\"duration_ms\": 0"),
+        (r"\d+(\.\d+)? ?(ms|s)\b", "T"),
+        (r", (shard|merged from) [^\n<]*?(\.\n|\n|</p>)", "$2"),
+        (r#"(?s)"shards": \[.*?\]"#, "\"shards\": []"),
+    ];
+    let mut text = text.to_owned();
+    for (pattern, with) in rules {
+        text = regex::Regex::new(pattern)
+            .unwrap()
+            .replace_all(&text, *with)
+            .into_owned();
+    }
+    text
+}
+
 /// A server on 127.0.0.1:0 that hands each accepted connection to `serve`, for tests that
 /// speak raw TCP (broken answers, TLS) rather than through axum.
 pub async fn raw_server<F, Fut>(serve: F) -> std::net::SocketAddr
