@@ -14,7 +14,8 @@ impl LineIndex {
     /// Indexes `text`'s line starts.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        // memchr: `match_indices` took a tenth of parsing the corpus.
+        // memchr finds newlines several times faster than `match_indices`; a CSDL file is
+        // megabytes.
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts }
     }

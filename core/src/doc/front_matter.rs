@@ -35,7 +35,7 @@ pub struct FrontMatterError {
 }
 
 impl FrontMatter {
-    /// Reads the YAML of a front matter (the text `span` covers).
+    /// Reads the YAML of a front matter (the text a [`FrontMatterSpan`] covers).
     pub fn parse(yaml: &str) -> Result<FrontMatter, FrontMatterError> {
         // Pages carry all kinds of values (numbers, lists); read loosely, keep the three we need.
         let value: serde_yaml_ng::Value =

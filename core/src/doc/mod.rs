@@ -24,7 +24,7 @@ pub struct Page {
     pub front_matter: Option<FrontMatterSpan>,
     /// Every fenced code block, in page order, annotated or not.
     pub blocks: Vec<Block>,
-    /// Problems met while parsing (bad front matter, unreadable annotations).
+    /// Problems met while parsing (unreadable annotations).
     pub findings: Vec<Finding>,
 }
 
@@ -60,10 +60,8 @@ impl Block {
 pub fn parse_page(file: &str, text: &str) -> Page {
     let mut findings = Vec::new();
     let mut lines = LineCursor::new(text);
-    let (front_matter, body_start) = match front_matter::split(text) {
-        Some((span, end)) => (Some(span), end),
-        None => (None, 0),
-    };
+    let (front_matter, body_start) =
+        front_matter::split(text).map_or((None, 0), |(span, end)| (Some(span), end));
 
     let mut blocks = Vec::new();
     let mut tab: Option<String> = None;
