@@ -390,7 +390,7 @@ impl Schemas {
 
     fn validate_against(&self, doc: &SchemaDoc, value: &Value) -> Vec<SchemaIssue> {
         match doc.validator.get_or_init(|| self.compile(doc)) {
-            // Most answers are valid: `is_valid` stops at nothing and allocates nothing, where
+            // Most answers are valid: `is_valid` stops at the first error and allocates nothing, where
             // collecting errors walks the whole value building paths (a third of the check).
             Ok(validator) if validator.is_valid(value) => Vec::new(),
             Ok(validator) => {
