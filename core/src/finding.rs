@@ -25,13 +25,209 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Every rule a finding can come from. The kebab-case name is what reports, JUnit and
+/// `--format json` print, stable across releases; README's rule table is tested against
+/// [`Rule::ALL`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// An annotation comment that is not readable JSON.
+    AnnotationSyntax,
+    /// Front matter that is not YAML.
+    FrontMatter,
+    /// A `TODO` left in the page.
+    Todo,
+    /// A `blockType` no tool knows.
+    UnknownBlockType,
+    /// A response block that no request block is paired with.
+    ResponseWithoutRequest,
+    /// A request without a response block.
+    RequestWithoutResponse,
+    /// A request URL that cannot be sent.
+    BadUrl,
+    /// A request block that does not start with `METHOD URL`.
+    RequestLine,
+    /// A response block without a readable status line.
+    StatusLine,
+    /// A body on a status that has none (1xx, 204, 304).
+    BodyWithNoContent,
+    /// An `@odata.type` no schema describes.
+    UnknownOdataType,
+    /// The docs generator's "could not find the collection URI" leftovers.
+    GeneratorUrl,
+    /// A `Content-Length` header that disagrees with the body.
+    ContentLength,
+    /// A body that is JSON only when read leniently (comments, trailing commas, `...`).
+    LenientJson,
+    /// A body that claims JSON and is not JSON.
+    InvalidJson,
+    /// A body that its type's JSON Schema rejects.
+    Schema,
+    /// A file in the cases folder that cannot be read.
+    UnreadableFile,
+    /// A page that is not UTF-8.
+    NotUtf8,
+    /// A scenario file that cannot be read, or a scenario that names nothing.
+    ScenarioFile,
+}
+
+impl Rule {
+    /// Every rule, in the order README's table lists them.
+    pub const ALL: [Rule; 19] = [
+        Rule::AnnotationSyntax,
+        Rule::FrontMatter,
+        Rule::Todo,
+        Rule::UnknownBlockType,
+        Rule::ResponseWithoutRequest,
+        Rule::RequestWithoutResponse,
+        Rule::BadUrl,
+        Rule::RequestLine,
+        Rule::StatusLine,
+        Rule::BodyWithNoContent,
+        Rule::UnknownOdataType,
+        Rule::GeneratorUrl,
+        Rule::ContentLength,
+        Rule::LenientJson,
+        Rule::InvalidJson,
+        Rule::Schema,
+        Rule::UnreadableFile,
+        Rule::NotUtf8,
+        Rule::ScenarioFile,
+    ];
+
+    /// The stable kebab-case name (`annotation-syntax`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::AnnotationSyntax => "annotation-syntax",
+            Rule::FrontMatter => "front-matter",
+            Rule::Todo => "todo",
+            Rule::UnknownBlockType => "unknown-block-type",
+            Rule::ResponseWithoutRequest => "response-without-request",
+            Rule::RequestWithoutResponse => "request-without-response",
+            Rule::BadUrl => "bad-url",
+            Rule::RequestLine => "request-line",
+            Rule::StatusLine => "status-line",
+            Rule::BodyWithNoContent => "body-with-no-content",
+            Rule::UnknownOdataType => "unknown-odata-type",
+            Rule::GeneratorUrl => "generator-url",
+            Rule::ContentLength => "content-length",
+            Rule::LenientJson => "lenient-json",
+            Rule::InvalidJson => "invalid-json",
+            Rule::Schema => "schema",
+            Rule::UnreadableFile => "unreadable-file",
+            Rule::NotUtf8 => "not-utf8",
+            Rule::ScenarioFile => "scenario-file",
+        }
+    }
+
+    /// How bad a finding of this rule is: errors make `contract lint` exit non-zero.
+    pub fn severity(self) -> Severity {
+        match self {
+            Rule::Todo
+            | Rule::UnknownBlockType
+            | Rule::ResponseWithoutRequest
+            | Rule::BodyWithNoContent
+            | Rule::UnknownOdataType
+            | Rule::ContentLength
+            | Rule::LenientJson
+            | Rule::NotUtf8 => Severity::Warning,
+            Rule::AnnotationSyntax
+            | Rule::FrontMatter
+            | Rule::RequestWithoutResponse
+            | Rule::BadUrl
+            | Rule::RequestLine
+            | Rule::StatusLine
+            | Rule::GeneratorUrl
+            | Rule::InvalidJson
+            | Rule::Schema
+            | Rule::UnreadableFile
+            | Rule::ScenarioFile => Severity::Error,
+        }
+    }
+
+    /// One line on how to fix a finding of this rule.
+    pub fn fix(self) -> &'static str {
+        match self {
+            Rule::AnnotationSyntax => "make the `<!-- { ... } -->` comment strict JSON",
+            Rule::FrontMatter => "make the front matter between the `---` lines valid YAML",
+            Rule::Todo => "finish the text, or remove the TODO",
+            Rule::UnknownBlockType => {
+                "use request, response, resource, example or ignored as `blockType`"
+            }
+            Rule::ResponseWithoutRequest => {
+                "annotate the request before it, or mark the response `\"blockType\": \"ignored\"`"
+            }
+            Rule::RequestWithoutResponse => {
+                "add the response block after the request, annotated `\"blockType\": \"response\"`"
+            }
+            Rule::BadUrl => {
+                "write the URL absolute or relative to the service root, without spaces"
+            }
+            Rule::RequestLine => "start the block with `METHOD URL`, e.g. `GET /me`",
+            Rule::StatusLine => "start the block with a status line, e.g. `HTTP/1.1 200 OK`",
+            Rule::BodyWithNoContent => "remove the body, or document the status that carries it",
+            Rule::UnknownOdataType => {
+                "fix the type name, or add its schema (`contract schemas import`)"
+            }
+            Rule::GeneratorUrl => "replace the generator's placeholder with the real URL",
+            Rule::ContentLength => "remove the header, or give the body's length in bytes",
+            Rule::LenientJson => "remove comments, trailing commas and `...` from the body",
+            Rule::InvalidJson => "make the body JSON, or drop its JSON content type",
+            Rule::Schema => "make the example agree with its type, or fix the type",
+            Rule::UnreadableFile => "make the file readable, or remove it from the cases folder",
+            Rule::NotUtf8 => "save the page as UTF-8",
+            Rule::ScenarioFile => "fix the scenario file at the line given",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Lets a test, or a tool built on this crate, compare with the name it printed.
+impl PartialEq<&str> for Rule {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
+/// A place in a file a person can open: the file as given to the tool (relative to the cases
+/// folder where there is one) and a 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Loc {
+    /// The file.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+}
+
+impl Loc {
+    /// `file:line`.
+    pub fn new(file: &str, line: usize) -> Loc {
+        Loc {
+            file: file.to_owned(),
+            line,
+        }
+    }
+}
+
+/// `file:line`, as editors and terminals link it.
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
 /// One problem found in a documentation page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Error or warning.
+    /// Error or warning: the rule's ([`Rule::severity`]).
     pub severity: Severity,
-    /// A short kebab-case rule name, stable across releases (e.g. `annotation-syntax`).
-    pub rule: &'static str,
+    /// The rule that found it.
+    pub rule: Rule,
     /// The page, as given to the tool (relative to the cases folder where there is one).
     pub file: String,
     /// 1-based line of the offending text (not of the enclosing block).
@@ -41,26 +237,10 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding of severity error.
-    pub fn error(rule: &'static str, file: &str, line: usize, message: impl Into<String>) -> Self {
+    /// A finding of `rule`, with the rule's severity.
+    pub fn new(rule: Rule, file: &str, line: usize, message: impl Into<String>) -> Self {
         Finding {
-            severity: Severity::Error,
-            rule,
-            file: file.to_owned(),
-            line,
-            message: message.into(),
-        }
-    }
-
-    /// A finding of severity warning.
-    pub fn warning(
-        rule: &'static str,
-        file: &str,
-        line: usize,
-        message: impl Into<String>,
-    ) -> Self {
-        Finding {
-            severity: Severity::Warning,
+            severity: rule.severity(),
             rule,
             file: file.to_owned(),
             line,
@@ -80,42 +260,18 @@ impl fmt::Display for Finding {
     }
 }
 
-/// A finding as a report holds it, read back (`contract report merge`).
-#[derive(Deserialize)]
-struct ReadFinding {
-    severity: Severity,
-    rule: String,
-    file: String,
-    line: usize,
-    message: String,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl<'de> Deserialize<'de> for Finding {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Finding, D::Error> {
-        let read = ReadFinding::deserialize(deserializer)?;
-        Ok(Finding {
-            severity: read.severity,
-            rule: intern(read.rule),
-            file: read.file,
-            line: read.line,
-            message: read.message,
-        })
+    #[test]
+    fn rule_names_round_trip_and_unknown_names_are_refused() {
+        for rule in Rule::ALL {
+            let json = serde_json::to_string(&rule).unwrap();
+            assert_eq!(json, format!("\"{}\"", rule.name()));
+            assert_eq!(serde_json::from_str::<Rule>(&json).unwrap(), rule);
+        }
+        let error = serde_json::from_str::<Rule>("\"no-such-rule\"").unwrap_err();
+        assert!(error.to_string().contains("no-such-rule"), "{error}");
     }
-}
-
-/// A rule name read back from a report: rules are a small fixed set, each interned once for
-/// the life of the process.
-fn intern(name: String) -> &'static str {
-    use std::collections::BTreeSet;
-    use std::sync::Mutex;
-    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
-    let mut names = NAMES
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(known) = names.get(name.as_str()) {
-        return known;
-    }
-    let interned: &'static str = Box::leak(name.into_boxed_str());
-    names.insert(interned);
-    interned
 }

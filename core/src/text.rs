@@ -79,6 +79,41 @@ pub fn shorten(text: &str, max_chars: usize) -> Cow<'_, str> {
     }
 }
 
+/// `path` relative to `root`, with `/` between components whatever the platform: how pages
+/// and scenario files are named in every message and report.
+pub fn relative(root: &std::path::Path, path: &std::path::Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .iter()
+        .map(|c| c.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Lower-case, with every run of other characters than `a-z0-9` replaced by one `_`: the
+/// parts of a case id.
+pub fn slug(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('_') {
+            slug.push('_');
+        }
+    }
+    slug
+}
+
+/// ` (did you mean `x`?)` when a known name is close to `name`, else nothing.
+pub fn suggestion<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
+    known
+        .map(|k| (strsim::jaro_winkler(k, name), k))
+        .filter(|(score, _)| *score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! body come from the input; any bytes must end in a verdict.
 #![no_main]
 
-use contract_harness::case::{self, Case};
+use contract_harness::case::Case;
 use contract_harness::check::check;
 use contract_harness::schema::Schemas;
 use contract_harness::send::ActualResponse;
@@ -14,7 +14,7 @@ fn fixture() -> &'static (Vec<Case>, Schemas) {
     static FIXTURE: OnceLock<(Vec<Case>, Schemas)> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let cases = case::list(&root.join("cases"))
+        let cases = contract_harness::catalog::Catalog::read(&root.join("cases"))
             .map(|l| l.cases)
             .unwrap_or_default();
         let schemas = Schemas::load(&root.join("schemas")).unwrap_or_else(|_| Schemas::empty());

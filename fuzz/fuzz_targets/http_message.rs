@@ -1,7 +1,7 @@
 //! The HTTP message parser: documented requests and responses, as fenced blocks hold them.
 #![no_main]
 
-use contract_core::case::http;
+use contract_core::http;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

@@ -3,7 +3,8 @@
 //! Run with `cargo bench --bench check`. Two figures: schema validation alone (values already
 //! parsed), and the whole `check` (JSON parse, status, headers, shape, schema) per response.
 
-use contract_harness::case::{list, Case};
+use contract_harness::case::Case;
+use contract_harness::catalog::Catalog;
 use contract_harness::check::check;
 use contract_harness::schema::Schemas;
 use contract_harness::send::ActualResponse;
@@ -16,7 +17,7 @@ const RESPONSES: usize = 10_000;
 
 fn seed_003() -> Case {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    list(&root.join("../cases"))
+    Catalog::read(&root.join("../cases"))
         .expect("the seed pages list")
         .cases
         .into_iter()

@@ -8,7 +8,7 @@
 //! takes turns (checked first), so that the machine's drift weighs on both modes alike; each
 //! line ends with its mode.
 
-use contract_harness::case::{self, Case};
+use contract_harness::case::Case;
 use contract_harness::runner::{Outcome, RunOptions, Runner};
 use contract_harness::schema::Schemas;
 use contract_harness::send::{Client, ClientOptions};
@@ -51,7 +51,8 @@ fn main() -> anyhow::Result<()> {
     } else {
         Schemas::empty()
     });
-    let cases = Arc::new(case::list(std::path::Path::new(&dir))?.cases);
+    let cases =
+        Arc::new(contract_harness::catalog::Catalog::read(std::path::Path::new(&dir))?.cases);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

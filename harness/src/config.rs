@@ -36,8 +36,8 @@ pub struct CasesArgs {
 
 impl CasesArgs {
     /// The cases of the pages under the cases folder, with the scenario files attached.
-    pub fn list(&self) -> Result<crate::case::CaseList, crate::case::ListError> {
-        crate::case::list_with(&self.cases, self.scenario_paths(), |_| Vec::new())
+    pub fn catalog(&self) -> Result<crate::catalog::Catalog, crate::catalog::CatalogError> {
+        crate::catalog::Catalog::read_with(&self.cases, self.scenario_paths(), |_| Vec::new())
     }
 
     /// The scenario files or folders named besides the cases folder.

@@ -4,7 +4,9 @@
 //! → [`send`] (case → HTTP exchange) → [`check`] (exchange → verdict) → [`report`].
 //! [`schema`] serves `check`; [`mock`] serves documented responses when no service is given.
 
-pub use contract_core::{case, doc, finding, json, lint, scenario, schema, template, text};
+pub use contract_core::{
+    case, catalog, doc, finding, http, json, lint, scenario, schema, template, text,
+};
 
 pub mod check;
 pub mod config;
@@ -14,4 +16,5 @@ pub mod redact;
 pub mod report;
 pub mod runner;
 pub mod send;
+pub mod session;
 pub mod suite;

@@ -12,8 +12,8 @@ use crate::config::Config;
 use crate::redact::Secrets;
 use crate::report;
 use crate::runner::{CaseResult, Outcome, Runner, Tally};
+use crate::session::{self, Exit, Session};
 use libtest_mimic::{Arguments, ColorSetting, Completion, Failed, Trial};
-use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -21,19 +21,6 @@ use std::time::Instant;
 
 /// Results as the trials finish, in any order; the reports put them back in page order.
 type Collected = Arc<Mutex<Vec<CaseResult>>>;
-
-/// What the reports need once the trials are done.
-struct Suite {
-    trials: Vec<Trial>,
-    cases: Vec<Case>,
-    results: Collected,
-    runner: Arc<Runner>,
-    config: Config,
-    /// Known-issue entries that match no case.
-    stale: Vec<crate::known::Stale>,
-    /// Kept alive until the reports are written: the trials block on it.
-    _runtime: tokio::runtime::Runtime,
-}
 
 /// The suite over your own pages, for a `tests/contract.rs` (with `harness = false`) in any
 /// crate that depends on this one:
@@ -59,62 +46,78 @@ pub fn main(root: &Path, args: Arguments) -> ExitCode {
 }
 
 fn suite(root: &Path, cases: Option<&Path>, args: Arguments) -> ExitCode {
-    let suite = match trials(root, cases, &args) {
-        Ok(suite) => suite,
+    let session = match prepare(root, cases) {
+        Ok(session) => session,
         Err(error) => {
             eprintln!("error: the contract suite could not start: {error}");
-            return ExitCode::from(2);
+            return Exit::Setup.into();
         }
     };
-    for stale in &suite.stale {
-        eprintln!("warning: {stale}");
-    }
+    eprint!("{}", session.findings_text());
+    let results: Collected = Arc::default();
+    let trials = trials(&session, &args, &results);
     let started = Instant::now();
-    let conclusion = libtest_mimic::run(&args, suite.trials);
+    let conclusion = libtest_mimic::run(&args, trials);
     let wall = started.elapsed();
-    let results = std::mem::take(&mut *suite.results.lock().unwrap_or_else(|e| e.into_inner()));
+    let results = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
     if results.is_empty() {
         // --list, or a filter that matched nothing: no run to report on.
         return conclusion.exit_code();
     }
-    // Every secret known now: the fetched tokens too.
-    let secrets = &suite.runner.secrets();
-    let mut run = report::Report::new(
-        &suite.cases,
-        &results,
-        wall,
-        suite.runner.base_url(),
-        suite.runner.is_mock(),
-        &suite.config.cases.cases,
-        secrets,
-    );
-    run.stale = suite.stale;
-    if report::github::enabled() {
-        print!(
-            "{}",
-            report::github::annotations(&run, secrets, &report::github::repo_root())
-        );
-    }
-    let mut outputs = suite.config.reports.outputs();
+    let mut outputs = session.config.reports.outputs();
     if std::env::var_os("NEXTEST").is_some() {
         // nextest runs one case per process: each writes only its JSON report, under its own
         // name in `shards/` beside report.json, for `contract report merge` to join.
-        outputs = nextest_outputs(&outputs, &run);
+        outputs = nextest_outputs(&outputs, &session.cases, &results);
     }
-    if let Err(error) = report::write(&run, secrets, &outputs) {
-        eprintln!("error: {error}");
-        return ExitCode::from(2);
+    let finished = session.finish(
+        &session.cases,
+        &results,
+        wall,
+        None,
+        &outputs,
+        &mut std::io::stdout(),
+    );
+    match finished {
+        // libtest has printed each failure and its own count; ours adds what it cannot say:
+        // stale known issues, warnings, skips by kind and the target.
+        Ok(finished) => eprint!(
+            "{}",
+            finished
+                .secrets
+                .redact(&report::terminal::epilogue(&finished.report))
+        ),
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Exit::Setup.into();
+        }
     }
     conclusion.exit_code()
+}
+
+/// The session the environment describes; `cases` (relative to `root`) names the pages unless
+/// `CONTRACT_CASES` does.
+fn prepare(root: &Path, cases: Option<&Path>) -> anyhow::Result<Session> {
+    let mut config = Config::from_env(root)?;
+    if let Some(cases) = cases.filter(|_| std::env::var_os("CONTRACT_CASES").is_none()) {
+        config.cases.cases = root.join(cases);
+    }
+    Session::prepare(config)
 }
 
 /// Under nextest: the JSON report only, as `shards/<first case id>.json` next to where
 /// report.json goes, so that processes never overwrite each other and a retried case
 /// overwrites its own earlier attempt.
-fn nextest_outputs(outputs: &report::Outputs, run: &report::Report) -> report::Outputs {
-    let name = run.cases.first().map_or_else(
+fn nextest_outputs(
+    outputs: &report::Outputs,
+    cases: &[Case],
+    results: &[CaseResult],
+) -> report::Outputs {
+    // The report lists cases in catalog order: the first of them names the file.
+    let first = cases.iter().find(|c| results.iter().any(|r| r.id == c.id));
+    let name = first.map_or_else(
         || format!("process-{}", std::process::id()),
-        |c| crate::case::slug(&c.id),
+        |c| crate::text::slug(&c.id),
     );
     report::Outputs {
         json: outputs.json.as_ref().map(|json| {
@@ -126,58 +129,40 @@ fn nextest_outputs(outputs: &report::Outputs, run: &report::Report) -> report::O
     }
 }
 
-fn trials(root: &Path, cases: Option<&Path>, args: &Arguments) -> anyhow::Result<Suite> {
-    let mut config = Config::from_env(root)?;
-    if let Some(cases) = cases.filter(|_| std::env::var_os("CONTRACT_CASES").is_none()) {
-        config.cases.cases = root.join(cases);
-    }
-    let mut list = config.cases.list()?;
-    // Page problems are lint's business; a scenario file that cannot be read changes what
-    // runs, so it is said here.
-    for finding in list.findings.iter().filter(|f| f.rule == "scenario-file") {
-        eprintln!("{finding}");
-    }
-    let schemas = Arc::new(config.schemas.load()?);
-    crate::lint::attach(&mut list.cases, &schemas);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    let options = config.run_options()?;
-    let stale = options.known.as_ref().map_or_else(Vec::new, |known| {
-        known.stale(list.cases.iter().map(|c| c.id.as_str()))
+/// One trial per case, in catalog order.
+fn trials(session: &Session, args: &Arguments, results: &Collected) -> Vec<Trial> {
+    let runner = &session.runner;
+    let color = session::colour(match args.color.unwrap_or_default() {
+        ColorSetting::Always => Some(true),
+        ColorSetting::Never => Some(false),
+        ColorSetting::Auto => None,
     });
-    let runner = Arc::new(runtime.block_on(Runner::start(&list.cases, schemas, options))?);
-    let color = match args.color.unwrap_or_default() {
-        ColorSetting::Always => true,
-        ColorSetting::Never => false,
-        ColorSetting::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
     // nextest runs each trial in its own process and cannot see a skip decided at run time, so
     // there skipped cases carry libtest's static ignore flag; elsewhere they run and report
     // their reason ("ignored, <reason>") unless --ignored asks for exactly the ignored ones.
     let nextest = std::env::var_os("NEXTEST").is_some();
     let flag_skips = args.ignored || nextest;
-    let skipped: Vec<bool> = list.cases.iter().map(|c| runner.plan(c).is_err()).collect();
-    let mut hosted = if nextest {
-        hosts(&list.cases, &skipped)
-    } else {
-        vec![Vec::new(); list.cases.len()]
-    };
-    let handle = runtime.handle().clone();
-    let results: Collected = Arc::default();
-    let cases = list.cases.clone();
-    let trials = list
+    let skipped: Vec<bool> = session
         .cases
-        .into_iter()
+        .iter()
+        .map(|c| runner.plan(c).is_err())
+        .collect();
+    let mut hosted = if nextest {
+        hosts(&session.cases, &skipped)
+    } else {
+        vec![Vec::new(); session.cases.len()]
+    };
+    let handle = session.runtime.handle().clone();
+    session
+        .cases
+        .iter()
         .zip(skipped)
         .enumerate()
         .map(|(index, (case, skipped))| {
             let hosted = std::mem::take(&mut hosted[index]);
             let (runner, handle, results) =
-                (Arc::clone(&runner), handle.clone(), Arc::clone(&results));
+                (Arc::clone(runner), handle.clone(), Arc::clone(results));
+            let case = case.clone();
             // Its host reports a case skipped under nextest, even when --run-ignored runs it.
             let record = !(skipped && nextest);
             Trial::ignorable_test(case.id.clone(), move || {
@@ -188,16 +173,7 @@ fn trials(root: &Path, cases: Option<&Path>, args: &Arguments) -> anyhow::Result
             })
             .with_ignored_flag(skipped && flag_skips)
         })
-        .collect();
-    Ok(Suite {
-        trials,
-        cases,
-        results,
-        runner,
-        config,
-        stale,
-        _runtime: runtime,
-    })
+        .collect()
 }
 
 /// Under nextest an ignored trial gets no process, so it would write no report. Each skipped

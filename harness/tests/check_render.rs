@@ -3,7 +3,8 @@
 
 mod common;
 
-use contract_harness::case::{list, Case};
+use contract_harness::case::Case;
+use contract_harness::catalog::Catalog;
 use contract_harness::check::{check, ViolationKind};
 use contract_harness::schema::Schemas;
 use contract_harness::send::ActualResponse;
@@ -14,7 +15,7 @@ fn root() -> &'static Path {
 }
 
 fn seed_003() -> Case {
-    let cases = list(&root().join("../cases")).expect("the seed pages list");
+    let cases = Catalog::read(&root().join("../cases")).expect("the seed pages list");
     cases
         .cases
         .into_iter()

@@ -3,7 +3,8 @@
 
 mod common;
 
-use contract_harness::case::{list, Case};
+use contract_harness::case::Case;
+use contract_harness::catalog::Catalog;
 use contract_harness::check::{check, ViolationKind};
 use contract_harness::schema::Schemas;
 use contract_harness::send::ActualResponse;
@@ -11,7 +12,7 @@ use std::path::Path;
 
 fn seed(file: &str) -> (Case, Schemas) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let case = list(&root.join("../cases"))
+    let case = Catalog::read(&root.join("../cases"))
         .expect("the seed pages list")
         .cases
         .into_iter()

@@ -26,7 +26,7 @@ fn every_v1_api_page_parses_and_every_request_block_is_one_case() {
         return;
     };
     let api = corpus.join("graph-docs-2021/v1.0/api");
-    let list = case::list(&api).expect("the corpus folder lists");
+    let list = contract_harness::catalog::Catalog::read(&api).expect("the corpus folder lists");
 
     let mut per_page: HashMap<&str, usize> = HashMap::new();
     for case in &list.cases {
@@ -79,7 +79,9 @@ fn every_v1_resource_page_parses() {
     let Some(corpus) = common::corpus("corpus_list") else {
         return;
     };
-    let list = case::list(&corpus.join("graph-docs-2021/v1.0/resources")).expect("lists");
+    let list =
+        contract_harness::catalog::Catalog::read(&corpus.join("graph-docs-2021/v1.0/resources"))
+            .expect("lists");
     eprintln!(
         "corpus v1.0/resources: {} pages, {} cases, {} findings",
         list.pages,

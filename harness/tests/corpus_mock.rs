@@ -3,7 +3,7 @@
 
 mod common;
 
-use contract_harness::case::{self, Case};
+use contract_harness::case::Case;
 use contract_harness::runner::{Outcome, RunOptions, Runner, Summary};
 use contract_harness::schema::Schemas;
 use contract_harness::send::service_path;
@@ -14,7 +14,7 @@ fn same_request(a: &Case, b: &Case) -> bool {
     let (Some(ra), Some(rb)) = (&a.request, &b.request) else {
         return false;
     };
-    let headers = |r: &case::Request| {
+    let headers = |r: &contract_harness::http::Request| {
         let mut h: Vec<(String, String)> = r
             .headers
             .iter()
@@ -34,7 +34,8 @@ async fn every_runnable_corpus_case_passes_against_the_mock() {
     let Some(corpus) = common::corpus("corpus_mock") else {
         return;
     };
-    let list = case::list(&corpus.join("graph-docs-2021/v1.0/api")).unwrap();
+    let list =
+        contract_harness::catalog::Catalog::read(&corpus.join("graph-docs-2021/v1.0/api")).unwrap();
     let cases = Arc::new(list.cases);
     let runner = Arc::new(
         Runner::start(&cases, Arc::new(Schemas::empty()), RunOptions::default())

@@ -4,7 +4,6 @@
 mod common;
 
 use axum::http::StatusCode;
-use contract_harness::case;
 use contract_harness::config::Config;
 use contract_harness::runner::{Outcome, Runner};
 use std::sync::Arc;
@@ -29,7 +28,7 @@ async fn drifted_server() -> std::net::SocketAddr {
 #[tokio::test]
 async fn the_runner_reports_the_drift() {
     let addr = drifted_server().await;
-    let list = case::list(&common::cases()).unwrap();
+    let list = contract_harness::catalog::Catalog::read(&common::cases()).unwrap();
     let case = list
         .cases
         .iter()

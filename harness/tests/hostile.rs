@@ -4,7 +4,6 @@
 
 mod common;
 
-use contract_harness::case;
 use contract_harness::runner::{Outcome, RunOptions, Runner, Summary};
 use contract_harness::schema::Schemas;
 use contract_harness::send::ClientOptions;
@@ -162,7 +161,7 @@ async fn every_hostile_answer_ends_as_a_clear_verdict() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("v1.0")).unwrap();
     std::fs::write(dir.path().join("v1.0/hostile.md"), page()).unwrap();
-    let list = case::list(dir.path()).unwrap();
+    let list = contract_harness::catalog::Catalog::read(dir.path()).unwrap();
     assert_eq!(list.cases.len(), ROUTES.len());
 
     let arrivals: Arrivals = Arc::default();
@@ -299,7 +298,7 @@ async fn a_connection_that_never_opens_ends_in_the_connect_timeout() {
     let base: url::Url = format!("http://{addr}/").parse().unwrap();
     let client = contract_harness::send::Client::new(options, &base).unwrap();
     let request = contract_harness::send::PlannedRequest {
-        method: "GET".into(),
+        method: contract_harness::http::Method::Get,
         url: base.join("v1.0/me").unwrap(),
         headers: Vec::new(),
         body: Vec::new(),
@@ -354,7 +353,11 @@ async fn a_target_that_refuses_every_connection_is_given_up_after_a_few_cases() 
         })
         .collect();
     std::fs::write(dir.path().join("v1.0/items.md"), page).unwrap();
-    let cases = Arc::new(case::list(dir.path()).unwrap().cases);
+    let cases = Arc::new(
+        contract_harness::catalog::Catalog::read(dir.path())
+            .unwrap()
+            .cases,
+    );
     // A port nobody listens on: bound, then released.
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -67,7 +67,7 @@ fn client(token_url: String, secret: &str, target: &url::Url) -> Client {
 
 async fn authorization(client: &Client, url: &url::Url) -> Result<String, SendError> {
     let request = PlannedRequest {
-        method: "GET".into(),
+        method: contract_harness::http::Method::Get,
         url: url.clone(),
         headers: Vec::new(),
         body: Vec::new(),

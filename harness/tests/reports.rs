@@ -5,7 +5,6 @@
 mod common;
 
 use axum::http::{HeaderMap, StatusCode, Uri};
-use contract_harness::case;
 use contract_harness::redact::Secrets;
 use contract_harness::report::{self, Outputs};
 use contract_harness::runner::{RunOptions, Runner};
@@ -196,7 +195,7 @@ fn check_reports(dir: &Path) {
 async fn the_library_writes_four_reports_without_the_token() {
     let addr = echo_server().await;
     let (dir, cases_dir, vars) = fixture();
-    let list = case::list(&cases_dir).unwrap();
+    let list = contract_harness::catalog::Catalog::read(&cases_dir).unwrap();
     assert_eq!(list.cases.len(), 3);
     let options = RunOptions {
         base_url: Some(format!("http://{addr}/").parse().unwrap()),

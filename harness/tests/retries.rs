@@ -88,7 +88,7 @@ impl Fixture {
     /// Sends `method path` and returns the result, the retry notes and how many the server got.
     async fn send(&self, method: &str, path: &str) -> (Result<u16, SendError>, Vec<String>, usize) {
         let request = PlannedRequest {
-            method: method.to_owned(),
+            method: contract_harness::http::Method::parse(method).expect("a method"),
             url: self.base.join(path).unwrap(),
             headers: vec![("Content-Type".into(), "application/json".into())],
             body: if method == "GET" {
@@ -194,7 +194,7 @@ async fn throttling_and_refused_connections_are_retried_for_any_method() {
     let client = Client::new(options, &base).unwrap();
     let exchange = client
         .send(&PlannedRequest {
-            method: "POST".into(),
+            method: contract_harness::http::Method::Post,
             url: base.join("/create").unwrap(),
             headers: Vec::new(),
             body: b"{}".to_vec(),

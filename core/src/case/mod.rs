@@ -1,18 +1,16 @@
 //! Blocks → test cases: pairs each documented request with its response, parses both HTTP
 //! messages, and decides whether the case can run or why not.
 
-pub mod http;
-mod list;
 mod partition;
 
-pub use http::{Body, Header, Request, Response};
-pub(crate) use list::relative;
-pub use list::{list, list_with, CaseList, ListError, PageView};
 pub use partition::{Partition, PartitionKind};
 
 pub use crate::doc::Expectations;
 
 use crate::doc::{Block, BlockType, Page};
+use crate::finding::Loc;
+use crate::http::{self, Body, MessageError, Request, Response};
+use crate::text::{is_version, slug};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -50,8 +48,8 @@ pub struct Case {
     /// What lint finds wrong with this example's own documentation, once attached
     /// ([`crate::lint::attach`]); the case still runs, and its report entry says so.
     pub findings: Vec<crate::finding::Finding>,
-    /// The scenario this case runs the request through, when one drives it
-    /// ([`crate::scenario::attach`]).
+    /// The scenario this case runs the request through, when one drives it (the catalog
+    /// attaches it).
     pub scenario: Option<std::sync::Arc<crate::scenario::Scenario>>,
 }
 
@@ -73,20 +71,22 @@ pub enum SkipReason {
     /// The request URL is neither absolute nor relative to the service root.
     NotAUrl(String),
     /// The request block does not start with `METHOD URL`.
-    BadRequestLine(String),
+    BadRequestLine(MessageError),
     /// No response block follows the request.
     NoResponse,
     /// The response block has no readable status line.
-    BadResponse(String),
+    BadResponse(MessageError),
     /// The documented response claims JSON but is not JSON, even leniently.
     ResponseNotJson {
-        /// Page and position of the parse error.
-        at: String,
+        /// Page and line of the parse error.
+        at: Loc,
+        /// Its column.
+        column: usize,
         /// The parser's message.
         message: String,
     },
     /// Every scenario for this request is disabled (ApiDoctor's rule); the first one's place.
-    ScenariosDisabled(String),
+    ScenariosDisabled(Loc),
 }
 
 impl SkipReason {
@@ -181,12 +181,14 @@ impl fmt::Display for SkipReason {
             SkipReason::BadResponse(detail) => {
                 write!(f, "documented response cannot be read: {detail}")
             }
-            SkipReason::ResponseNotJson { at, message } => {
-                write!(
-                    f,
-                    "documented JSON response cannot be read: {message} at {at}"
-                )
-            }
+            SkipReason::ResponseNotJson {
+                at,
+                column,
+                message,
+            } => write!(
+                f,
+                "documented JSON response cannot be read: {message} at {at}:{column}"
+            ),
             SkipReason::ScenariosDisabled(at) => write!(
                 f,
                 "every scenario for this request is disabled (the first at {at}); set `enabled` to true to run it"
@@ -245,7 +247,8 @@ pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
                     json_error: Some(error),
                     ..
                 } if !expect.is_empty => Some(SkipReason::ResponseNotJson {
-                    at: format!("{}:{}:{}", page.file, error.line, error.column),
+                    at: Loc::new(&page.file, error.line),
+                    column: error.column,
                     message: error.message.clone(),
                 }),
                 _ => None,
@@ -370,29 +373,9 @@ fn version_of_url(url: &str) -> Option<String> {
     is_version(segment).then(|| segment.to_owned())
 }
 
-/// True for the methods that change something on the service.
-pub fn is_write(method: &str) -> bool {
-    matches!(method, "POST" | "PUT" | "PATCH" | "DELETE")
-}
-
-pub use crate::text::is_version;
-
 fn page_stem(file: &str) -> &str {
     let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
     name.split_once('.').map_or(name, |(stem, _)| stem)
-}
-
-/// Lower-case, with every run of other characters than `a-z0-9` replaced by one `_`.
-pub fn slug(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.ends_with('_') {
-            slug.push('_');
-        }
-    }
-    slug
 }
 
 #[cfg(test)]

@@ -10,9 +10,9 @@ mod front_matter;
 pub use annotation::{Annotation, BlockType, Expectations};
 pub use front_matter::{FrontMatter, FrontMatterError, FrontMatterSpan};
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule};
 use crate::text::LineCursor;
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// One Markdown page, parsed.
 #[derive(Debug, Clone)]
@@ -35,8 +35,6 @@ pub struct Block {
     pub line: usize,
     /// 1-based line of the first line of content (the line after the fence).
     pub content_line: usize,
-    /// The info string's first word (`http`, `json`, `msgraph-interactive`), if any.
-    pub lang: Option<String>,
     /// The block's text, with list indentation removed, as the Markdown parser gives it.
     pub content: String,
     /// The annotation, when one precedes the block and could be read.
@@ -44,8 +42,6 @@ pub struct Block {
     /// 1-based line where the annotation's JSON starts, when a comment precedes the block
     /// (set even when the annotation could not be read).
     pub annotation_line: Option<usize>,
-    /// The tab the block sits in (`http` for `# [HTTP](#tab/http)`), if inside a tab section.
-    pub tab: Option<String>,
 }
 
 impl Block {
@@ -64,8 +60,6 @@ pub fn parse_page(file: &str, text: &str) -> Page {
         front_matter::split(text).map_or((None, 0), |(span, end)| (Some(span), end));
 
     let mut blocks = Vec::new();
-    let mut tab: Option<String> = None;
-    let mut heading: Option<String> = None;
     let mut current: Option<Block> = None;
     let markdown = &text[body_start..];
     // No extensions: tables hold no code blocks, and reading them as paragraphs finds the same
@@ -74,30 +68,14 @@ pub fn parse_page(file: &str, text: &str) -> Page {
     for (event, range) in parser {
         let start = range.start + body_start;
         match event {
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            }) => {
-                heading = Some(String::new());
-            }
-            Event::Start(Tag::Link { dest_url, .. }) if heading.is_some() => {
-                if let Some(name) = dest_url.strip_prefix("#tab/") {
-                    heading = Some(name.to_owned());
-                }
-            }
-            Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
-                // A tab heading opens a tab; any other top-level heading ends the tab section.
-                tab = heading.take().filter(|name| !name.is_empty());
-            }
-            Event::Rule => tab = None,
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
                 let comment = annotation::preceding(text, start, body_start);
                 let annotation_line = comment.as_ref().map(|c| lines.line(c.offset));
                 let line = lines.line(start);
                 let annotation = comment.map(|comment| {
                     Annotation::parse(comment.json).map_err(|error| {
-                        findings.push(Finding::error(
-                            "annotation-syntax",
+                        findings.push(Finding::new(
+                            Rule::AnnotationSyntax,
                             file,
                             annotation_line.unwrap_or(line) + error.line - 1,
                             format!(
@@ -110,11 +88,9 @@ pub fn parse_page(file: &str, text: &str) -> Page {
                 current = Some(Block {
                     line,
                     content_line: line + 1,
-                    lang: info.split_whitespace().next().map(str::to_owned),
                     content: String::new(),
                     annotation: annotation.and_then(Result::ok),
                     annotation_line,
-                    tab: tab.clone(),
                 });
             }
             Event::Text(text) if current.is_some() => {
@@ -174,7 +150,6 @@ mod tests {
         assert_eq!(page.blocks.len(), 1);
         let block = &page.blocks[0];
         assert_eq!(block.line, 7);
-        assert_eq!(block.lang.as_deref(), Some("http"));
         assert_eq!(block.content, "GET /me\n");
         let annotation = block.annotation.as_ref().unwrap();
         assert_eq!(annotation.block_type, BlockType::Request);
@@ -203,7 +178,6 @@ mod tests {
     #[test]
     fn fence_without_language_and_comment_far_away() {
         let page = page("<!-- { \"blockType\": \"request\" } -->\n\nSome prose in between.\n\n```\nGET /me\n```\n");
-        assert_eq!(page.blocks[0].lang, None);
         assert!(page.blocks[0].annotation.is_none(), "prose separates them");
     }
 
@@ -213,15 +187,6 @@ mod tests {
         assert_eq!(page.blocks[0].content, "GET /me\n");
         assert_eq!(page.blocks[0].line, 4);
         assert!(page.blocks[0].annotation.is_some());
-    }
-
-    #[test]
-    fn tab_sections_are_recorded() {
-        let text = "# [HTTP](#tab/http)\n<!-- { \"blockType\": \"request\" } -->\n```http\nGET /me\n```\n# [C#](#tab/csharp)\n[!INCLUDE [x](y.md)]\n\n---\n\n```http\nHTTP/1.1 200 OK\n```\n";
-        let page = page(text);
-        assert_eq!(page.blocks.len(), 2);
-        assert_eq!(page.blocks[0].tab.as_deref(), Some("http"));
-        assert_eq!(page.blocks[1].tab, None);
     }
 
     #[test]

@@ -4,11 +4,11 @@
 //! the blocks; the case rules look at one documented example and are also attached to that
 //! case's entry when the suite runs it.
 
-use crate::case::{
-    self, Body, Case, CaseList, Header, ListError, PageView, Request, Response, SkipReason,
-};
+use crate::case::{Case, SkipReason};
+use crate::catalog::{Catalog, CatalogError, PageView};
 use crate::doc::{BlockType, FrontMatter};
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule};
+use crate::http::{status_has_no_body, Body, Header, Request, Response, COLLECTION_PROPERTY};
 use crate::json::Strictness;
 use crate::schema::Schemas;
 use crate::text::shorten;
@@ -21,15 +21,20 @@ pub fn lint(
     root: &Path,
     scenarios: &[PathBuf],
     schemas: &Schemas,
-) -> Result<(CaseList, Vec<Finding>), ListError> {
-    let list = case::list_with(root, scenarios, |view| lint_page(view, schemas))?;
-    let mut findings = list.findings.clone();
+) -> Result<(Catalog, Vec<Finding>), CatalogError> {
+    let catalog = Catalog::read_with(root, scenarios, |view| lint_page(view, schemas))?;
+    let mut findings = catalog.findings.clone();
     // A response shared by several requests is linted with each of them: said once.
     findings.sort_by(|a, b| {
-        (&a.file, a.line, a.rule, &a.message).cmp(&(&b.file, b.line, b.rule, &b.message))
+        (&a.file, a.line, a.rule.name(), &a.message).cmp(&(
+            &b.file,
+            b.line,
+            b.rule.name(),
+            &b.message,
+        ))
     });
     findings.dedup();
-    Ok((list, findings))
+    Ok((catalog, findings))
 }
 
 /// Attaches to each case the findings of its own example (the case rules of [`lint_case`]), once,
@@ -47,8 +52,8 @@ pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(span) = &view.page.front_matter {
         if let Err(error) = FrontMatter::parse(&view.text[span.range.clone()]) {
-            findings.push(Finding::error(
-                "front-matter",
+            findings.push(Finding::new(
+                Rule::FrontMatter,
                 file,
                 span.line + error.line,
                 format!("front matter is not valid YAML: {}", error.message),
@@ -58,8 +63,8 @@ pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
     for (index, line) in view.text.lines().enumerate() {
         if line.contains("TODO") {
             let text = line.trim().trim_matches('|').trim();
-            findings.push(Finding::warning(
-                "todo",
+            findings.push(Finding::new(
+                Rule::Todo,
                 file,
                 index + 1,
                 format!("a TODO is left in the page: `{}`", shorten(text, 100)),
@@ -70,14 +75,14 @@ pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
     for block in &view.page.blocks {
         let annotation_line = block.annotation_line.unwrap_or(block.line);
         match block.block_type() {
-            Some(BlockType::Other(name)) => findings.push(Finding::warning(
-                "unknown-block-type",
+            Some(BlockType::Other(name)) => findings.push(Finding::new(
+                Rule::UnknownBlockType,
                 file,
                 annotation_line,
                 format!("unknown blockType `{name}`: expected request, response, resource, example or ignored"),
             )),
-            Some(BlockType::Response) if !paired.contains(&block.line) => findings.push(Finding::warning(
-                "response-without-request",
+            Some(BlockType::Response) if !paired.contains(&block.line) => findings.push(Finding::new(
+                Rule::ResponseWithoutRequest,
                 file,
                 annotation_line,
                 "this response block follows no request block, so no case checks it",
@@ -122,21 +127,21 @@ fn skip_findings(case: &Case) -> Vec<Finding> {
             if is_generator_url(url) {
                 generator_url(file, case.line + 1, url)
             } else {
-                Finding::error("bad-url", file, case.line + 1, case.skip.as_ref().map(ToString::to_string).unwrap_or_default())
+                Finding::new(Rule::BadUrl, file, case.line + 1, case.skip.as_ref().map(ToString::to_string).unwrap_or_default())
             }
         }
         Some(SkipReason::BadRequestLine(detail)) => {
-            Finding::error("request-line", file, case.line + 1, format!("the request line cannot be read: {detail}"))
+            Finding::new(Rule::RequestLine, file, case.line + 1, format!("the request line cannot be read: {detail}"))
         }
-        Some(SkipReason::NoResponse) => Finding::error(
-            "request-without-response",
+        Some(SkipReason::NoResponse) => Finding::new(
+            Rule::RequestWithoutResponse,
             file,
             case.line,
             "this request has no response block after it, so it cannot be checked; add one annotated `\"blockType\": \"response\"`",
         ),
         Some(SkipReason::BadResponse(detail)) => {
             let line = case.response_line.map_or(case.line, |l| l + 1);
-            Finding::error("status-line", file, line, format!("the documented response cannot be read: {detail}"))
+            Finding::new(Rule::StatusLine, file, line, format!("the documented response cannot be read: {detail}"))
         }
         Some(SkipReason::ResponseNotJson { .. } | SkipReason::ScenariosDisabled(_)) | None => {
             return Vec::new()
@@ -181,9 +186,9 @@ fn response_findings(case: &Case, response: &Response, schemas: &Schemas) -> Vec
         &response.body_text,
         response.body_line,
     );
-    if !matches!(response.body, Body::Empty) && matches!(response.status, 204 | 304) {
-        findings.push(Finding::warning(
-            "body-with-no-content",
+    if !matches!(response.body, Body::Empty) && status_has_no_body(response.status) {
+        findings.push(Finding::new(
+            Rule::BodyWithNoContent,
             file,
             response.body_line,
             format!(
@@ -208,8 +213,8 @@ fn response_findings(case: &Case, response: &Response, schemas: &Schemas) -> Vec
         && !schemas.knows(&odata_type)
         && !crate::schema::is_primitive(&odata_type)
     {
-        findings.push(Finding::warning(
-            "unknown-odata-type",
+        findings.push(Finding::new(
+            Rule::UnknownOdataType,
             file,
             case.response_line.unwrap_or(case.line),
             format!("no schema for {} knows the type `{odata_type}`: its bodies are not validated (check the spelling, or import the schema)", case.version),
@@ -221,37 +226,44 @@ fn response_findings(case: &Case, response: &Response, schemas: &Schemas) -> Vec
         text: &response.body_text,
         line: response.body_line,
     };
+    findings.extend(response_schema_findings(
+        case,
+        &documented,
+        &odata_type,
+        value,
+        schemas,
+    ));
+    findings
+}
+
+/// The schema's verdict on a response body, or on each item of a collection.
+fn response_schema_findings(
+    case: &Case,
+    documented: &Documented,
+    odata_type: &str,
+    value: &Value,
+    schemas: &Schemas,
+) -> Vec<Finding> {
     let collection = case.expect.is_collection.then(|| {
         case.expect
             .collection_property
             .as_deref()
-            .unwrap_or("value")
+            .unwrap_or(COLLECTION_PROPERTY)
     });
-    match (collection, value) {
-        (Some(property), Value::Object(map)) => {
-            if let Some(Value::Array(items)) = map.get(property) {
-                let mut base = String::new();
-                crate::json::pointer_push(&mut base, property);
-                for (i, item) in items.iter().enumerate() {
-                    let prefix = format!("{base}/{i}");
-                    findings.extend(schema_findings(
-                        &documented,
-                        &odata_type,
-                        &prefix,
-                        item,
-                        schemas,
-                    ));
-                }
-            }
-        }
-        (Some(_), _) => {}
-        (None, _) => findings.extend(schema_findings(
-            &documented,
-            &odata_type,
-            "",
-            value,
-            schemas,
-        )),
+    let Some(property) = collection else {
+        return schema_findings(documented, odata_type, "", value, schemas);
+    };
+    let Some(Value::Array(items)) = value.get(property) else {
+        return Vec::new();
+    };
+    let mut base = String::new();
+    crate::json::pointer_push(&mut base, property);
+    let mut findings = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let prefix = format!("{base}/{i}");
+        findings.extend(schema_findings(
+            documented, odata_type, &prefix, item, schemas,
+        ));
     }
     findings
 }
@@ -261,8 +273,8 @@ fn is_generator_url(line: &str) -> bool {
 }
 
 fn generator_url(file: &str, line: usize, text: &str) -> Finding {
-    Finding::error(
-        "generator-url",
+    Finding::new(
+        Rule::GeneratorUrl,
         file,
         line,
         format!(
@@ -287,8 +299,8 @@ fn body_findings(
     {
         let actual = text.trim_end().len();
         if header.value.trim().parse::<usize>().ok() != Some(actual) {
-            findings.push(Finding::warning(
-                "content-length",
+            findings.push(Finding::new(
+                Rule::ContentLength,
                 file,
                 header.line,
                 format!("the {what}'s {}: {} disagrees with its body, which has {actual} bytes; fix it or drop the header", header.name, header.value),
@@ -304,8 +316,8 @@ fn body_findings(
                 Err(error) => (body_line + error.line() - 1, format!("{error}")),
                 Ok(_) => (body_line, String::new()),
             };
-            findings.push(Finding::warning(
-                "lenient-json",
+            findings.push(Finding::new(
+                Rule::LenientJson,
                 file,
                 line,
                 format!("the {what} body is not strict JSON ({}); readers accept it, but copy-pasting it fails", crate::json::strip_position(&detail)),
@@ -314,8 +326,8 @@ fn body_findings(
         Body::Text {
             json_error: Some(error),
             ..
-        } => findings.push(Finding::error(
-            "invalid-json",
+        } => findings.push(Finding::new(
+            Rule::InvalidJson,
             file,
             error.line,
             format!(
@@ -367,8 +379,8 @@ fn schema_findings(
             } else {
                 format!("{prefix}: ")
             };
-            Finding::error(
-                "schema",
+            Finding::new(
+                Rule::Schema,
                 documented.file,
                 line,
                 format!(

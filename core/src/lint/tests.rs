@@ -17,7 +17,7 @@ fn lint_text(text: &str) -> Vec<Finding> {
 }
 
 fn rules(findings: &[Finding]) -> Vec<(&'static str, usize)> {
-    let mut rules: Vec<_> = findings.iter().map(|f| (f.rule, f.line)).collect();
+    let mut rules: Vec<_> = findings.iter().map(|f| (f.rule.name(), f.line)).collect();
     rules.sort();
     rules
 }

@@ -5,8 +5,8 @@
 //! Two file formats, one model: ApiDoctor's JSON scenario files, read as they are (any `.json`
 //! under the cases folder with `scenarios` or `canned-requests` at its top), and our TOML
 //! (`*scenarios.toml`), which adds `capture` on the request itself and `teardown`. Each
-//! scenario becomes its own case ([`attach`]); the documented request it drives then runs only
-//! through its scenarios.
+//! scenario becomes its own case (the catalog attaches it); the documented request it drives
+//! then runs only through its scenarios.
 
 pub mod grammar;
 mod read;
@@ -14,11 +14,11 @@ mod read;
 pub use grammar::{Capture, Expectation, JsonPath, Param, Source, Target, Value};
 pub use read::{read, FileContents, Format};
 
-use crate::case::{relative, Case, Request, SkipReason};
-use crate::finding::Finding;
-use std::collections::{HashMap, HashSet};
+use crate::finding::{Finding, Rule};
+use crate::http::{Method, Request};
+use crate::text::relative;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// One way to run a documented request.
 #[derive(Debug, Clone)]
@@ -92,15 +92,11 @@ impl Step {
     /// True when the step changes something on the service.
     pub fn writes(&self) -> bool {
         let method = match &self.source {
-            StepSource::Documented { request, .. } => request.method.clone(),
-            StepSource::Raw(text) => text
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_ascii_uppercase(),
-            StepSource::Method(_) | StepSource::Canned(_) => return false,
+            StepSource::Documented { request, .. } => Some(request.method),
+            StepSource::Raw(text) => text.split_whitespace().next().and_then(Method::parse),
+            StepSource::Method(_) | StepSource::Canned(_) => None,
         };
-        crate::case::is_write(&method)
+        method.is_some_and(Method::is_write)
     }
 }
 
@@ -147,8 +143,8 @@ pub fn load(root: &Path, found: Vec<PathBuf>, extra: &[PathBuf]) -> Loaded {
             continue;
         }
         if !base.exists() {
-            loaded.findings.push(Finding::error(
-                "scenario-file",
+            loaded.findings.push(Finding::new(
+                Rule::ScenarioFile,
                 &base.display().to_string(),
                 1,
                 "no such file or folder: check --scenarios (CONTRACT_SCENARIOS)",
@@ -179,8 +175,8 @@ pub fn load(root: &Path, found: Vec<PathBuf>, extra: &[PathBuf]) -> Loaded {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(error) => {
-                loaded.findings.push(Finding::error(
-                    "scenario-file",
+                loaded.findings.push(Finding::new(
+                    Rule::ScenarioFile,
                     &name,
                     1,
                     format!("cannot be read: {error}"),
@@ -196,8 +192,8 @@ pub fn load(root: &Path, found: Vec<PathBuf>, extra: &[PathBuf]) -> Loaded {
         for (canned_name, step) in contents.canned {
             let here = format!("{name}:{}", step.line);
             if let Some(first) = canned_at.get(&canned_name) {
-                loaded.findings.push(Finding::error(
-                    "scenario-file",
+                loaded.findings.push(Finding::new(
+                    Rule::ScenarioFile,
                     &name,
                     step.line,
                     format!("canned request `{canned_name}` is defined twice (first at {first}); rename one"),
@@ -209,195 +205,6 @@ pub fn load(root: &Path, found: Vec<PathBuf>, extra: &[PathBuf]) -> Loaded {
         }
     }
     loaded
-}
-
-/// Replaces each documented request that has scenarios with one case per enabled scenario
-/// (id: the request's case id, `::`, the scenario's name), or skips it when all its scenarios
-/// are disabled. Returns the problems found while looking up names.
-pub fn attach(cases: Vec<Case>, loaded: &Loaded) -> (Vec<Case>, Vec<Finding>) {
-    let mut findings = Vec::new();
-    if loaded.scenarios.is_empty() {
-        return (cases, findings);
-    }
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (index, case) in cases.iter().enumerate() {
-        if let Some(name) = &case.name {
-            by_name.entry(name.as_str()).or_default().push(index);
-        }
-    }
-    // Scenarios per case index, in file order.
-    let mut driven: HashMap<usize, Vec<&Scenario>> = HashMap::new();
-    for scenario in &loaded.scenarios {
-        let targets: Vec<usize> = by_name
-            .get(scenario.method.as_str())
-            .map(|indexes| {
-                indexes
-                    .iter()
-                    .copied()
-                    .filter(|&i| {
-                        scenario.versions.is_empty()
-                            || scenario.versions.contains(&cases[i].version)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        if targets.is_empty() {
-            let known = by_name.contains_key(scenario.method.as_str());
-            findings.push(Finding::error(
-                "scenario-file",
-                &scenario.file,
-                scenario.line,
-                if known {
-                    format!(
-                        "scenario `{}`: `{}` is documented, but not for the versions it names ({})",
-                        scenario.name,
-                        scenario.method,
-                        scenario.versions.join(", ")
-                    )
-                } else {
-                    format!(
-                        "scenario `{}`: `method` names `{}`, which no documented request is called{}",
-                        scenario.name,
-                        scenario.method,
-                        suggestion(&scenario.method, by_name.keys().copied())
-                    )
-                },
-            ));
-        }
-        for target in targets {
-            driven.entry(target).or_default().push(scenario);
-        }
-    }
-    let mut reported: HashSet<(String, usize)> = HashSet::new();
-    let mut ids: HashSet<String> = cases.iter().map(|c| c.id.clone()).collect();
-    let mut out = Vec::with_capacity(cases.len());
-    for (index, mut case) in cases.iter().cloned().enumerate() {
-        let Some(scenarios) = driven.get(&index) else {
-            out.push(case);
-            continue;
-        };
-        let enabled: Vec<&&Scenario> = scenarios.iter().filter(|s| s.enabled).collect();
-        if enabled.is_empty() {
-            let first = scenarios[0];
-            if case.skip.is_none() {
-                case.skip = Some(SkipReason::ScenariosDisabled(format!(
-                    "{}:{}",
-                    first.file, first.line
-                )));
-            }
-            out.push(case);
-            continue;
-        }
-        ids.remove(&case.id);
-        for scenario in enabled {
-            let mut resolved = (*scenario).clone();
-            let mut problems = Vec::new();
-            for (phase, steps) in [
-                ("set-up", &mut resolved.setup),
-                ("teardown", &mut resolved.teardown),
-            ] {
-                for (position, step) in steps.iter_mut().enumerate() {
-                    if let Err(message) =
-                        resolve(step, &case.version, &cases, &by_name, &loaded.canned)
-                    {
-                        let message =
-                            format!("{phase} step {} ({}): {message}", position + 1, step.label);
-                        if reported.insert((scenario.file.clone(), step.line)) {
-                            findings.push(Finding::error(
-                                "scenario-file",
-                                &scenario.file,
-                                step.line,
-                                message.clone(),
-                            ));
-                        }
-                        problems.push(format!("{}:{}: {message}", scenario.file, step.line));
-                    }
-                }
-            }
-            if resolved.broken.is_none() {
-                resolved.broken = problems.into_iter().next();
-            }
-            let mut id = format!("{}::{}", case.id, crate::case::slug(&scenario.name));
-            if ids.contains(&id) {
-                let mut n = 2;
-                while ids.contains(&format!("{id}_{n}")) {
-                    n += 1;
-                }
-                id = format!("{id}_{n}");
-            }
-            ids.insert(id.clone());
-            let mut scenario_case = case.clone();
-            scenario_case.id = id;
-            scenario_case.scenario = Some(Arc::new(resolved));
-            out.push(scenario_case);
-        }
-    }
-    (out, findings)
-}
-
-/// Looks up a step's documented or canned request. Canned requests merge: the canned
-/// request's parameters and captures first, the step's own after (so they win).
-fn resolve(
-    step: &mut Step,
-    version: &str,
-    cases: &[Case],
-    by_name: &HashMap<&str, Vec<usize>>,
-    canned: &HashMap<String, Step>,
-) -> Result<(), String> {
-    if let StepSource::Canned(name) = &step.source {
-        let found = canned.get(name).ok_or_else(|| {
-            format!(
-                "no canned request is called `{name}`{}",
-                suggestion(name, canned.keys().map(String::as_str))
-            )
-        })?;
-        let mut params = found.params.clone();
-        params.append(&mut step.params);
-        let mut capture = found.capture.clone();
-        capture.append(&mut step.capture);
-        step.params = params;
-        step.capture = capture;
-        if step.allowed_status.is_empty() {
-            step.allowed_status = found.allowed_status.clone();
-        }
-        step.source = found.source.clone();
-    }
-    if let StepSource::Method(name) = &step.source {
-        let indexes = by_name.get(name.as_str()).ok_or_else(|| {
-            format!(
-                "`method` names `{name}`, which no documented request is called{}",
-                suggestion(name, by_name.keys().copied())
-            )
-        })?;
-        let chosen = indexes
-            .iter()
-            .copied()
-            .find(|&i| cases[i].version == version)
-            .unwrap_or(indexes[0]);
-        let case = &cases[chosen];
-        let request = case.request.clone().ok_or_else(|| {
-            format!(
-                "the documented request `{name}` cannot be read ({}:{})",
-                case.file, case.line
-            )
-        })?;
-        step.source = StepSource::Documented {
-            name: name.clone(),
-            request: Box::new(request),
-            version: case.version.clone(),
-        };
-    }
-    Ok(())
-}
-
-/// ` (did you mean `x`?)` when a known name is close.
-pub(crate) fn suggestion<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
-    known
-        .map(|k| (strsim::jaro_winkler(k, name), k))
-        .filter(|(score, _)| *score > 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

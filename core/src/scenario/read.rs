@@ -6,7 +6,7 @@
 
 use super::grammar::{Capture, Expectation, Param};
 use super::{Scenario, Step, StepSource};
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule};
 use crate::text::LineIndex;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
@@ -90,7 +90,7 @@ pub fn read(file: &str, text: &str, format: Format) -> Option<FileContents> {
         Err((line, message)) => {
             contents
                 .findings
-                .push(Finding::error("scenario-file", file, line, message));
+                .push(Finding::new(Rule::ScenarioFile, file, line, message));
             return Some(contents);
         }
     };
@@ -100,8 +100,8 @@ pub fn read(file: &str, text: &str, format: Format) -> Option<FileContents> {
     };
     let Json::Object(top) = &root else {
         return (format == Format::Toml).then(|| {
-            contents.findings.push(Finding::error(
-                "scenario-file",
+            contents.findings.push(Finding::new(
+                Rule::ScenarioFile,
                 file,
                 1,
                 "a scenario file must be a table",
@@ -304,8 +304,8 @@ impl Reader<'_> {
     fn problem(&mut self, pointer: &str, message: String) -> Reported {
         let line = self.lines.of(pointer);
         let message = format!("{message} (at {})", readable(pointer));
-        self.findings.push(Finding::error(
-            "scenario-file",
+        self.findings.push(Finding::new(
+            Rule::ScenarioFile,
             self.file,
             line,
             message.clone(),
@@ -332,7 +332,7 @@ impl Reader<'_> {
         let mut first = Ok(());
         for key in object.keys() {
             if !known.contains(&key.as_str()) && !self.keys.ignored.contains(&key.as_str()) {
-                let close = super::suggestion(key, known.iter().copied());
+                let close = crate::text::suggestion(key, known.iter().copied());
                 let reported = self.problem(
                     &child(at, key),
                     format!(

@@ -10,7 +10,8 @@ mod shape;
 
 pub use diff::BodyDiff;
 
-use crate::case::{Case, Response};
+use crate::case::Case;
+use crate::http::Response;
 use crate::json::pointer_push;
 use crate::schema::{prune_unevaluated, Schemas};
 use crate::send::ActualResponse;
@@ -408,7 +409,7 @@ fn media_type(value: &str) -> String {
 }
 
 fn check_headers(
-    documented: &[crate::case::Header],
+    documented: &[crate::http::Header],
     actual: &ActualResponse,
     out: &mut Vec<Violation>,
 ) {

@@ -4,6 +4,7 @@ use super::Format;
 use contract_harness::config::{CasesArgs, SchemasArgs};
 use contract_harness::finding::Severity;
 use contract_harness::lint;
+use contract_harness::session::Exit;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
@@ -36,7 +37,7 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
             }
             let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
             for finding in &findings {
-                *by_rule.entry(finding.rule).or_default() += 1;
+                *by_rule.entry(finding.rule.name()).or_default() += 1;
             }
             let errors = findings
                 .iter()
@@ -56,9 +57,5 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     let failed = findings.iter().any(|f| f.severity == Severity::Error);
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed { Exit::Failed } else { Exit::Success }.into())
 }

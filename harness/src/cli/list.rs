@@ -58,7 +58,7 @@ impl<'a> From<&'a Case> for Row<'a> {
 }
 
 pub(crate) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
-    let list = args.cases.list()?;
+    let list = args.cases.catalog()?;
     super::print_findings(&args.cases.cases, &list.findings);
     let mut out = super::output::stdout();
     match args.format {
@@ -73,7 +73,10 @@ pub(crate) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_text(out: &mut impl Write, list: &case::CaseList) -> std::io::Result<()> {
+fn write_text(
+    out: &mut impl Write,
+    list: &contract_harness::catalog::Catalog,
+) -> std::io::Result<()> {
     let id_width = list
         .cases
         .iter()

@@ -39,7 +39,7 @@ fn listen_address(text: &str) -> Result<SocketAddr, String> {
 }
 
 pub(crate) fn run(args: MockArgs) -> anyhow::Result<ExitCode> {
-    let mut list = args.cases.list()?;
+    let mut list = args.cases.catalog()?;
     super::print_findings(&args.cases.cases, &list.findings);
     let schemas = Arc::new(args.schemas.load()?);
     // Each answer whose example lint finds fault with says so (x-contract-findings).

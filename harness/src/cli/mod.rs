@@ -9,6 +9,7 @@ mod run;
 mod schemas;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use contract_harness::session::Exit;
 use output::note;
 use std::process::ExitCode;
 
@@ -56,19 +57,11 @@ pub(crate) fn print_findings(
     root: &std::path::Path,
     findings: &[contract_harness::finding::Finding],
 ) {
-    let root = root.display().to_string();
-    for finding in findings {
-        // Scenario files named with --scenarios are outside the folder and named in full.
-        if std::path::Path::new(&finding.file).is_absolute() {
-            note!("{finding}");
-        } else {
-            note!("{}/{finding}", root.trim_end_matches('/'));
-        }
+    let text = contract_harness::session::findings_text(root, findings);
+    if !text.is_empty() {
+        note!("{}", text.trim_end());
     }
 }
-
-/// Exit codes: 0 success, 1 tests or checks failed, 2 the tool could not do its job.
-pub(crate) const EXIT_SETUP: u8 = 2;
 
 pub(crate) fn main() -> ExitCode {
     contract_harness::config::forget_empty_variables();
@@ -78,7 +71,7 @@ pub(crate) fn main() -> ExitCode {
             // clap names the flag; a bad value that came from a CONTRACT_* variable says so.
             let message = contract_harness::config::describe(&error, &Cli::command());
             note!("error: {message}\n\nFor more information, try '--help'.");
-            return ExitCode::from(EXIT_SETUP);
+            return Exit::Setup.into();
         }
         Err(error) => error.exit(),
     };
@@ -110,7 +103,7 @@ pub(crate) fn main() -> ExitCode {
                 }
                 source = cause.source();
             }
-            ExitCode::from(EXIT_SETUP)
+            Exit::Setup.into()
         }
     }
 }

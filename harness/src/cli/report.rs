@@ -2,6 +2,7 @@
 
 use contract_harness::redact::Secrets;
 use contract_harness::report::{self, merge, Outputs};
+use contract_harness::session::Exit;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -53,10 +54,11 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
                 report::terminal::summary(&merged)
             );
             Ok(if merged.summary.success() {
-                ExitCode::SUCCESS
+                Exit::Success
             } else {
-                ExitCode::from(1)
-            })
+                Exit::Failed
+            }
+            .into())
         }
     }
 }

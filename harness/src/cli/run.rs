@@ -4,8 +4,9 @@ use super::Format;
 use contract_harness::case::Case;
 use contract_harness::config::Config;
 use contract_harness::redact::Secrets;
+use contract_harness::report;
 use contract_harness::runner::{Outcome, Runner};
-use contract_harness::{lint, report};
+use contract_harness::session::{self, Finished, Session};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,108 +42,76 @@ pub(crate) struct RunArgs {
 }
 
 pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let config = &args.config;
-    // The schemas are read while the pages are parsed.
-    let (list, schemas) = std::thread::scope(|scope| {
-        let schemas = scope.spawn(|| config.schemas.load());
-        let list = config.cases.list();
-        (
-            list,
-            schemas.join().expect("reading schemas does not panic"),
-        )
-    });
-    let list = list?;
-    super::print_findings(&config.cases.cases, &list.findings);
-    let found = list.cases.len();
-    let options = config.run_options()?;
-    // Against every case found, not only those the filter keeps.
-    let stale = options.known.as_ref().map_or_else(Vec::new, |known| {
-        known.stale(list.cases.iter().map(|c| c.id.as_str()))
-    });
+    let session = Session::prepare(args.config.clone())?;
+    let findings = session.findings_text();
+    if !findings.is_empty() {
+        super::output::note!("{}", findings.trim_end());
+    }
+    let cases = select(&args, &session.cases);
+    if args.dry_run {
+        let text = dry_run(&session.runner, &cases, args.format)?;
+        print_redacted(&session.runner.secrets(), &text)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let started = Instant::now();
+    let progress = progress_bar(cases.len() as u64);
+    let bar = progress.clone();
+    let cases = Arc::new(cases);
+    let results = session.runtime.block_on(session.runner.run_all(
+        Arc::clone(&cases),
+        args.jobs,
+        move |_| bar.inc(1),
+    ));
+    progress.finish_and_clear();
+    let outputs = args.config.reports.outputs();
+    let finished = session.finish(
+        &cases,
+        &results,
+        started.elapsed(),
+        args.partition,
+        &outputs,
+        &mut super::output::stdout(),
+    )?;
+    let Finished { report, secrets } = &finished;
+    if let Some(path) = &args.record_known_issues {
+        record_known_issues(secrets, report, path)?;
+    }
+    let text = match args.format {
+        Format::Text => report::terminal::render(report, session::colour(None)),
+        Format::Json => report::json::render(report, secrets)? + "\n",
+    };
+    print_redacted(secrets, text.as_bytes())?;
+    let code = finished.exit().into();
+    // The process ends now and the OS takes its memory back at once; freeing every case,
+    // result and report entry first one by one took 5-8 ms of a 150 ms run.
+    std::mem::forget((finished, results, cases, session));
+    Ok(code)
+}
+
+/// The cases `--filter` and `--partition` keep, in catalog order. The runner serves every
+/// case all the same, so each kept case gets the answer a whole run gives it.
+fn select(args: &RunArgs, all: &[Case]) -> Vec<Case> {
     let mut cases: Vec<Case> = match &args.filter {
-        Some(filter) => list
-            .cases
-            .into_iter()
+        Some(filter) => all
+            .iter()
             .filter(|c| c.id.contains(filter.as_str()))
+            .cloned()
             .collect(),
-        None => list.cases,
+        None => all.to_vec(),
     };
     if let (Some(filter), true) = (&args.filter, cases.is_empty()) {
         // Like `cargo test`, not an error; but a typo should not look like a clean run.
         super::output::note!(
-            "note: no case id contains {filter:?} ({found} cases found; `contract list` shows their ids)"
+            "note: no case id contains {filter:?} ({} cases found; `contract list` shows their ids)",
+            all.len()
         );
     }
-    let schemas = Arc::new(schemas?);
-    let authenticated = options.client.token.is_some() || options.client.oauth.is_some();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        // The mock is built from every case the filter keeps, before sharding.
-        let runner = Arc::new(Runner::start(&cases, Arc::clone(&schemas), options).await?);
-        if let Some(partition) = args.partition {
-            let keep = partition.select(cases.iter().map(|c| c.id.as_str()));
-            let mut keep = keep.into_iter();
-            cases.retain(|_| keep.next().unwrap_or(false));
-        }
-        if args.dry_run {
-            let text = dry_run(&runner, &cases, args.format, authenticated)?;
-            print_redacted(&runner.secrets(), &text)?;
-            return Ok(ExitCode::SUCCESS);
-        }
-        // Each result carries its example's findings; a dry run shows none.
-        lint::attach(&mut cases, &schemas);
-        let started = Instant::now();
-        let progress = progress_bar(cases.len() as u64);
-        let bar = progress.clone();
-        let cases = Arc::new(cases);
-        let results = runner
-            .run_all(Arc::clone(&cases), args.jobs, move |_| bar.inc(1))
-            .await;
-        progress.finish_and_clear();
-        // Every secret known now: the tokens fetched during the run too.
-        let secrets = runner.secrets();
-        let mut run = report::Report::new(
-            &cases,
-            &results,
-            started.elapsed(),
-            runner.base_url(),
-            runner.is_mock(),
-            &config.cases.cases,
-            &secrets,
-        );
-        run.stale = stale;
-        if let Some(partition) = args.partition {
-            run.shards = vec![report::Shard {
-                partition: partition.to_string(),
-                cases: run.cases.len(),
-                duration_ms: run.wall.as_secs_f64() * 1000.0,
-            }];
-        }
-        write_reports(config, &secrets, &run)?;
-        if let Some(path) = &args.record_known_issues {
-            record_known_issues(&secrets, &run, path)?;
-        }
-        let text = match args.format {
-            Format::Text => {
-                let color =
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                report::terminal::render(&run, color)
-            }
-            Format::Json => report::json::render(&run, &secrets)? + "\n",
-        };
-        print_redacted(&secrets, text.as_bytes())?;
-        let code = if run.summary.success() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        };
-        // The process ends now and the OS takes its memory back at once; freeing every case,
-        // result and report entry first one by one took 5-8 ms of a 150 ms run.
-        std::mem::forget((run, results, cases));
-        Ok(code)
-    })
+    if let Some(partition) = args.partition {
+        let keep = partition.select(cases.iter().map(|c| c.id.as_str()));
+        let mut keep = keep.into_iter();
+        cases.retain(|_| keep.next().unwrap_or(false));
+    }
+    cases
 }
 
 /// Writes the known-issues file `--record-known-issues` asks for, and says so on stderr.
@@ -162,30 +131,6 @@ fn record_known_issues(
         "recorded {count} known issues in {}: give each an owner and a link, then pass --known-issues {0} (or move it to known-issues.toml in the cases folder)",
         path.display()
     );
-    Ok(())
-}
-
-/// The reports the flags ask for, and the GitHub annotations when running on GitHub Actions.
-fn write_reports(config: &Config, secrets: &Secrets, run: &report::Report) -> anyhow::Result<()> {
-    let outputs = config.reports.outputs();
-    let annotate = report::github::enabled();
-    let wanted = outputs.junit.is_some()
-        || outputs.json.is_some()
-        || outputs.markdown.is_some()
-        || outputs.html.is_some();
-    if !wanted && !annotate {
-        return Ok(());
-    }
-    if annotate {
-        let mut out = super::output::stdout();
-        write!(
-            out,
-            "{}",
-            report::github::annotations(run, secrets, &report::github::repo_root())
-        )?;
-        out.flush()?;
-    }
-    report::write(run, secrets, &outputs)?;
     Ok(())
 }
 
@@ -212,12 +157,8 @@ fn print_redacted(secrets: &Secrets, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn dry_run(
-    runner: &Runner,
-    cases: &[Case],
-    format: Format,
-    authenticated: bool,
-) -> anyhow::Result<Vec<u8>> {
+fn dry_run(runner: &Runner, cases: &[Case], format: Format) -> anyhow::Result<Vec<u8>> {
+    let authenticated = runner.authenticates();
     let mut out = Vec::new();
     if format == Format::Json {
         let planned: Vec<serde_json::Value> = cases

@@ -1,7 +1,6 @@
 //! `contract schemas import`: JSON Schemas generated from OData CSDL.
 
 use anyhow::Context;
-use contract_harness::case;
 use contract_harness::schema::import::{self, GENERATED_MARK};
 use contract_harness::schema::{csdl, typed_values};
 use serde_json::Value;
@@ -127,7 +126,7 @@ fn import_command(args: ImportArgs) -> anyhow::Result<ExitCode> {
 /// The `@odata.type`s the cases name: annotations, and every `@odata.type` in the documented
 /// request and response bodies (nested values too).
 fn types_named_by_cases(dir: &Path) -> anyhow::Result<BTreeSet<String>> {
-    let list = case::list(dir)?;
+    let list = contract_harness::catalog::Catalog::read(dir)?;
     let mut named = BTreeSet::new();
     for case in &list.cases {
         named.extend(case.expect.odata_type.clone());

@@ -13,7 +13,8 @@ mod query;
 mod route;
 mod validate;
 
-use crate::case::{Body, Case};
+use crate::case::Case;
+use crate::http::Body;
 use crate::schema::Schemas;
 use crate::send::service_path;
 use axum::body::Bytes;
@@ -31,7 +32,7 @@ use std::sync::Arc;
 pub struct Mock {
     /// Routes by method and number of path segments, then by the first segment after the
     /// version: the cheap first cuts, which leave a handful of routes to match one by one.
-    routes: HashMap<(String, usize), Bucket>,
+    routes: HashMap<(crate::http::Method, usize), Bucket>,
     count: usize,
     /// Set when incoming requests are validated, with the schemas bodies are held to.
     validation: Option<Arc<Schemas>>,
@@ -119,7 +120,7 @@ impl Mock {
             let route = Route::new(case, request, response, &path, mock.count);
             let bucket = mock
                 .routes
-                .entry((route.method.clone(), route.segments.len()))
+                .entry((route.method, route.segments.len()))
                 .or_default();
             match route.index_segments() {
                 (Some(version), Some(segment)) => bucket
@@ -169,9 +170,8 @@ impl Mock {
         body: &[u8],
     ) -> Arc<MockAnswer> {
         let segments = route::split_path(path);
-        let mut matching: Vec<&Route> = self
-            .routes
-            .get(&(method.to_ascii_uppercase(), segments.len()))
+        let mut matching: Vec<&Route> = crate::http::Method::parse(method)
+            .and_then(|method| self.routes.get(&(method, segments.len())))
             .into_iter()
             .flat_map(|bucket| bucket.candidates(&segments))
             .filter(|route| route.matches(&segments))

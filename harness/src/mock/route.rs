@@ -1,7 +1,8 @@
 //! One documented example as a route, and how well an incoming request fits it.
 
 use super::{body_bytes, MockAnswer};
-use crate::case::{Case, Request, Response};
+use crate::case::Case;
+use crate::http::{Method, Request, Response};
 use crate::template::{self, Part};
 use axum::http::HeaderMap;
 use percent_encoding::percent_decode_str;
@@ -13,7 +14,7 @@ const COMPUTED_HEADERS: [&str; 3] = ["content-length", "transfer-encoding", "con
 
 #[derive(Debug)]
 pub(super) struct Route {
-    pub(super) method: String,
+    pub(super) method: Method,
     pub(super) segments: Vec<Segment>,
     /// `GET /v1.0/users/{id}`, for messages.
     pub(super) display: String,
@@ -255,8 +256,8 @@ impl Route {
             .and_then(Value::as_str)
             .map(str::to_owned)
             .or_else(|| {
-                let creates = request.method == "POST" && response.status == 201;
-                let updates = matches!(request.method.as_str(), "PATCH" | "PUT");
+                let creates = request.method == Method::Post && response.status == 201;
+                let updates = matches!(request.method, Method::Patch | Method::Put);
                 (creates || updates)
                     .then(|| case.expect.odata_type.clone())
                     .flatten()
@@ -282,7 +283,7 @@ impl Route {
                 .collection_property
                 .clone()
                 .unwrap_or_else(|| "value".to_owned()),
-            method: request.method.clone(),
+            method: request.method,
             display: format!("{} {}", request.method, path),
             file: case.file.clone(),
             line: case.line,

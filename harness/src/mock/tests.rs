@@ -376,9 +376,9 @@ fn an_example_lint_finds_fault_with_is_labelled() {
         Some("v1.0"),
     );
     cases[0].findings = vec![
-        crate::finding::Finding::error("schema", "api/p.md", 9, "bad"),
-        crate::finding::Finding::warning("todo", "api/p.md", 1, "todo"),
-        crate::finding::Finding::error("schema", "api/p.md", 10, "bad"),
+        crate::finding::Finding::new(crate::finding::Rule::Schema, "api/p.md", 9, "bad"),
+        crate::finding::Finding::new(crate::finding::Rule::Todo, "api/p.md", 1, "todo"),
+        crate::finding::Finding::new(crate::finding::Rule::Schema, "api/p.md", 10, "bad"),
     ];
     let mock = Mock::from_cases(&cases);
     let answer = mock.answer("GET", "/v1.0/me", None, &HeaderMap::new(), b"");

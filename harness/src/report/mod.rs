@@ -429,7 +429,7 @@ fn top_segment(url: &str) -> String {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let after_version = segments
         .iter()
-        .position(|s| crate::case::is_version(s))
+        .position(|s| crate::text::is_version(s))
         .map_or(0, |i| i + 1);
     match segments.get(after_version) {
         // `users('42')` and `me` alike: the resource's name, without its key.
@@ -478,7 +478,7 @@ impl CaseReport {
             file: case.file.clone(),
             line: case.line,
             response_line: case.response_line,
-            method: result.request.as_ref().map(|r| r.method.clone()),
+            method: result.request.as_ref().map(|r| r.method.to_string()),
             url: result
                 .request
                 .as_ref()
@@ -500,7 +500,7 @@ impl CaseReport {
                 .map(|step| StepReport {
                     phase: step.phase,
                     label: hide(&step.label),
-                    method: step.method.clone(),
+                    method: step.method.to_string(),
                     url: secrets.redact_request_url(&step.url),
                     status: step.status,
                     duration_ms: step.duration.as_secs_f64() * 1000.0,

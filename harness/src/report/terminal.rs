@@ -43,6 +43,14 @@ pub fn render(run: &Report, color: bool) -> String {
             );
         }
     }
+    out.push_str(&epilogue(run));
+    out
+}
+
+/// What closes every run, whichever front end ran it: a warning per stale known issue, then
+/// the summary.
+pub fn epilogue(run: &Report) -> String {
+    let mut out = String::new();
     for stale in &run.stale {
         let _ = writeln!(out, "warning: {stale}");
     }

@@ -74,8 +74,8 @@ pub(crate) fn sample() -> (Vec<Case>, Vec<CaseResult>) {
             },
         ),
     ];
-    results[0].findings.push(Finding::error(
-        "annotation-syntax",
+    results[0].findings.push(Finding::new(
+        crate::finding::Rule::AnnotationSyntax,
         "api/thing-get.md",
         3,
         "bad annotation",

@@ -11,7 +11,7 @@ pub mod scenario;
 
 pub use scenario::{Phase, PlannedStep, StepRecord};
 
-use crate::case::{is_write, Case, SkipKind};
+use crate::case::{Case, SkipKind};
 use crate::check::{check, Verdict, Violation, ViolationKind};
 use crate::known::{Known, KnownIssues, KnownStatus};
 use crate::mock::{Mock, MockServer};
@@ -327,6 +327,11 @@ impl Runner {
         &self.base
     }
 
+    /// True when requests carry a bearer token.
+    pub fn authenticates(&self) -> bool {
+        self.client.authenticates()
+    }
+
     /// True when the target is the embedded mock.
     pub fn is_mock(&self) -> bool {
         self.is_mock
@@ -351,7 +356,7 @@ impl Runner {
                     Outcome::Error("the documented request cannot be filled".to_owned())
                 });
         }
-        if case.request.as_ref().is_some_and(|r| is_write(&r.method)) {
+        if case.request.as_ref().is_some_and(|r| r.method.is_write()) {
             self.writes_allowed()?;
         }
         plan(case, &self.base, &self.vars, self.is_mock).map_err(|error| self.unsendable(error))

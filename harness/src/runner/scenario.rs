@@ -6,8 +6,9 @@
 //! docs are not at fault); a teardown step that fails is a warning on the case.
 
 use super::{CaseResult, Outcome, Runner, Warning};
-use crate::case::{self, Case, Request};
+use crate::case::Case;
 use crate::check::{check, check_expectations};
+use crate::http::Request;
 use crate::scenario::grammar::{as_text, decode_base64};
 use crate::scenario::{Capture, Param, Scenario, Step, StepSource, Target, Value};
 use crate::send::{plan_request, ActualResponse, PlannedRequest};
@@ -38,7 +39,7 @@ pub struct StepRecord {
     /// `set-up step 1 (create-task)`, `the documented request`, `teardown step 1 (…)`.
     pub label: String,
     /// The method sent.
-    pub method: String,
+    pub method: crate::http::Method,
     /// The URL sent.
     pub url: url::Url,
     /// The answer's status, when there was an answer.
@@ -173,7 +174,7 @@ fn build(
             request, version, ..
         } => ((**request).clone(), version),
         StepSource::Raw(text) => {
-            let request = case::http::parse_request(&values.inline(text), 1)
+            let request = crate::http::parse_request(&values.inline(text), 1)
                 .map_err(|e| Unsendable::Problem(format!("the raw request cannot be read: {e}")))?;
             (request, &case.version)
         }
@@ -303,7 +304,7 @@ pub fn plan_chain(
     let writes = planned
         .iter()
         .filter_map(|step| step.request.as_ref().ok())
-        .any(|request| case::is_write(&request.method));
+        .any(|request| request.method.is_write());
     if writes {
         runner.writes_allowed()?;
     }
@@ -397,7 +398,7 @@ async fn request(
     let mut record = StepRecord {
         phase: Phase::Request,
         label: REQUEST_LABEL.to_owned(),
-        method: planned.method.clone(),
+        method: planned.method,
         url: planned.url.clone(),
         status: exchange.result.as_ref().ok().map(|a| a.status),
         duration: started.elapsed(),
@@ -474,7 +475,7 @@ async fn exchange_step(
     let mut record = StepRecord {
         phase,
         label: label.to_owned(),
-        method: planned.method.clone(),
+        method: planned.method,
         url: planned.url.clone(),
         status: None,
         duration: started.elapsed(),

@@ -123,7 +123,7 @@ pub enum SendError {
         /// What happened.
         cause: Box<SendError>,
         /// The request's method.
-        method: String,
+        method: crate::http::Method,
         /// `a timeout` or `a broken connection`.
         after: &'static str,
     },
@@ -152,14 +152,6 @@ impl SendError {
     }
 }
 
-/// Methods that may be sent again without acting twice (RFC 9110, 9.2.2).
-pub fn is_idempotent(method: &str) -> bool {
-    matches!(
-        method.to_ascii_uppercase().as_str(),
-        "GET" | "HEAD" | "OPTIONS" | "TRACE" | "PUT" | "DELETE"
-    )
-}
-
 /// One case's exchange: the final answer (or failure) and a line per retried attempt.
 #[derive(Debug, Clone)]
 pub struct Exchange {
@@ -180,6 +172,11 @@ pub struct Client {
 }
 
 impl Client {
+    /// True when requests carry a bearer token (given, or fetched with client credentials).
+    pub fn authenticates(&self) -> bool {
+        self.options.token.is_some() || self.options.oauth.is_some()
+    }
+
     /// Builds the client for one target.
     pub fn new(options: ClientOptions, target: &url::Url) -> Result<Client, SendError> {
         let http = builder(&options, is_loopback(target))
@@ -208,7 +205,7 @@ impl Client {
     /// the server may have acted on the request.
     pub async fn send(&self, request: &PlannedRequest) -> Exchange {
         let policy = &self.options.retry;
-        let idempotent = is_idempotent(&request.method);
+        let idempotent = request.method.is_idempotent();
         let mut retries = Vec::new();
         let mut attempt = 0;
         loop {
@@ -250,7 +247,7 @@ impl Client {
                     let after = error.after_sending().unwrap_or_default();
                     result = Err(SendError::NotRetried {
                         cause: Box::new(error.clone()),
-                        method: request.method.clone(),
+                        method: request.method,
                         after,
                     });
                     None
@@ -287,9 +284,8 @@ impl Client {
     async fn send_once(&self, request: &PlannedRequest) -> Result<ActualResponse, SendError> {
         self.pace().await;
         let started = Instant::now();
-        let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| {
-            SendError::Broken(format!("`{}` is not an HTTP method", request.method))
-        })?;
+        let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes())
+            .expect("every documented method is an HTTP method");
         let mut builder = self.http.request(method, request.url.clone());
         for (name, value) in request.headers.iter().chain(&self.options.extra_headers) {
             builder = builder.header(name, value);

@@ -2,7 +2,8 @@
 //! filtered. Pure and synchronous, so that `--dry-run` shows exactly what a run would send.
 
 use super::vars::Vars;
-use crate::case::{Body, Case, Request};
+use crate::case::Case;
+use crate::http::{Body, Request};
 use crate::template::{self, Part};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::fmt;
@@ -22,8 +23,8 @@ const DROPPED_HEADERS: [&str; 3] = ["authorization", "content-length", "host"];
 /// A request ready to go on the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedRequest {
-    /// Upper-case method.
-    pub method: String,
+    /// The method.
+    pub method: crate::http::Method,
     /// The full URL on the target.
     pub url: Url,
     /// Headers to send (documented ones minus those we replace); no Authorization.
@@ -98,7 +99,7 @@ pub fn plan_request(
         Body::Text { text, .. } => text.trim_end_matches(['\r', '\n']).as_bytes().to_vec(),
     };
     Ok(PlannedRequest {
-        method: request.method.clone(),
+        method: request.method,
         url,
         headers,
         body,
@@ -133,7 +134,7 @@ pub fn service_path(documented: &str, version: &str) -> Result<String, PlanError
     }
     let relative = documented.trim_start_matches('/');
     let first = relative.split(['/', '?']).next().unwrap_or_default();
-    if version == "unversioned" || crate::case::is_version(first) {
+    if version == "unversioned" || crate::text::is_version(first) {
         Ok(format!("/{relative}"))
     } else {
         Ok(format!("/{version}/{relative}"))

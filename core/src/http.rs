@@ -1,4 +1,9 @@
-//! HTTP messages as written in documentation: a start line, headers, a blank line, a body.
+//! HTTP as documentation writes it, and the few HTTP rules every stage shares.
+//!
+//! Messages: a start line, headers, a blank line, a body ([`parse_request`],
+//! [`parse_response`]). Rules: which methods write ([`Method::is_write`]) and which may be
+//! repeated ([`Method::is_idempotent`]), which statuses carry no body ([`status_has_no_body`]),
+//! and where a collection's items sit ([`COLLECTION_PROPERTY`]).
 //!
 //! Written by hand rather than with an HTTP parser because documented messages are not wire
 //! messages: URLs hold spaces (`{id | userPrincipalName}`), the blank line before the body is
@@ -51,11 +56,123 @@ impl Body {
     }
 }
 
+/// The request methods a documented request may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    /// `GET`.
+    Get,
+    /// `POST`.
+    Post,
+    /// `PUT`.
+    Put,
+    /// `PATCH`.
+    Patch,
+    /// `DELETE`.
+    Delete,
+    /// `HEAD`.
+    Head,
+    /// `OPTIONS`.
+    Options,
+}
+
+impl Method {
+    /// Every method, in the order the parser tries them.
+    pub const ALL: [Method; 7] = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+        Method::Head,
+        Method::Options,
+    ];
+
+    /// The method named `name`, whatever its case (`get`, `Get`, `GET`).
+    pub fn parse(name: &str) -> Option<Method> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// The upper-case name, as sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+        }
+    }
+
+    /// True for the methods that change something on the service: never sent to a remote
+    /// target unless writes are allowed.
+    pub fn is_write(self) -> bool {
+        matches!(
+            self,
+            Method::Post | Method::Put | Method::Patch | Method::Delete
+        )
+    }
+
+    /// True when sending the request twice has the effect of sending it once (RFC 9110
+    /// 9.2.2): only these are repeated after a request may have reached the server.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Method {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for Method {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// True for the statuses whose answer has no body (RFC 9110 6.4.1): 1xx, 204 and 304. A page
+/// that documents one anyway shows a doc bug, not something to compare.
+pub fn status_has_no_body(status: u16) -> bool {
+    status < 200 || matches!(status, 204 | 304)
+}
+
+/// The property a collection's items sit in when an example's annotation names none
+/// (OData JSON: `{"value": [...]}`).
+pub const COLLECTION_PROPERTY: &str = "value";
+
+/// Why a documented message cannot be read; the case that holds it is skipped with this.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MessageError {
+    /// The block has no text.
+    #[error("the {0} block is empty")]
+    Empty(&'static str),
+    /// The first line does not start with a method.
+    #[error("`{0}` does not start with an HTTP method")]
+    NoMethod(String),
+    /// A method and nothing after it.
+    #[error("`{0}` has no URL after the method")]
+    NoUrl(String),
+    /// The first line of a response is not `HTTP/1.1 200 OK` or the like.
+    #[error("the first line `{0}` is not a status line such as `HTTP/1.1 200 OK`")]
+    NoStatusLine(String),
+}
+
 /// A documented request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
-    /// Upper-case method.
-    pub method: String,
+    /// The method.
+    pub method: Method,
     /// The URL exactly as documented (absolute or relative, placeholders and all).
     pub url: String,
     /// `HTTP/1.1` when written.
@@ -108,21 +225,14 @@ fn header<'a>(headers: &'a [Header], name: &str) -> Option<&'a str> {
         .map(|h| h.value.as_str())
 }
 
-/// The methods we accept on a request line.
-const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
-
 /// Parses a request block whose first line is page line `first_line`.
-pub fn parse_request(content: &str, first_line: usize) -> Result<Request, String> {
-    let message = split_message(content, first_line).ok_or("the request block is empty")?;
+pub fn parse_request(content: &str, first_line: usize) -> Result<Request, MessageError> {
+    let message = split_message(content, first_line).ok_or(MessageError::Empty("request"))?;
     let start = message.start_line.trim();
     let (method, rest) = start.split_once(char::is_whitespace).unwrap_or((start, ""));
-    let method = method.to_ascii_uppercase();
-    if !METHODS.contains(&method.as_str()) {
-        return Err(format!(
-            "`{}` does not start with an HTTP method",
-            shorten(start, 80)
-        ));
-    }
+    let Some(method) = Method::parse(method) else {
+        return Err(MessageError::NoMethod(shorten(start, 80).into()));
+    };
     let rest = rest.trim();
     let (url, http_version) = match rest.rsplit_once(char::is_whitespace) {
         Some((url, version)) if version.starts_with("HTTP/") => {
@@ -131,10 +241,7 @@ pub fn parse_request(content: &str, first_line: usize) -> Result<Request, String
         _ => (rest, None),
     };
     if url.is_empty() {
-        return Err(format!(
-            "`{}` has no URL after the method",
-            shorten(start, 80)
-        ));
+        return Err(MessageError::NoUrl(shorten(start, 80).into()));
     }
     let body = read_body(&message.body, &message.headers, message.body_line);
     Ok(Request {
@@ -149,20 +256,15 @@ pub fn parse_request(content: &str, first_line: usize) -> Result<Request, String
 }
 
 /// Parses a response block whose first line is page line `first_line`.
-pub fn parse_response(content: &str, first_line: usize) -> Result<Response, String> {
-    let message = split_message(content, first_line).ok_or("the response block is empty")?;
+pub fn parse_response(content: &str, first_line: usize) -> Result<Response, MessageError> {
+    let message = split_message(content, first_line).ok_or(MessageError::Empty("response"))?;
     let start = message.start_line.trim();
     let mut words = start.split_whitespace();
     let protocol = words.next().unwrap_or_default();
     let status = words.next().and_then(|s| s.parse::<u16>().ok());
     let status = match status {
         Some(status) if protocol.starts_with("HTTP") && (100..=599).contains(&status) => status,
-        _ => {
-            return Err(format!(
-                "the first line `{}` is not a status line such as `HTTP/1.1 200 OK`",
-                shorten(start, 80)
-            ))
-        }
+        _ => return Err(MessageError::NoStatusLine(shorten(start, 80).into())),
     };
     let reason = words.collect::<Vec<_>>().join(" ");
     let body = read_body(&message.body, &message.headers, message.body_line);
@@ -292,6 +394,28 @@ mod tests {
     }
 
     #[test]
+    fn methods_are_read_in_any_case_and_know_their_rules() {
+        assert_eq!(
+            parse_request("patch /me\n", 1).unwrap().method,
+            Method::Patch
+        );
+        let writes: Vec<&str> = Method::ALL
+            .into_iter()
+            .filter(|m| m.is_write())
+            .map(Method::as_str)
+            .collect();
+        assert_eq!(writes, ["POST", "PUT", "PATCH", "DELETE"]);
+        let repeatable: Vec<&str> = Method::ALL
+            .into_iter()
+            .filter(|m| m.is_idempotent())
+            .map(Method::as_str)
+            .collect();
+        assert_eq!(repeatable, ["GET", "PUT", "DELETE", "HEAD", "OPTIONS"]);
+        assert!([100, 101, 204, 304].into_iter().all(status_has_no_body));
+        assert!(![200, 201, 202, 400].into_iter().any(status_has_no_body));
+    }
+
+    #[test]
     fn crlf_and_missing_blank_line() {
         let r = parse_response("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n{\r\n  \"id\": \"1\",\r\n}\r\n", 5).unwrap();
         assert_eq!(r.status, 201);
@@ -311,18 +435,21 @@ mod tests {
     #[test]
     fn not_a_request_line() {
         let error = parse_request("Content-Type: application/json\n", 1).unwrap_err();
-        assert!(
-            error.contains("does not start with an HTTP method"),
-            "{error}"
+        assert_eq!(
+            error.to_string(),
+            "`Content-Type: application/json` does not start with an HTTP method"
         );
-        assert!(parse_request("GET\n", 1).unwrap_err().contains("no URL"));
+        assert!(matches!(
+            parse_request("GET\n", 1),
+            Err(MessageError::NoUrl(_))
+        ));
         assert!(parse_request("\n\n", 1).is_err());
     }
 
     #[test]
     fn not_a_status_line() {
         let error = parse_response("{\"a\": 1}\n", 1).unwrap_err();
-        assert!(error.contains("not a status line"), "{error}");
+        assert!(matches!(error, MessageError::NoStatusLine(_)), "{error}");
     }
 
     #[test]
