@@ -5,17 +5,11 @@
 //! the shards hand on. Cases are put back in the order of the whole run (their `ordinal`), the
 //! counts added up, and the wall time is the slowest shard's, each shard listed with its own.
 
-use super::json::{JsonSummary, FORMAT_VERSION};
-use super::{CaseReport, Report, Shard, StepReport};
-use crate::case::SkipKind;
-use crate::check::{BodyDiff, Verdict, Violation};
-use crate::finding::Finding;
-use crate::known::{Known, KnownIssue, KnownStatus, Stale};
-use crate::runner::{Outcome, Summary, Warning};
+use super::json::{WireReport, FORMAT_VERSION};
+use super::{Report, Shard};
+use crate::runner::Summary;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
 
 /// A report that cannot be merged.
 #[derive(Debug, thiserror::Error)]
@@ -181,133 +175,6 @@ pub fn read(path: &Path) -> Result<Report, MergeError> {
             found: version.format_version,
         });
     }
-    let report: ReadReport = serde_json::from_str(&text).map_err(invalid)?;
+    let report: WireReport = serde_json::from_str(&text).map_err(invalid)?;
     Ok(report.into_report())
-}
-
-/// The JSON report as read back: [`super::json::JsonReport`] with owned fields.
-#[derive(Deserialize)]
-struct ReadReport {
-    summary: JsonSummary,
-    cases: Vec<ReadCase>,
-    #[serde(default)]
-    stale_known_issues: Vec<Stale>,
-}
-
-#[derive(Deserialize)]
-struct ReadCase {
-    id: String,
-    #[serde(default)]
-    ordinal: usize,
-    file: String,
-    line: usize,
-    response_line: Option<usize>,
-    method: Option<String>,
-    url: Option<String>,
-    outcome: String,
-    duration_ms: f64,
-    #[serde(default)]
-    violations: Vec<Violation>,
-    diff: Option<BodyDiff>,
-    error: Option<String>,
-    skip_reason: Option<String>,
-    skip_kind: Option<SkipKind>,
-    #[serde(default)]
-    findings: Vec<Finding>,
-    #[serde(default)]
-    retries: Vec<String>,
-    #[serde(default)]
-    steps: Vec<StepReport>,
-    #[serde(default)]
-    warnings: Vec<Warning>,
-    known: Option<ReadKnown>,
-}
-
-#[derive(Deserialize)]
-struct ReadKnown {
-    status: KnownStatus,
-    case: String,
-    reason: String,
-    owner: Option<String>,
-    link: Option<String>,
-    expires: Option<String>,
-    file: String,
-    line: usize,
-}
-
-impl ReadReport {
-    fn into_report(self) -> Report {
-        let s = self.summary;
-        let cases: Vec<CaseReport> = self.cases.into_iter().map(ReadCase::into_case).collect();
-        let answered = cases
-            .iter()
-            .filter(|c| matches!(c.outcome, Outcome::Passed | Outcome::Failed(_)))
-            .count();
-        Report {
-            target: s.target,
-            is_mock: s.mock,
-            wall: Duration::from_secs_f64(s.duration_ms.max(0.0) / 1000.0),
-            summary: Summary {
-                passed: s.passed,
-                passed_with_warnings: s.passed_with_warnings,
-                failed: s.failed,
-                known_failures: s.known_failures,
-                fixed: s.fixed,
-                errors: s.errors,
-                skipped: s.skipped_by_kind,
-                answered,
-            },
-            cases_dir: PathBuf::from(s.cases_dir),
-            cases,
-            stale: self.stale_known_issues,
-            shards: s.shards,
-        }
-    }
-}
-
-impl ReadCase {
-    fn into_case(self) -> CaseReport {
-        let outcome = match self.outcome.as_str() {
-            "passed" => Outcome::Passed,
-            "failed" => Outcome::Failed(Verdict {
-                violations: self.violations,
-                warnings: Vec::new(),
-                diff: self.diff,
-            }),
-            "skipped" => Outcome::Skipped {
-                kind: self.skip_kind.unwrap_or(SkipKind::NoResponse),
-                reason: self.skip_reason.unwrap_or_default(),
-            },
-            _ => Outcome::Error(self.error.unwrap_or_default()),
-        };
-        CaseReport {
-            id: self.id,
-            ordinal: self.ordinal,
-            file: self.file,
-            line: self.line,
-            response_line: self.response_line,
-            method: self.method,
-            url: self.url,
-            outcome,
-            duration: Duration::from_secs_f64(self.duration_ms.max(0.0) / 1000.0),
-            findings: self.findings,
-            retries: self.retries,
-            steps: self.steps,
-            warnings: self.warnings,
-            known: self.known.map(|k| Known {
-                status: k.status,
-                issue: Arc::new({
-                    let mut issue = KnownIssue::for_case(k.case, PathBuf::from(k.file), k.line);
-                    issue.reason = k.reason;
-                    issue.owner = k.owner;
-                    issue.link = k.link;
-                    issue.expires = k
-                        .expires
-                        .and_then(|d| d.parse::<toml::value::Datetime>().ok())
-                        .and_then(|d| d.date);
-                    issue
-                }),
-            }),
-        }
-    }
 }

@@ -5,6 +5,7 @@
 //! each writer also takes the [`Secrets`] and passes its whole output through them, so a secret
 //! that reached a report by some path nobody thought of is still hidden.
 
+mod files;
 pub mod github;
 pub mod html;
 pub mod json;
@@ -13,6 +14,12 @@ pub mod known_issues;
 pub mod markdown;
 pub mod merge;
 pub mod terminal;
+mod text;
+mod triage;
+
+pub use files::{relative_link_base, repo_path, write, Outputs, ReportError};
+pub use text::violation_line;
+pub use triage::{Triage, TriageRow};
 
 use crate::case::Case;
 use crate::check::{BodyDiff, Verdict, Violation};
@@ -20,8 +27,8 @@ use crate::finding::Finding;
 use crate::known::{Known, Stale};
 use crate::redact::Secrets;
 use crate::runner::{CaseResult, Outcome, Phase, Summary, Tally, Warning};
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use url::Url;
 
@@ -112,27 +119,6 @@ pub struct StepReport {
     pub problem: Option<String>,
 }
 
-impl StepReport {
-    /// `1. set-up step 1 (create-task): POST http://…/tasks → 201 (12 ms), captured [task-id]`.
-    pub fn line(&self) -> String {
-        let status = self
-            .status
-            .map_or("no answer".to_owned(), |s| s.to_string());
-        let mut line = format!(
-            "{}: {} {} → {status} ({:.0} ms)",
-            self.label, self.method, self.url, self.duration_ms
-        );
-        if !self.captured.is_empty() {
-            let names: Vec<String> = self.captured.iter().map(|n| format!("[{n}]")).collect();
-            line.push_str(&format!(", captured {}", names.join(" ")));
-        }
-        if let Some(problem) = &self.problem {
-            line.push_str(&format!(": {problem}"));
-        }
-        line
-    }
-}
-
 impl CaseReport {
     /// How the case counts: the outcome, with its known issue applied.
     pub fn tally(&self) -> Tally {
@@ -147,82 +133,6 @@ impl CaseReport {
             _ => self.line,
         }
     }
-
-    /// The failure as plain text: one line per violation, then the unified diff. Also the
-    /// error message or skip reason, so every non-passing case has something to show. A
-    /// scenario case adds its steps.
-    pub fn failure_text(&self) -> String {
-        let mut text = self.outcome_text();
-        if !self.steps.is_empty() && !matches!(self.outcome, Outcome::Passed) {
-            text.push_str(&self.steps_text());
-        }
-        text
-    }
-
-    /// The steps of a scenario case, one numbered line each, after a `steps:` line.
-    pub fn steps_text(&self) -> String {
-        let mut text = String::from("\nsteps:\n");
-        for (index, step) in self.steps.iter().enumerate() {
-            text.push_str(&format!("  {}. {}\n", index + 1, step.line()));
-        }
-        text
-    }
-
-    fn outcome_text(&self) -> String {
-        match &self.outcome {
-            Outcome::Passed => String::new(),
-            Outcome::Failed(verdict) => {
-                let mut text = String::new();
-                for v in &verdict.violations {
-                    text.push_str(&violation_line(v));
-                    text.push('\n');
-                }
-                if let Some(diff) = &verdict.diff {
-                    text.push('\n');
-                    text.push_str(&diff.unified(false));
-                }
-                text
-            }
-            Outcome::Skipped { reason, .. } => reason.clone(),
-            Outcome::Error(message) => message.clone(),
-        }
-    }
-
-    /// One line saying what went wrong (the first violation, the error, the skip reason).
-    pub fn headline(&self) -> String {
-        match &self.outcome {
-            Outcome::Passed => String::new(),
-            Outcome::Failed(verdict) => match verdict.violations.first() {
-                Some(first) if verdict.violations.len() > 1 => {
-                    format!(
-                        "{} (and {} more)",
-                        first.message,
-                        verdict.violations.len() - 1
-                    )
-                }
-                Some(first) => first.message.clone(),
-                None if verdict.diff.is_some() => {
-                    "the body differs from the documented one".to_owned()
-                }
-                None => "failed".to_owned(),
-            },
-            Outcome::Skipped { reason, .. } => reason.clone(),
-            Outcome::Error(message) => message.clone(),
-        }
-    }
-}
-
-/// `pointer: message (expected …, actual …)`, the form every text report uses.
-pub fn violation_line(v: &Violation) -> String {
-    let pointer = if v.pointer.is_empty() {
-        "(response)"
-    } else {
-        v.pointer.as_str()
-    };
-    format!(
-        "{pointer}: {} [{}] (expected {}, actual {})",
-        v.message, v.kind, v.expected, v.actual
-    )
 }
 
 impl Report {
@@ -268,52 +178,6 @@ impl Report {
         }
     }
 
-    /// `3 shards (hash:1/3 480 cases 1.20s, …)`, or `None` for a whole run.
-    pub fn shards_line(&self) -> Option<String> {
-        if self.shards.is_empty() {
-            return None;
-        }
-        if self.shards.len() > 8 {
-            // One per process under nextest: name the slowest only.
-            let slowest = self
-                .shards
-                .iter()
-                .max_by(|a, b| a.duration_ms.total_cmp(&b.duration_ms))?;
-            return Some(format!(
-                "merged from {} shards (slowest: {}, {} cases in {:.2}s)",
-                self.shards.len(),
-                slowest.partition,
-                slowest.cases,
-                slowest.duration_ms / 1000.0
-            ));
-        }
-        let each: Vec<String> = self
-            .shards
-            .iter()
-            .map(|s| {
-                format!(
-                    "{}: {} cases in {:.2}s",
-                    s.partition,
-                    s.cases,
-                    s.duration_ms / 1000.0
-                )
-            })
-            .collect();
-        Some(match self.shards.len() {
-            1 => format!("shard {}", each[0]),
-            n => format!("merged from {n} shards ({})", each.join("; ")),
-        })
-    }
-
-    /// The target as the reports name it: `the embedded mock (http://127.0.0.1:…/)` or the URL.
-    pub fn target_label(&self) -> String {
-        if self.is_mock {
-            format!("the embedded mock ({})", self.target)
-        } else {
-            self.target.clone()
-        }
-    }
-
     /// The cases that fail the run: failed or errored, and not a known failure. What a
     /// reviewer must look at.
     pub fn problems(&self) -> impl Iterator<Item = &CaseReport> {
@@ -335,106 +199,6 @@ impl Report {
     /// The cases that count as `tally`.
     pub fn tallied(&self, tally: Tally) -> impl Iterator<Item = &CaseReport> {
         self.cases.iter().filter(move |c| c.tally() == tally)
-    }
-
-    /// Violations of the cases that fail the run and warnings of every case, counted by kind
-    /// and by the URL's first segment after the version (`/users`), most frequent first: what
-    /// 258 failures have in common.
-    pub fn triage(&self) -> Triage {
-        let mut by_kind: BTreeMap<String, TriageRow> = BTreeMap::new();
-        let mut by_path: BTreeMap<String, TriageRow> = BTreeMap::new();
-        for case in &self.cases {
-            let failing = matches!(case.tally(), Tally::Failed | Tally::Error);
-            let mut kinds: Vec<(&str, bool)> = case
-                .warnings
-                .iter()
-                .map(|w| (w.kind.as_str(), true))
-                .collect();
-            match &case.outcome {
-                Outcome::Failed(verdict) if failing => {
-                    kinds.extend(verdict.violations.iter().map(|v| (v.kind.as_str(), false)));
-                    if verdict.violations.is_empty() {
-                        kinds.push(("body", false));
-                    }
-                }
-                Outcome::Error(_) if failing => kinds.push(("error", false)),
-                _ => {}
-            }
-            if kinds.is_empty() {
-                continue;
-            }
-            let path = case
-                .url
-                .as_deref()
-                .map_or_else(|| "(none)".to_owned(), top_segment);
-            for (kind, warning) in kinds {
-                for (map, key) in [(&mut by_kind, kind), (&mut by_path, path.as_str())] {
-                    let row = map.entry(key.to_owned()).or_insert_with(|| TriageRow {
-                        name: key.to_owned(),
-                        ..TriageRow::default()
-                    });
-                    if warning {
-                        row.warnings += 1;
-                    } else {
-                        row.violations += 1;
-                    }
-                }
-            }
-        }
-        let sorted = |map: BTreeMap<String, TriageRow>| {
-            let mut rows: Vec<TriageRow> = map.into_values().collect();
-            rows.sort_by_key(|r| std::cmp::Reverse(r.violations + r.warnings));
-            rows
-        };
-        Triage {
-            by_kind: sorted(by_kind),
-            by_path: sorted(by_path),
-        }
-    }
-}
-
-/// Violations and warnings counted two ways, for the reports' triage tables.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Triage {
-    /// By violation or warning kind (`schema`, `undeclared-property`, `error`).
-    pub by_kind: Vec<TriageRow>,
-    /// By the URL's first segment after the version (`/users`, `/me`).
-    pub by_path: Vec<TriageRow>,
-}
-
-impl Triage {
-    /// True when there is nothing to count.
-    pub fn is_empty(&self) -> bool {
-        self.by_kind.is_empty()
-    }
-}
-
-/// One row of a triage table.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TriageRow {
-    /// The kind or the path segment.
-    pub name: String,
-    /// Violations (and errors) of cases that fail the run.
-    pub violations: usize,
-    /// Warnings.
-    pub warnings: usize,
-}
-
-/// `/users` for `https://host/v1.0/users/42?$select=id`: the first path segment after the API
-/// version (or the first segment when there is no version).
-fn top_segment(url: &str) -> String {
-    let path = Url::parse(url)
-        .map(|u| u.path().to_owned())
-        .unwrap_or_default();
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let after_version = segments
-        .iter()
-        .position(|s| crate::text::is_version(s))
-        .map_or(0, |i| i + 1);
-    match segments.get(after_version) {
-        // `users('42')` and `me` alike: the resource's name, without its key.
-        Some(segment) => format!("/{}", segment.split('(').next().unwrap_or(segment)),
-        None => "/".to_owned(),
     }
 }
 
@@ -511,170 +275,11 @@ impl CaseReport {
             warnings: result
                 .warnings
                 .iter()
-                .map(|w| Warning::new(w.kind.clone(), hide(&w.message)))
+                .map(|w| Warning::new(w.kind, hide(&w.message)))
                 .collect(),
             known: result.known.clone(),
         }
     }
-}
-
-/// Where the reports go; `None` skips a format.
-#[derive(Debug, Clone, Default)]
-pub struct Outputs {
-    /// JUnit XML file.
-    pub junit: Option<PathBuf>,
-    /// JSON file.
-    pub json: Option<PathBuf>,
-    /// Markdown summary file.
-    pub markdown: Option<PathBuf>,
-    /// HTML page.
-    pub html: Option<PathBuf>,
-    /// Prefix for links from the HTML page to the Markdown pages (a relative folder or e.g.
-    /// `https://github.com/org/repo/blob/main/cases/`); `None` links relative to the page's
-    /// folder, from wherever the HTML file is written.
-    pub link_base: Option<String>,
-    /// Also append the Markdown summary to the file `GITHUB_STEP_SUMMARY` names.
-    pub github_step_summary: Option<PathBuf>,
-}
-
-impl Outputs {
-    /// All four reports in `dir`: `junit.xml`, `report.json`, `summary.md`, `report.html`.
-    pub fn in_dir(dir: &Path) -> Outputs {
-        Outputs {
-            junit: Some(dir.join("junit.xml")),
-            json: Some(dir.join("report.json")),
-            markdown: Some(dir.join("summary.md")),
-            html: Some(dir.join("report.html")),
-            ..Outputs::default()
-        }
-    }
-}
-
-/// A report that could not be written.
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    /// The file could not be created or written.
-    #[error("failed to write the {format} report to {}: {source}; check that the folder exists and is writable", path.display())]
-    Write {
-        /// Which report.
-        format: &'static str,
-        /// Where.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The JUnit XML could not be serialised.
-    #[error("failed to serialise the JUnit report: {0}")]
-    Junit(#[from] quick_junit::SerializeError),
-    /// The JSON could not be serialised.
-    #[error("failed to serialise the JSON report: {0}")]
-    Json(#[from] serde_json::Error),
-}
-
-/// Writes every report `outputs` asks for; creates missing folders.
-pub fn write(run: &Report, secrets: &Secrets, outputs: &Outputs) -> Result<(), ReportError> {
-    if let Some(path) = &outputs.junit {
-        save("JUnit", path, &junit::render(run, secrets)?)?;
-    }
-    if let Some(path) = &outputs.json {
-        save("JSON", path, &json::render(run, secrets)?)?;
-    }
-    if let Some(path) = &outputs.markdown {
-        save(
-            "Markdown",
-            path,
-            &markdown::render(run, secrets, markdown::GITHUB_SUMMARY_LIMIT),
-        )?;
-    }
-    if let Some(path) = &outputs.github_step_summary {
-        markdown::append_step_summary(run, secrets, path)?;
-    }
-    if let Some(path) = &outputs.html {
-        let link_base = match &outputs.link_base {
-            Some(base) => base.clone(),
-            None => relative_link_base(path.parent().unwrap_or(Path::new(".")), &run.cases_dir),
-        };
-        save("HTML", path, &html::render(run, secrets, &link_base))?;
-    }
-    Ok(())
-}
-
-fn save(format: &'static str, path: &Path, text: &str) -> Result<(), ReportError> {
-    let error = |source| ReportError::Write {
-        format,
-        path: path.to_owned(),
-        source,
-    };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(error)?;
-    }
-    std::fs::write(path, text).map_err(error)
-}
-
-/// The cases folder as seen from `from_dir`, ending in `/`, for links in a report written there.
-/// Falls back to the absolute folder as a `file://` URL when no relative path exists.
-pub fn relative_link_base(from_dir: &Path, cases_dir: &Path) -> String {
-    let absolute = |p: &Path| {
-        std::fs::canonicalize(p).ok().or_else(|| {
-            std::env::current_dir()
-                .ok()
-                .map(|cwd| normalize(&cwd.join(p)))
-        })
-    };
-    let (Some(from), Some(to)) = (absolute(from_dir), absolute(cases_dir)) else {
-        return format!("{}/", cases_dir.display());
-    };
-    let common = from
-        .components()
-        .zip(to.components())
-        .take_while(|(a, b)| a == b)
-        .count();
-    if common == 0 {
-        return Url::from_directory_path(&to)
-            .map(|u| u.to_string())
-            .unwrap_or_else(|_| format!("{}/", to.display()));
-    }
-    let mut parts: Vec<String> = vec!["..".to_owned(); from.components().count() - common];
-    parts.extend(
-        to.components()
-            .skip(common)
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    parts.iter().map(|p| format!("{p}/")).collect()
-}
-
-/// Removes `.` and `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// The page's path relative to the repository (for annotations): the cases folder joined with
-/// the page, relative to `repo_root` when it lies inside it.
-pub fn repo_path(cases_dir: &Path, file: &str, repo_root: &Path) -> String {
-    let page = cases_dir.join(file);
-    let absolute = |p: &Path| {
-        std::fs::canonicalize(p).ok().or_else(|| {
-            std::env::current_dir()
-                .ok()
-                .map(|cwd| normalize(&cwd.join(p)))
-        })
-    };
-    let relative = match (absolute(&page), absolute(repo_root)) {
-        (Some(page), Some(root)) => page.strip_prefix(&root).ok().map(Path::to_path_buf),
-        _ => None,
-    };
-    let path = relative.unwrap_or(page);
-    path.to_string_lossy().replace('\\', "/")
 }
 
 #[cfg(test)]

@@ -216,34 +216,74 @@ fn link_base_is_relative_to_the_report_folder() {
     );
 }
 
+/// The sample run with a warning and a stale known issue, so that every section shows.
+fn snapshot_run() -> Report {
+    let mut run = sample_run();
+    run.cases[1].warnings.push(crate::runner::Warning::new(
+        crate::runner::WarningKind::Teardown,
+        "teardown step 1 (delete-thing) failed: 500",
+    ));
+    run.stale.push(crate::known::Stale {
+        case: "v1.0::gone::*".into(),
+        file: "known-issues.toml".into(),
+        line: 4,
+    });
+    run
+}
+
+/// Every render of one fixed run, whole: a dropped section or a changed line shows in the
+/// diff (`cargo insta review`, or `INSTA_UPDATE=always` and read the `.snap` change).
 #[test]
-fn the_terminal_shows_each_problem_at_its_page_line_then_the_summary() {
+fn every_render_of_one_sample_run() {
+    let run = snapshot_run();
+    let secrets = Secrets::new(["s3cr3t-token-value"]);
+    let filters = vec![(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)",
+        "[timestamp]",
+    )];
+    insta::with_settings!({ filters => filters }, {
+        insta::assert_snapshot!("terminal", terminal::render(&run, false));
+        insta::assert_snapshot!("junit", junit::render(&run, &secrets).unwrap());
+        insta::assert_snapshot!("json", json::render(&run, &secrets).unwrap());
+        insta::assert_snapshot!(
+            "markdown",
+            markdown::render(&run, &secrets, markdown::GITHUB_SUMMARY_LIMIT)
+        );
+        insta::assert_snapshot!("html", html::render(&run, &secrets, "../cases/"));
+    });
+}
+
+#[test]
+fn a_json_report_reads_back_as_it_was_written() {
+    let run = snapshot_run();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.json");
+    let written = json::render(&run, &Secrets::none()).unwrap();
+    std::fs::write(&path, &written).unwrap();
+    let read = merge::read(&path).unwrap();
+    assert_eq!(json::render(&read, &Secrets::none()).unwrap(), written);
+}
+
+#[test]
+fn merge_refuses_an_unknown_outcome_and_names_it() {
+    let run = sample_run();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.json");
+    let written = json::render(&run, &Secrets::none()).unwrap();
+    let changed = written.replacen("\"outcome\": \"failed\"", "\"outcome\": \"exploded\"", 1);
+    assert_ne!(changed, written);
+    std::fs::write(&path, changed).unwrap();
+    let error = merge::read(&path).unwrap_err().to_string();
+    assert!(
+        error.contains("unknown variant `exploded`") && error.contains("report.json:"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_terminal_colours_the_error_word_only_when_asked() {
     let run = sample_run();
     let plain = terminal::render(&run, false);
-    let response_line = run.cases[0].response_line.unwrap();
-    assert!(
-        plain.starts_with("error: the response does not match the documentation (1 violation)\n"),
-        "{plain}"
-    );
-    assert!(
-        plain.contains(&format!("  --> api/thing-get.md:{response_line}\n")),
-        "{plain}"
-    );
-    // The documented line of the property stands left of the bar.
-    assert!(plain.contains("16 | /name"), "{plain}");
-    assert!(plain.contains("-documented\n+actual\n"), "{plain}");
-    assert!(
-        plain.contains("error: v1.0::thing_get::list_things (api/thing-get.md:"),
-        "{plain}"
-    );
-    assert!(
-        plain.contains("retries of v1.0::thing_get::get_thing: 429: waited 1s\n"),
-        "{plain}"
-    );
-    assert!(
-        plain.contains("0 passed, 1 failed, 1 errors, 1 skipped in 0.04s (25 cases answered/s) against https://example.com/base\n  skipped 1: no documented response\n"),
-        "{plain}"
-    );
     assert!(
         !plain.contains('\x1b') && !plain.contains("s3cr3t"),
         "{plain}"

@@ -120,8 +120,10 @@ impl CaseResult {
     }
 }
 
-/// How a case counts: the outcome, with known issues applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a case counts: the outcome, with known issues applied. Serialised as
+/// [`Tally::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Tally {
     /// Passed (perhaps with warnings).
     Passed,
@@ -169,19 +171,65 @@ impl Tally {
 /// A problem that did not decide the verdict.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Warning {
-    /// What kind of problem, for triage: a violation kind (`undeclared-property`,
-    /// `unexpected-null`, `extra-property`), `teardown` or `capture`.
-    pub kind: String,
+    /// What kind of problem, for triage.
+    pub kind: WarningKind,
     /// The problem, for a person.
     pub message: String,
 }
 
 impl Warning {
     /// A warning of `kind` saying `message`.
-    pub fn new(kind: impl Into<String>, message: impl Into<String>) -> Warning {
+    pub fn new(kind: WarningKind, message: impl Into<String>) -> Warning {
         Warning {
-            kind: kind.into(),
+            kind,
             message: message.into(),
+        }
+    }
+}
+
+/// What a warning is about. Serialised as one kebab-case name (`undeclared-property`,
+/// `teardown`), as reports have always printed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WarningKind {
+    /// A check that the answer says more than the docs ([`ViolationKind::is_warning`]).
+    Check(ViolationKind),
+    /// A scenario's teardown step failed.
+    Teardown,
+    /// A value a scenario captures was not in the answer.
+    Capture,
+}
+
+impl WarningKind {
+    /// The stable kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::Check(kind) => kind.as_str(),
+            WarningKind::Teardown => "teardown",
+            WarningKind::Capture => "capture",
+        }
+    }
+}
+
+impl std::fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WarningKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WarningKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::IntoDeserializer;
+        let name = String::deserialize(deserializer)?;
+        match name.as_str() {
+            "teardown" => Ok(WarningKind::Teardown),
+            "capture" => Ok(WarningKind::Capture),
+            other => ViolationKind::deserialize(other.into_deserializer()).map(WarningKind::Check),
         }
     }
 }
@@ -401,7 +449,7 @@ impl Runner {
             verdict
                 .warnings
                 .iter()
-                .map(|w| Warning::new(w.kind.as_str(), w.summary())),
+                .map(|w| Warning::new(WarningKind::Check(w.kind), w.summary())),
         );
         if verdict.passed() {
             Outcome::Passed

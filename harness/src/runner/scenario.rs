@@ -5,7 +5,7 @@
 //! A set-up step that fails ends the case as an error (the service could not be prepared; the
 //! docs are not at fault); a teardown step that fails is a warning on the case.
 
-use super::{CaseResult, Outcome, Runner, Warning};
+use super::{CaseResult, Outcome, Runner, Warning, WarningKind};
 use crate::case::Case;
 use crate::check::{check, check_expectations};
 use crate::http::Request;
@@ -362,9 +362,10 @@ pub(super) async fn run(runner: &Runner, case: &Case, scenario: &Scenario) -> Ca
         )
         .await
         {
-            result
-                .warnings
-                .push(Warning::new("teardown", format!("{label} failed: {why}")));
+            result.warnings.push(Warning::new(
+                WarningKind::Teardown,
+                format!("{label} failed: {why}"),
+            ));
         }
     }
     result.secrets = values.secrets;
@@ -439,7 +440,7 @@ async fn request(
             result.warnings.extend(warnings);
             if let Some(missing) = missing {
                 result.warnings.push(Warning::new(
-                    "capture",
+                    WarningKind::Capture,
                     format!("{REQUEST_LABEL}: {missing}"),
                 ));
             }
