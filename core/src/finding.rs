@@ -145,6 +145,37 @@ impl Rule {
         }
     }
 
+    /// What a finding of this rule is about, in a few words (README's rule table).
+    pub fn about(self) -> &'static str {
+        match self {
+            Rule::AnnotationSyntax => "An annotation comment that is not readable JSON",
+            Rule::FrontMatter => "Front matter that is not YAML",
+            Rule::Todo => "A `TODO` left in the page",
+            Rule::UnknownBlockType => "A `blockType` no tool knows",
+            Rule::ResponseWithoutRequest => "A response block that no request block is paired with",
+            Rule::RequestWithoutResponse => "A request without a response block",
+            Rule::BadUrl => "A request URL that cannot be sent",
+            Rule::RequestLine => "A request block that does not start with `METHOD URL`",
+            Rule::StatusLine => "A response block without a readable status line",
+            Rule::BodyWithNoContent => "A body on a status that has none (1xx, 204, 304)",
+            Rule::UnknownOdataType => "An `@odata.type` no schema describes",
+            Rule::GeneratorUrl => {
+                "The docs generator's `** Collection URI ... not found` leftovers"
+            }
+            Rule::ContentLength => "A `Content-Length` header that disagrees with the body",
+            Rule::LenientJson => {
+                "A body that is JSON only when read leniently (comments, trailing commas, `...`)"
+            }
+            Rule::InvalidJson => "A body that claims JSON and is not JSON",
+            Rule::Schema => "A body that its type's JSON Schema rejects",
+            Rule::UnreadableFile => "A file in the cases folder that cannot be read",
+            Rule::NotUtf8 => "A page that is not UTF-8",
+            Rule::ScenarioFile => {
+                "A scenario file that cannot be read, or a scenario that names nothing"
+            }
+        }
+    }
+
     /// One line on how to fix a finding of this rule.
     pub fn fix(self) -> &'static str {
         match self {
@@ -273,5 +304,31 @@ mod tests {
         }
         let error = serde_json::from_str::<Rule>("\"no-such-rule\"").unwrap_err();
         assert!(error.to_string().contains("no-such-rule"), "{error}");
+    }
+
+    /// README's table of lint rules, as [`Rule`] makes it.
+    fn rule_table() -> String {
+        let mut table =
+            String::from("| Rule | Severity | Finds | How to fix |\n| --- | --- | --- | --- |\n");
+        for rule in Rule::ALL {
+            table.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                rule.name(),
+                rule.severity(),
+                rule.about().replace('|', "\\|"),
+                rule.fix().replace('|', "\\|")
+            ));
+        }
+        table
+    }
+
+    #[test]
+    fn readme_lists_every_rule_as_the_enum_says() {
+        let readme = include_str!("../../README.md");
+        let table = rule_table();
+        assert!(
+            readme.contains(&table),
+            "README.md's rule table is out of date; replace it with:\n{table}"
+        );
     }
 }

@@ -235,25 +235,7 @@ pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
                 .map(|a| &a.expect),
         );
 
-        let skip = match (&request, &response) {
-            (Err(error), _) => Some(SkipReason::BadRequestLine(error.clone())),
-            (Ok(request), _) if url_problem(&request.url).is_some() => {
-                url_problem(&request.url).map(SkipReason::NotAUrl)
-            }
-            (Ok(_), None) => Some(SkipReason::NoResponse),
-            (Ok(_), Some(Err(error))) => Some(SkipReason::BadResponse(error.clone())),
-            (Ok(_), Some(Ok(response))) => match &response.body {
-                Body::Text {
-                    json_error: Some(error),
-                    ..
-                } if !expect.is_empty => Some(SkipReason::ResponseNotJson {
-                    at: Loc::new(&page.file, error.line),
-                    column: error.column,
-                    message: error.message.clone(),
-                }),
-                _ => None,
-            },
-        };
+        let skip = skip_reason(&page.file, &request, &response, &expect);
         cases.push(Case {
             id: format!("{version}::{page_slug}::{example_slug}"),
             placeholders: url
@@ -281,6 +263,34 @@ pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
         });
     }
     cases
+}
+
+/// Why an example cannot run, from what could be read of it; `None` when it can.
+fn skip_reason(
+    file: &str,
+    request: &Result<Request, MessageError>,
+    response: &Option<Result<Response, MessageError>>,
+    expect: &Expectations,
+) -> Option<SkipReason> {
+    match (request, response) {
+        (Err(error), _) => Some(SkipReason::BadRequestLine(error.clone())),
+        (Ok(request), _) if url_problem(&request.url).is_some() => {
+            url_problem(&request.url).map(SkipReason::NotAUrl)
+        }
+        (Ok(_), None) => Some(SkipReason::NoResponse),
+        (Ok(_), Some(Err(error))) => Some(SkipReason::BadResponse(error.clone())),
+        (Ok(_), Some(Ok(response))) => match &response.body {
+            Body::Text {
+                json_error: Some(error),
+                ..
+            } if !expect.is_empty => Some(SkipReason::ResponseNotJson {
+                at: Loc::new(file, error.line),
+                column: error.column,
+                message: error.message.clone(),
+            }),
+            _ => None,
+        },
+    }
 }
 
 /// For each request (by block index), the index of its response block, if any.

@@ -377,98 +377,28 @@ impl Reader<'_> {
                 method.to_owned()
             }
         };
-        let mut note = |result: Result<(), Reported>| {
-            if let Err(reported) = result {
-                broken.get_or_insert(reported);
-            }
-        };
-        let enabled = match object.get("enabled") {
-            None => keys.enabled_by_default,
-            Some(Json::Bool(enabled)) => *enabled,
-            Some(_) => {
-                note(Err(self.problem(
-                    &format!("{at}/enabled"),
-                    "`enabled` must be true or false".to_owned(),
-                )));
-                false
-            }
-        };
-        let versions = match object.get(keys.versions) {
-            None => Vec::new(),
-            Some(Json::Array(items)) if items.iter().all(Json::is_string) => items
-                .iter()
-                .filter_map(Json::as_str)
-                .map(str::to_owned)
-                .collect(),
-            Some(_) => {
-                note(Err(self.problem(
-                    &format!("{at}/{}", keys.versions),
-                    format!(
-                        "`{}` must be a list of version names such as [\"v1.0\"]",
-                        keys.versions
-                    ),
-                )));
-                Vec::new()
-            }
-        };
-        let steps = |reader: &mut Self, key: &str, note: &mut dyn FnMut(Result<(), Reported>)| {
-            let mut steps = Vec::new();
-            match object.get(key) {
-                None => {}
-                Some(Json::Array(items)) => {
-                    for (index, item) in items.iter().enumerate() {
-                        let step_at = format!("{at}/{key}/{index}");
-                        match reader.object(item, &step_at) {
-                            Some(step) => match reader.step(step, &step_at, false) {
-                                Ok(step) => steps.push(step),
-                                Err(reported) => note(Err(reported)),
-                            },
-                            None => note(Err(Reported(format!(
-                                "{}: step {} of `{key}` is not an object",
-                                reader.file,
-                                index + 1
-                            )))),
-                        }
-                    }
-                }
-                Some(_) => note(Err(reader.problem(
-                    &format!("{at}/{key}"),
-                    format!("`{key}` must be a list of steps"),
-                ))),
-            }
-            steps
-        };
-        let setup = steps(self, keys.setup, &mut note);
+        let enabled = keep(self.enabled(object, at), &mut broken);
+        let versions = keep(self.versions(object, at), &mut broken);
+        let setup = self.steps(object, at, keys.setup, &mut broken);
         let teardown = if keys.scenario_extra.contains(&"teardown") {
-            steps(self, "teardown", &mut note)
+            self.steps(object, at, "teardown", &mut broken)
         } else {
             Vec::new()
         };
         let params = self.params(object.get(keys.params), &format!("{at}/{}", keys.params));
+        let params = keep(params, &mut broken);
         let expect = self.entries(
             object.get(keys.expect),
             &format!("{at}/{}", keys.expect),
             Expectation::parse,
         );
+        let expect = keep(expect, &mut broken);
         let capture = self.entries(
             object.get("capture"),
             &format!("{at}/capture"),
             Capture::parse,
         );
-        let (params, expect, capture) = (
-            params.unwrap_or_else(|r| {
-                note(Err(r));
-                Vec::new()
-            }),
-            expect.unwrap_or_else(|r| {
-                note(Err(r));
-                Vec::new()
-            }),
-            capture.unwrap_or_else(|r| {
-                note(Err(r));
-                Vec::new()
-            }),
-        );
+        let capture = keep(capture, &mut broken);
         Some(Scenario {
             name,
             method: method.to_owned(),
@@ -483,6 +413,77 @@ impl Reader<'_> {
             teardown,
             broken: broken.map(|r| r.0),
         })
+    }
+
+    /// A scenario's `enabled`, or the format's default when it has none.
+    fn enabled(&mut self, object: &Map<String, Json>, at: &str) -> Result<bool, Reported> {
+        match object.get("enabled") {
+            None => Ok(self.keys.enabled_by_default),
+            Some(Json::Bool(enabled)) => Ok(*enabled),
+            Some(_) => Err(self.problem(
+                &format!("{at}/enabled"),
+                "`enabled` must be true or false".to_owned(),
+            )),
+        }
+    }
+
+    /// The API versions a scenario names; empty for all.
+    fn versions(&mut self, object: &Map<String, Json>, at: &str) -> Result<Vec<String>, Reported> {
+        let key = self.keys.versions;
+        match object.get(key) {
+            None => Ok(Vec::new()),
+            Some(Json::Array(items)) if items.iter().all(Json::is_string) => Ok(items
+                .iter()
+                .filter_map(Json::as_str)
+                .map(str::to_owned)
+                .collect()),
+            Some(_) => Err(self.problem(
+                &format!("{at}/{key}"),
+                format!("`{key}` must be a list of version names such as [\"v1.0\"]"),
+            )),
+        }
+    }
+
+    /// The steps under `key`; each that cannot be read is left out, and the first such
+    /// problem breaks the scenario.
+    fn steps(
+        &mut self,
+        object: &Map<String, Json>,
+        at: &str,
+        key: &str,
+        broken: &mut Option<Reported>,
+    ) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let items = match object.get(key) {
+            None => return steps,
+            Some(Json::Array(items)) => items,
+            Some(_) => {
+                let reported = self.problem(
+                    &format!("{at}/{key}"),
+                    format!("`{key}` must be a list of steps"),
+                );
+                broken.get_or_insert(reported);
+                return steps;
+            }
+        };
+        for (index, item) in items.iter().enumerate() {
+            let step_at = format!("{at}/{key}/{index}");
+            let step = match self.object(item, &step_at) {
+                Some(step) => self.step(step, &step_at, false),
+                None => Err(Reported(format!(
+                    "{}: step {} of `{key}` is not an object",
+                    self.file,
+                    index + 1
+                ))),
+            };
+            match step {
+                Ok(step) => steps.push(step),
+                Err(reported) => {
+                    broken.get_or_insert(reported);
+                }
+            }
+        }
+        steps
     }
 
     /// A set-up or teardown step, or a canned request.
@@ -504,61 +505,14 @@ impl Reader<'_> {
         ];
         let mut first = self.check_keys(object, at, &known).err();
         let label = object.get("name").and_then(Json::as_str).map(str::to_owned);
-        let sources: Vec<(&str, &str)> = ["method", keys.raw, keys.use_canned]
-            .into_iter()
-            .filter(|key| !(canned && *key == keys.use_canned))
-            .filter_map(|key| object.get(key).map(|v| (key, v)))
-            .map(|(key, value)| (key, value.as_str().unwrap_or_default()))
-            .collect();
-        let source = match sources.as_slice() {
-            [("method", name)] if !name.is_empty() => StepSource::Method((*name).to_owned()),
-            [(key, text)] if *key == keys.raw && !text.is_empty() => {
-                StepSource::Raw((*text).to_owned())
-            }
-            [(_, name)] if !name.is_empty() => StepSource::Canned((*name).to_owned()),
-            [(key, _)] => {
-                return Err(self.problem(
-                    &format!("{at}/{key}"),
-                    format!("`{key}` must be a non-empty string"),
-                ))
-            }
-            _ => {
-                let choices = if canned {
-                    format!("`method` or `{}`", keys.raw)
-                } else {
-                    format!("`method`, `{}` or `{}`", keys.raw, keys.use_canned)
-                };
-                return Err(self.problem(at, format!("a step needs exactly one of {choices}")));
-            }
-        };
+        let source = self.source(object, at, canned)?;
         let params = self.params(object.get(keys.params), &format!("{at}/{}", keys.params));
         let capture = self.entries(
             object.get("capture"),
             &format!("{at}/capture"),
             Capture::parse,
         );
-        let allowed = match object.get(keys.allowed) {
-            None => Ok(Vec::new()),
-            Some(Json::Array(items)) => items
-                .iter()
-                .map(|item| {
-                    item.as_u64()
-                        .filter(|s| (100..=599).contains(s))
-                        .map(|s| s as u16)
-                })
-                .collect::<Option<Vec<u16>>>()
-                .ok_or(()),
-            Some(_) => Err(()),
-        }
-        .map_err(|()| {
-            self.problem(
-                &format!("{at}/{}", keys.allowed),
-                format!(
-                    "`{}` must be a list of status codes such as [200, 201]",
-                    keys.allowed
-                ),
-            )
-        });
+        let allowed = self.allowed(object, at);
         let (params, capture, allowed) = match (params, capture, allowed) {
             (Ok(p), Ok(c), Ok(a)) => (p, c, a),
             (p, c, a) => {
@@ -581,6 +535,66 @@ impl Reader<'_> {
             capture,
             allowed_status: allowed,
             line: self.lines.of(at),
+        })
+    }
+
+    /// Where a step's request comes from: exactly one of `method`, the raw request or (not
+    /// in a canned request) the canned request's name.
+    fn source(
+        &mut self,
+        object: &Map<String, Json>,
+        at: &str,
+        canned: bool,
+    ) -> Result<StepSource, Reported> {
+        let keys = self.keys;
+        let sources: Vec<(&str, &str)> = ["method", keys.raw, keys.use_canned]
+            .into_iter()
+            .filter(|key| !(canned && *key == keys.use_canned))
+            .filter_map(|key| object.get(key).map(|v| (key, v)))
+            .map(|(key, value)| (key, value.as_str().unwrap_or_default()))
+            .collect();
+        match sources.as_slice() {
+            [("method", name)] if !name.is_empty() => Ok(StepSource::Method((*name).to_owned())),
+            [(key, text)] if *key == keys.raw && !text.is_empty() => {
+                Ok(StepSource::Raw((*text).to_owned()))
+            }
+            [(_, name)] if !name.is_empty() => Ok(StepSource::Canned((*name).to_owned())),
+            [(key, _)] => Err(self.problem(
+                &format!("{at}/{key}"),
+                format!("`{key}` must be a non-empty string"),
+            )),
+            _ => {
+                let choices = if canned {
+                    format!("`method` or `{}`", keys.raw)
+                } else {
+                    format!("`method`, `{}` or `{}`", keys.raw, keys.use_canned)
+                };
+                Err(self.problem(at, format!("a step needs exactly one of {choices}")))
+            }
+        }
+    }
+
+    /// A step's allowed status codes; empty for any 2xx.
+    fn allowed(&mut self, object: &Map<String, Json>, at: &str) -> Result<Vec<u16>, Reported> {
+        let key = self.keys.allowed;
+        match object.get(key) {
+            None => Ok(Vec::new()),
+            Some(Json::Array(items)) => items
+                .iter()
+                .map(|item| {
+                    item.as_u64()
+                        .filter(|s| (100..=599).contains(s))
+                        .map(|s| s as u16)
+                })
+                .collect::<Option<Vec<u16>>>()
+                .ok_or(()),
+            Some(_) => Err(()),
+        }
+        .map_err(|()| {
+            self.problem(
+                &format!("{at}/{key}"),
+                format!("`{key}` must be a list of status codes such as [200, 201]"),
+            )
         })
     }
 
@@ -638,4 +652,13 @@ fn readable(pointer: &str) -> String {
         }
     }
     out
+}
+
+/// The value of `result`, or the type's empty value after recording the first problem in
+/// `broken` (a scenario with a problem still lists, and its case ends as an error).
+fn keep<T: Default>(result: Result<T, Reported>, broken: &mut Option<Reported>) -> T {
+    result.unwrap_or_else(|reported| {
+        broken.get_or_insert(reported);
+        T::default()
+    })
 }

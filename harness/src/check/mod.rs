@@ -11,7 +11,7 @@ mod shape;
 pub use diff::BodyDiff;
 
 use crate::case::Case;
-use crate::http::Response;
+use crate::http::{status_has_no_body, Response, COLLECTION_PROPERTY};
 use crate::json::pointer_push;
 use crate::schema::{prune_unevaluated, Schemas};
 use crate::send::ActualResponse;
@@ -275,25 +275,8 @@ fn check_body(
     let expect = &case.expect;
     // HTTP forbids a body on 1xx, 204 and 304: a page that shows one anyway is a doc bug for
     // `contract lint` (body-with-no-content), not something to hold the service to.
-    let no_body_status = documented.status < 200 || matches!(documented.status, 204 | 304);
-    if expect.is_empty || no_body_status {
-        if !actual.body.iter().all(u8::is_ascii_whitespace) {
-            violations.push(Violation::new(
-                "",
-                ViolationKind::UnexpectedBody,
-                "no body",
-                preview(&actual.body),
-                format!(
-                    "the documentation shows no body ({}), but the service sent {} bytes",
-                    if expect.is_empty {
-                        "isEmpty".to_owned()
-                    } else {
-                        format!("status {}", documented.status)
-                    },
-                    actual.body.len()
-                ),
-            ));
-        }
+    if expect.is_empty || status_has_no_body(documented.status) {
+        check_no_body(expect.is_empty, documented.status, actual, violations);
         return None;
     }
     let documented_json = documented.body.json();
@@ -328,7 +311,7 @@ fn check_body(
         expect
             .collection_property
             .clone()
-            .unwrap_or_else(|| "value".to_owned())
+            .unwrap_or_else(|| COLLECTION_PROPERTY.to_owned())
     });
     if let Some(property) = &collection {
         check_collection(property, documented_json, &body, violations);
@@ -345,6 +328,34 @@ fn check_body(
     (!violations.is_empty())
         .then(|| BodyDiff::new(documented_json, &body, &shape, expect.truncated))
         .filter(|diff| diff.expected != diff.actual || !diff.extra_keys.is_empty())
+}
+
+/// Where the docs show no body (`isEmpty`, or a status that has none), any body is a
+/// violation.
+fn check_no_body(
+    is_empty: bool,
+    status: u16,
+    actual: &ActualResponse,
+    violations: &mut Vec<Violation>,
+) {
+    if actual.body.iter().all(u8::is_ascii_whitespace) {
+        return;
+    }
+    violations.push(Violation::new(
+        "",
+        ViolationKind::UnexpectedBody,
+        "no body",
+        preview(&actual.body),
+        format!(
+            "the documentation shows no body ({}), but the service sent {} bytes",
+            if is_empty {
+                "isEmpty".to_owned()
+            } else {
+                format!("status {status}")
+            },
+            actual.body.len()
+        ),
+    ));
 }
 
 /// Points each violation about a documented property at the page line that documents it.
@@ -568,19 +579,7 @@ fn check_schema(
         .odata_type
         .as_deref()
         .or_else(|| documented_item.and_then(odata_type_of));
-    let mut targets: Vec<(String, &Value)> = Vec::new();
-    match collection {
-        Some(property) => {
-            if let Some(items) = body.get(property).and_then(Value::as_array) {
-                let mut base = String::new();
-                pointer_push(&mut base, property);
-                for (index, item) in items.iter().enumerate() {
-                    targets.push((format!("{base}/{index}"), item));
-                }
-            }
-        }
-        None => targets.push((String::new(), body)),
-    }
+    let targets = schema_targets(body, collection);
     for (prefix, value) in targets {
         // An item may be of a derived type (a user in a directoryObject collection): its own
         // `@odata.type` wins when there is a schema for it.
@@ -606,42 +605,76 @@ fn check_schema(
         issues.retain(|i| !forgiven.contains(&i.pointer) || !i.unevaluated.is_empty());
         prune_unevaluated(&mut issues, &forgiven);
         for issue in issues {
-            let here = format!("{prefix}{}", issue.pointer);
-            // One violation per undeclared property, located at the property itself: the
-            // validator's own pointer names the object that holds it.
-            let located: Vec<(String, String, ViolationKind)> = if issue.unevaluated.is_empty() {
-                let kind = if body.pointer(&here).is_some_and(Value::is_null) {
-                    ViolationKind::UnexpectedNull
-                } else {
-                    ViolationKind::Schema
-                };
-                vec![(here, format!("{} (schema {file})", issue.message), kind)]
-            } else {
-                issue
-                    .unevaluated
-                    .iter()
-                    .map(|name| {
-                        let mut pointer = here.clone();
-                        pointer_push(&mut pointer, name);
-                        let message = format!("`{name}` is not a property of this type (schema {file} does not declare it)");
-                        (pointer, message, ViolationKind::UndeclaredProperty)
-                    })
-                    .collect()
-            };
-            for (pointer, message, kind) in located {
-                let actual = body
-                    .pointer(&pointer)
-                    .map_or_else(|| "absent".to_owned(), compact);
-                out.push(Violation::new(
-                    pointer,
-                    kind,
-                    format!("valid {type_name} ({file})"),
-                    actual,
-                    message,
-                ));
-            }
+            out.extend(issue_violations(&issue, &prefix, body, type_name, &file));
         }
     }
+}
+
+/// What the schema checks in an answer: the body, or each item of a collection, with the
+/// JSON pointer it sits at.
+fn schema_targets<'a>(body: &'a Value, collection: Option<&str>) -> Vec<(String, &'a Value)> {
+    let Some(property) = collection else {
+        return vec![(String::new(), body)];
+    };
+    let Some(items) = body.get(property).and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    let mut base = String::new();
+    pointer_push(&mut base, property);
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| (format!("{base}/{index}"), item))
+        .collect()
+}
+
+/// One schema issue of the value at `prefix` as violations: one per undeclared property,
+/// located at the property itself (the validator's own pointer names the object that holds
+/// it); otherwise one, a null where the type wants a value counted as such.
+fn issue_violations(
+    issue: &crate::schema::SchemaIssue,
+    prefix: &str,
+    body: &Value,
+    type_name: &str,
+    file: &str,
+) -> Vec<Violation> {
+    let here = format!("{prefix}{}", issue.pointer);
+    let located: Vec<(String, String, ViolationKind)> = if issue.unevaluated.is_empty() {
+        let kind = if body.pointer(&here).is_some_and(Value::is_null) {
+            ViolationKind::UnexpectedNull
+        } else {
+            ViolationKind::Schema
+        };
+        vec![(here, format!("{} (schema {file})", issue.message), kind)]
+    } else {
+        issue
+            .unevaluated
+            .iter()
+            .map(|name| {
+                let mut pointer = here.clone();
+                pointer_push(&mut pointer, name);
+                let message = format!(
+                    "`{name}` is not a property of this type (schema {file} does not declare it)"
+                );
+                (pointer, message, ViolationKind::UndeclaredProperty)
+            })
+            .collect()
+    };
+    located
+        .into_iter()
+        .map(|(pointer, message, kind)| {
+            let actual = body
+                .pointer(&pointer)
+                .map_or_else(|| "absent".to_owned(), compact);
+            Violation::new(
+                pointer,
+                kind,
+                format!("valid {type_name} ({file})"),
+                actual,
+                message,
+            )
+        })
+        .collect()
 }
 
 /// A value on one line, cut to 80 characters, for the `actual` field.

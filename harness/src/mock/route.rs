@@ -2,7 +2,7 @@
 
 use super::{body_bytes, MockAnswer};
 use crate::case::Case;
-use crate::http::{Method, Request, Response};
+use crate::http::{status_has_no_body, Method, Request, Response, COLLECTION_PROPERTY};
 use crate::template::{self, Part};
 use axum::http::HeaderMap;
 use percent_encoding::percent_decode_str;
@@ -192,97 +192,22 @@ impl Route {
         let (path, query) = path_and_query
             .split_once('?')
             .unwrap_or((path_and_query, ""));
-        let sample_keys: Vec<String> = case.sample_keys.iter().map(|k| k.to_lowercase()).collect();
-        let segments: Vec<Segment> = split_path(path)
-            .into_iter()
-            .enumerate()
-            .map(|(index, text)| {
-                // The version is never an id.
-                if index == 0 {
-                    return Segment::parse(&text);
-                }
-                let sample = sample_keys.contains(&text);
-                match IdKind::of(&text) {
-                    Some(kind) if !text.contains('{') => Segment::Id(text, kind),
-                    None if sample => Segment::Id(text, IdKind::Any),
-                    _ => Segment::parse(&text),
-                }
-            })
-            .collect();
+        let segments = segments_of(path, &case.sample_keys);
         let literal_len = segments.iter().map(Segment::literal_len).sum();
-        let mut headers: Vec<(String, String)> = response
-            .headers
-            .iter()
-            .filter(|h| {
-                !COMPUTED_HEADERS
-                    .iter()
-                    .any(|c| h.name.eq_ignore_ascii_case(c))
-            })
-            .map(|h| (h.name.clone(), h.value.clone()))
-            .collect();
-        if response.body.json().is_some() && response.header("content-type").is_none() {
-            headers.push(("Content-Type".into(), "application/json".into()));
-        }
+        let headers = answer_headers(case, response);
         // HTTP forbids a body on 1xx, 204 and 304; some pages document one anyway (`{}`).
-        let body = if case.expect.is_empty
-            || response.status < 200
-            || matches!(response.status, 204 | 304)
-        {
+        let body = if case.expect.is_empty || status_has_no_body(response.status) {
             Vec::new()
         } else {
             body_bytes(&response.body)
         };
-        // A client developer learns that this answer is known to be wrong, and where.
-        let errors: Vec<&crate::finding::Finding> = case
-            .findings
-            .iter()
-            .filter(|f| f.severity == crate::finding::Severity::Error)
-            .collect();
-        if let Some(first) = errors.first() {
-            headers.push((
-                "x-contract-findings".into(),
-                format!("{} (see {}:{})", errors.len(), first.file, first.line),
-            ));
-        }
-        let json = request.body.json().is_some()
-            || (request
-                .header("content-type")
-                .is_some_and(|v| v.to_ascii_lowercase().contains("json"))
-                && !request.body_text.trim().is_empty());
-        let odata_type = request
-            .body
-            .json()
-            .and_then(|b| b.get("@odata.type"))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .or_else(|| {
-                let creates = request.method == Method::Post && response.status == 201;
-                let updates = matches!(request.method, Method::Patch | Method::Put);
-                (creates || updates)
-                    .then(|| case.expect.odata_type.clone())
-                    .flatten()
-                    .filter(|_| !case.expect.is_collection)
-            })
-            .map(|t| t.trim_start_matches('#').to_owned());
         Route {
-            rules: RequestRules {
-                content_type: request.header("content-type").is_some(),
-                json,
-                text: request.body_text.trim().to_owned(),
-                strict: request
-                    .body
-                    .json()
-                    .map(|v| serde_json::to_vec(v).expect("a JSON value serialises"))
-                    .unwrap_or_default(),
-                odata_type,
-                version: case.version.clone(),
-                at: format!("{}:{}", case.file, case.line),
-            },
+            rules: RequestRules::of(case, request, response),
             collection_property: case
                 .expect
                 .collection_property
                 .clone()
-                .unwrap_or_else(|| "value".to_owned()),
+                .unwrap_or_else(|| COLLECTION_PROPERTY.to_owned()),
             method: request.method,
             display: format!("{} {}", request.method, path),
             file: case.file.clone(),
@@ -475,6 +400,97 @@ pub(super) fn split_query(query: &str) -> Vec<(String, String)> {
             (decode(name).to_ascii_lowercase(), decode(value))
         })
         .collect()
+}
+
+/// A documented path's segments. The version is never an id; a literal that looks like an id
+/// (a GUID, a number) or that the example's `sampleKeys` name stands for any id of its kind.
+fn segments_of(path: &str, sample_keys: &[String]) -> Vec<Segment> {
+    let sample_keys: Vec<String> = sample_keys.iter().map(|k| k.to_lowercase()).collect();
+    split_path(path)
+        .into_iter()
+        .enumerate()
+        .map(|(index, text)| {
+            if index == 0 {
+                return Segment::parse(&text);
+            }
+            let sample = sample_keys.contains(&text);
+            match IdKind::of(&text) {
+                Some(kind) if !text.contains('{') => Segment::Id(text, kind),
+                None if sample => Segment::Id(text, IdKind::Any),
+                _ => Segment::parse(&text),
+            }
+        })
+        .collect()
+}
+
+/// The documented answer's headers, less those the server computes, with a JSON content type
+/// when the page shows JSON without one, and `x-contract-findings` when lint finds fault with
+/// the example: a client developer learns that this answer is known to be wrong, and where.
+fn answer_headers(case: &Case, response: &Response) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = response
+        .headers
+        .iter()
+        .filter(|h| {
+            !COMPUTED_HEADERS
+                .iter()
+                .any(|c| h.name.eq_ignore_ascii_case(c))
+        })
+        .map(|h| (h.name.clone(), h.value.clone()))
+        .collect();
+    if response.body.json().is_some() && response.header("content-type").is_none() {
+        headers.push(("Content-Type".into(), "application/json".into()));
+    }
+    let errors: Vec<&crate::finding::Finding> = case
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::finding::Severity::Error)
+        .collect();
+    if let Some(first) = errors.first() {
+        headers.push((
+            "x-contract-findings".into(),
+            format!("{} (see {}:{})", errors.len(), first.file, first.line),
+        ));
+    }
+    headers
+}
+
+impl RequestRules {
+    /// What the documented request says a request to this route must be.
+    fn of(case: &Case, request: &Request, response: &Response) -> RequestRules {
+        let json = request.body.json().is_some()
+            || (request
+                .header("content-type")
+                .is_some_and(|v| v.to_ascii_lowercase().contains("json"))
+                && !request.body_text.trim().is_empty());
+        let odata_type = request
+            .body
+            .json()
+            .and_then(|b| b.get("@odata.type"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| {
+                let creates = request.method == Method::Post && response.status == 201;
+                let updates = matches!(request.method, Method::Patch | Method::Put);
+                (creates || updates)
+                    .then(|| case.expect.odata_type.clone())
+                    .flatten()
+                    .filter(|_| !case.expect.is_collection)
+            })
+            .map(|t| t.trim_start_matches('#').to_owned());
+        RequestRules {
+            content_type: request.header("content-type").is_some(),
+            json,
+            text: request.body_text.trim().to_owned(),
+            strict: request
+                .body
+                .json()
+                .map(|v| serde_json::to_vec(v).expect("a JSON value serialises"))
+                .unwrap_or_default(),
+            odata_type,
+            version: case.version.clone(),
+            at: format!("{}:{}", case.file, case.line),
+        }
+    }
 }
 
 #[cfg(test)]

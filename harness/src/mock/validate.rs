@@ -64,6 +64,14 @@ pub(super) fn refuse(
     if route.request_body.as_ref() == Some(&value) {
         return None;
     }
+    schema_refusal(route, schemas, &value)
+}
+
+/// A 400 when the request body breaks the schema of its type (its own `@odata.type`, else
+/// the documented one), with one detail per problem; `None` when it does not, or there is no
+/// type to check against.
+fn schema_refusal(route: &Route, schemas: &Schemas, value: &Value) -> Option<MockAnswer> {
+    let rules = &route.rules;
     let odata_type = value
         .get("@odata.type")
         .and_then(Value::as_str)
@@ -71,7 +79,7 @@ pub(super) fn refuse(
         .or_else(|| rules.odata_type.clone())?;
     let issues = schemas
         .for_version(&rules.version)
-        .validate(&odata_type, &value);
+        .validate(&odata_type, value);
     let first = issues.first()?;
     let place = |pointer: &str| {
         if pointer.is_empty() {
@@ -104,6 +112,6 @@ pub(super) fn refuse(
         "BadRequest",
         message,
         details,
-        case_id(),
+        route.answer().case_id.clone(),
     ))
 }
