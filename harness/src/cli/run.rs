@@ -77,7 +77,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         record_known_issues(secrets, report, path)?;
     }
     let text = match args.format {
-        Format::Text => report::terminal::render(report, session::colour(None)),
+        Format::Text => report::terminal::render(report, secrets, session::colour(None)),
         Format::Json => report::json::render(report, secrets)? + "\n",
     };
     print_redacted(secrets, text.as_bytes())?;

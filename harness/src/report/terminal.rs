@@ -7,6 +7,7 @@
 use super::{CaseReport, Report};
 use crate::check::{Verdict, ViolationKind};
 use crate::known::KnownStatus;
+use crate::redact::Secrets;
 use crate::runner::{Outcome, Tally};
 use std::fmt::Write;
 
@@ -16,8 +17,12 @@ const BLUE: &str = "\x1b[1;34m";
 const RESET: &str = "\x1b[0m";
 
 /// The whole run: each failure and error, each retry and warning, the known issues, then the
-/// summary.
-pub fn render(run: &Report, color: bool) -> String {
+/// summary; passed through `secrets`, as every other report is.
+pub fn render(run: &Report, secrets: &Secrets, color: bool) -> String {
+    secrets.redact(&render_text(run, color)).into_owned()
+}
+
+fn render_text(run: &Report, color: bool) -> String {
     let mut out = String::new();
     for case in &run.cases {
         let problem = problem(case, color);

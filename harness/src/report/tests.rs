@@ -242,7 +242,7 @@ fn every_render_of_one_sample_run() {
         "[timestamp]",
     )];
     insta::with_settings!({ filters => filters }, {
-        insta::assert_snapshot!("terminal", terminal::render(&run, false));
+        insta::assert_snapshot!("terminal", terminal::render(&run, &Secrets::none(), false));
         insta::assert_snapshot!("junit", junit::render(&run, &secrets).unwrap());
         insta::assert_snapshot!("json", json::render(&run, &secrets).unwrap());
         insta::assert_snapshot!(
@@ -283,12 +283,12 @@ fn merge_refuses_an_unknown_outcome_and_names_it() {
 #[test]
 fn the_terminal_colours_the_error_word_only_when_asked() {
     let run = sample_run();
-    let plain = terminal::render(&run, false);
+    let plain = terminal::render(&run, &Secrets::none(), false);
     assert!(
         !plain.contains('\x1b') && !plain.contains("s3cr3t"),
         "{plain}"
     );
-    let coloured = terminal::render(&run, true);
+    let coloured = terminal::render(&run, &Secrets::none(), true);
     assert!(coloured.contains("\x1b[1;31merror\x1b[0m"), "{coloured}");
     assert_eq!(terminal::problem(&run.cases[2], true), "");
 }
