@@ -102,7 +102,10 @@ fn main() -> ExitCode {
     let outcomes = [
         Outcome::Failed(failed),
         Outcome::Passed,
-        Outcome::Error("no complete answer within 30s (raise it with --timeout)".into()),
+        Outcome::Error(contract_harness::runner::CaseError::new(
+            contract_harness::runner::ErrorKind::Exchange,
+            "no complete answer within 30s (raise it with --timeout)",
+        )),
         Outcome::Skipped {
             kind: contract_harness::case::SkipKind::NoResponse,
             reason: "the request has no documented response block".into(),

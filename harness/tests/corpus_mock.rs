@@ -50,7 +50,7 @@ async fn every_runnable_corpus_case_passes_against_the_mock() {
     for (case, result) in cases.iter().zip(&results) {
         let message = match &result.outcome {
             Outcome::Failed(verdict) => common::render(case, verdict),
-            Outcome::Error(message) => message.clone(),
+            Outcome::Error(error) => error.message.clone(),
             _ => continue,
         };
         match cases

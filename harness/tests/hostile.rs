@@ -214,7 +214,11 @@ async fn every_hostile_answer_ends_as_a_clear_verdict() {
     let Outcome::Error(stalled) = &outcome("stall").outcome else {
         unreachable!()
     };
-    assert!(stalled.contains("no complete answer within"), "{stalled}");
+    assert!(
+        stalled.message.contains("no complete answer within"),
+        "{stalled}"
+    );
+    assert_eq!(stalled.kind, contract_harness::runner::ErrorKind::Exchange);
 
     // The service answered wrongly: failures with the checks' violations.
     assert_eq!(verdict_kinds("error500"), ["Status", "MissingProperty"]);

@@ -228,7 +228,8 @@ fn not_sent_json(case: &Case, outcome: Outcome) -> serde_json::Value {
     serde_json::json!({
         "id": case.id,
         "skipped": match outcome {
-            Outcome::Skipped { reason, .. } | Outcome::Error(reason) => reason,
+            Outcome::Skipped { reason, .. } => reason,
+            Outcome::Error(error) => error.message,
             other => other.label().to_owned(),
         },
     })
@@ -254,9 +255,8 @@ fn write_request(
 
 fn write_not_sent(out: &mut Vec<u8>, outcome: Outcome) -> std::io::Result<()> {
     match outcome {
-        Outcome::Skipped { reason, .. } | Outcome::Error(reason) => {
-            writeln!(out, "(not sent: {reason})")
-        }
+        Outcome::Skipped { reason, .. } => writeln!(out, "(not sent: {reason})"),
+        Outcome::Error(error) => writeln!(out, "(not sent: {error})"),
         other => writeln!(out, "(not sent: {})", other.label()),
     }
 }

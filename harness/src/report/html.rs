@@ -273,9 +273,9 @@ fn detail(case: &CaseReport) -> Markup {
                 }
                 @if let Some(diff) = &verdict.diff { (side_by_side(diff)) }
             }
-            Outcome::Error(message) => {
+            Outcome::Error(error) => {
                 p.headline { "No answer to check" }
-                pre.message { (message) }
+                pre.message { (error.message) }
             }
             Outcome::Skipped { reason, .. } => {
                 p.headline { "Not sent: " (reason) }

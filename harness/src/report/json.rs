@@ -15,7 +15,7 @@
 //! (how it counts: `passed`, `failed`, `known-failure`, `fixed`, `error`, `skipped`) and
 //! `known` (its known issue), and `stale_known_issues`. Added later in version 3, for
 //! `contract report merge`: a case's `ordinal` (its place in the whole run), and
-//! `summary.cases_dir` and `summary.shards`.
+//! `summary.cases_dir` and `summary.shards`; then a case's `error_kind` beside its `error`.
 
 use super::{CaseReport, Report, Shard, StepReport};
 use crate::case::SkipKind;
@@ -23,7 +23,7 @@ use crate::check::{BodyDiff, Verdict, Violation};
 use crate::finding::Finding;
 use crate::known::{Known, KnownIssue, KnownStatus, Stale};
 use crate::redact::Secrets;
-use crate::runner::{Outcome, Summary, Tally, Warning};
+use crate::runner::{CaseError, ErrorKind, Outcome, Summary, Tally, Warning};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -129,6 +129,9 @@ pub struct WireCase {
     pub diff: Option<BodyDiff>,
     /// The exchange's error (error cases).
     pub error: Option<String>,
+    /// Its group: `exchange`, `unfillable` or `scenario` (error cases; added in version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<ErrorKind>,
     /// Why the case was not sent (skipped cases).
     pub skip_reason: Option<String>,
     /// The reason's group name (skipped cases).
@@ -213,6 +216,7 @@ impl From<&CaseReport> for WireCase {
             violations: Vec::new(),
             diff: None,
             error: None,
+            error_kind: None,
             skip_reason: None,
             skip_kind: None,
             findings: c.findings.clone(),
@@ -228,9 +232,10 @@ impl From<&CaseReport> for WireCase {
                 case.violations = verdict.violations.clone();
                 case.diff = verdict.diff.clone();
             }
-            Outcome::Error(message) => {
+            Outcome::Error(error) => {
                 case.outcome = WireOutcome::Error;
-                case.error = Some(message.clone());
+                case.error = Some(error.message.clone());
+                case.error_kind = Some(error.kind);
             }
             Outcome::Skipped { kind, reason } => {
                 case.outcome = WireOutcome::Skipped;
@@ -301,7 +306,10 @@ impl WireCase {
                 kind: self.skip_kind.unwrap_or(SkipKind::NoResponse),
                 reason: self.skip_reason.unwrap_or_default(),
             },
-            WireOutcome::Error => Outcome::Error(self.error.unwrap_or_default()),
+            WireOutcome::Error => Outcome::Error(CaseError::new(
+                self.error_kind.unwrap_or(ErrorKind::Exchange),
+                self.error.unwrap_or_default(),
+            )),
         };
         CaseReport {
             id: self.id,

@@ -77,11 +77,11 @@ fn status(case: &CaseReport) -> TestCaseStatus {
                 ));
             status
         }
-        Outcome::Error(message) => {
+        Outcome::Error(error) => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
             status
-                .set_message(message.as_str())
-                .set_type("exchange")
+                .set_message(error.message.as_str())
+                .set_type(error.kind.as_str())
                 .set_description(format!(
                     "{}:{}\n{}",
                     case.file,

@@ -250,7 +250,7 @@ fn section(case: &CaseReport) -> String {
                 }
             }
         }
-        Outcome::Error(message) => section.push_str(&fenced("text", message)),
+        Outcome::Error(error) => section.push_str(&fenced("text", &error.message)),
         Outcome::Passed | Outcome::Skipped { .. } => {}
     }
     if !case.steps.is_empty() {

@@ -234,7 +234,10 @@ impl CaseReport {
                 kind: *kind,
                 reason: hide(reason),
             },
-            Outcome::Error(message) => Outcome::Error(hide(message)),
+            Outcome::Error(error) => Outcome::Error(crate::runner::CaseError {
+                message: hide(&error.message),
+                ..error.clone()
+            }),
         };
         CaseReport {
             id: hide(&case.id),

@@ -65,7 +65,13 @@ pub(crate) fn sample() -> (Vec<Case>, Vec<CaseResult>) {
     };
     let mut results = vec![
         result(&cases[0], Outcome::Failed(failed)),
-        result(&cases[1], Outcome::Error("connection refused".into())),
+        result(
+            &cases[1],
+            Outcome::Error(crate::runner::CaseError::new(
+                crate::runner::ErrorKind::Exchange,
+                "connection refused",
+            )),
+        ),
         result(
             &cases[2],
             Outcome::Skipped {

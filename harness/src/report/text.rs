@@ -63,7 +63,7 @@ impl CaseReport {
                 text
             }
             Outcome::Skipped { reason, .. } => reason.clone(),
-            Outcome::Error(message) => message.clone(),
+            Outcome::Error(error) => error.message.clone(),
         }
     }
 
@@ -86,7 +86,7 @@ impl CaseReport {
                 None => "failed".to_owned(),
             },
             Outcome::Skipped { reason, .. } => reason.clone(),
-            Outcome::Error(message) => message.clone(),
+            Outcome::Error(error) => error.message.clone(),
         }
     }
 }

@@ -55,8 +55,61 @@ pub enum Outcome {
         /// The full reason, for a person.
         reason: String,
     },
-    /// No answer to check: the exchange itself failed (connection refused, timeout, …).
-    Error(String),
+    /// No answer to check: the exchange itself failed (connection refused, timeout, …), or
+    /// the case could not be run at all.
+    Error(CaseError),
+}
+
+/// Why a case that was meant to run got no answer to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseError {
+    /// What went wrong, as a group.
+    pub kind: ErrorKind,
+    /// What went wrong, for a person.
+    pub message: String,
+}
+
+impl CaseError {
+    /// An error of `kind` saying `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> CaseError {
+        CaseError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for CaseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The groups of [`CaseError`]; serialised kebab-case (`error_kind` in the JSON report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
+    /// The exchange failed: no connection, a timeout, an untrusted certificate, a broken
+    /// answer.
+    Exchange,
+    /// The documented request could not be filled (a scenario's value is missing).
+    Unfillable,
+    /// The scenario cannot run: its file, or a step it names, is broken.
+    Scenario,
+    /// A scenario's set-up step failed, so its request was not sent.
+    Setup,
+}
+
+impl ErrorKind {
+    /// The stable kebab-case name: JUnit's error type, the JSON report's `error_kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Exchange => "exchange",
+            ErrorKind::Unfillable => "unfillable",
+            ErrorKind::Scenario => "scenario",
+            ErrorKind::Setup => "setup",
+        }
+    }
 }
 
 impl Outcome {
@@ -401,7 +454,10 @@ impl Runner {
                 .find(|step| step.phase == Phase::Request)
                 .and_then(|step| step.request.ok())
                 .ok_or_else(|| {
-                    Outcome::Error("the documented request cannot be filled".to_owned())
+                    Outcome::Error(CaseError::new(
+                        ErrorKind::Unfillable,
+                        "the documented request cannot be filled",
+                    ))
                 });
         }
         if case.request.as_ref().is_some_and(|r| r.method.is_write()) {
@@ -430,8 +486,9 @@ impl Runner {
             }));
         }
         if let Some(broken) = &scenario.broken {
-            return Some(Err(Outcome::Error(format!(
-                "the scenario cannot run: {broken}"
+            return Some(Err(Outcome::Error(CaseError::new(
+                ErrorKind::Scenario,
+                format!("the scenario cannot run: {broken}"),
             ))));
         }
         Some(scenario::plan_chain(self, case, scenario))
@@ -491,7 +548,10 @@ impl Runner {
                 error @ (SendError::Connect(_)
                 | SendError::ConnectTimeout(_)
                 | SendError::UntrustedCertificate(_)),
-            ) => (Contact::Unreachable, Outcome::Error(error.to_string())),
+            ) => (
+                Contact::Unreachable,
+                Outcome::Error(CaseError::new(ErrorKind::Exchange, error.to_string())),
+            ),
             _ => (Contact::Reached, Outcome::Passed),
         };
         self.gate.record(contact, &outcome);
@@ -569,7 +629,7 @@ impl Runner {
         let mut warnings = Vec::new();
         let outcome = match exchange.result {
             Ok(actual) => self.verdict(check(case, &actual, &self.schemas), &mut warnings),
-            Err(error) => Outcome::Error(error.to_string()),
+            Err(error) => Outcome::Error(CaseError::new(ErrorKind::Exchange, error.to_string())),
         };
         let result = CaseResult {
             id: case.id.clone(),
@@ -665,8 +725,8 @@ impl Gate {
             Contact::Reached if !self.reached.load(Relaxed) => self.reached.store(true, Relaxed),
             Contact::Reached => {}
             Contact::Unreachable => {
-                if let Outcome::Error(message) = outcome {
-                    let _ = self.first_error.set(message.clone());
+                if let Outcome::Error(error) = outcome {
+                    let _ = self.first_error.set(error.message.clone());
                 }
                 self.unreachable.fetch_add(1, Relaxed);
             }

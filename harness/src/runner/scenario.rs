@@ -5,7 +5,7 @@
 //! A set-up step that fails ends the case as an error (the service could not be prepared; the
 //! docs are not at fault); a teardown step that fails is a warning on the case.
 
-use super::{CaseResult, Outcome, Runner, Warning, WarningKind};
+use super::{CaseError, CaseResult, ErrorKind, Outcome, Runner, Warning, WarningKind};
 use crate::case::Case;
 use crate::check::{check, check_expectations};
 use crate::http::Request;
@@ -319,7 +319,10 @@ pub(super) async fn run(runner: &Runner, case: &Case, scenario: &Scenario) -> Ca
         ..CaseResult::new(case.id.clone(), Outcome::Passed)
     };
     if let Some(broken) = &scenario.broken {
-        result.outcome = Outcome::Error(format!("the scenario cannot run: {broken}"));
+        result.outcome = Outcome::Error(CaseError::new(
+            ErrorKind::Scenario,
+            format!("the scenario cannot run: {broken}"),
+        ));
         return result;
     }
     if let Err(outcome) = plan_chain(runner, case, scenario) {
@@ -346,7 +349,7 @@ pub(super) async fn run(runner: &Runner, case: &Case, scenario: &Scenario) -> Ca
         }
     }
     result.outcome = match setup_failed {
-        Some(message) => Outcome::Error(message),
+        Some(message) => Outcome::Error(CaseError::new(ErrorKind::Setup, message)),
         None => request(runner, case, scenario, &mut values, &mut result).await,
     };
     for (index, step) in scenario.teardown.iter().enumerate() {
@@ -387,9 +390,10 @@ async fn request(
         Ok(planned) => planned,
         Err(Unsendable::Skip(outcome)) => return *outcome,
         Err(Unsendable::Problem(problem)) => {
-            return Outcome::Error(format!(
-                "the documented request cannot be filled: {problem}"
-            ))
+            return Outcome::Error(CaseError::new(
+                ErrorKind::Unfillable,
+                format!("the documented request cannot be filled: {problem}"),
+            ));
         }
     };
     let started = Instant::now();
@@ -410,7 +414,7 @@ async fn request(
     let outcome = match exchange.result {
         Err(error) => {
             record.problem = Some(error.to_string());
-            Outcome::Error(error.to_string())
+            Outcome::Error(CaseError::new(ErrorKind::Exchange, error.to_string()))
         }
         Ok(answer) => {
             let mut verdict = check(case, &answer, &runner.schemas);
