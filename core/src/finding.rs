@@ -227,7 +227,7 @@ impl PartialEq<&str> for Rule {
 
 /// A place in a file a person can open: the file as given to the tool (relative to the cases
 /// folder where there is one) and a 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Loc {
     /// The file.
     pub file: String,
@@ -249,6 +249,31 @@ impl Loc {
 impl fmt::Display for Loc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// A message about a place: `file:line: message` when shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// Where.
+    pub at: Loc,
+    /// What.
+    pub message: String,
+}
+
+impl Located {
+    /// `message` about `file:line`.
+    pub fn new(file: &str, line: usize, message: impl Into<String>) -> Located {
+        Located {
+            at: Loc::new(file, line),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Located {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
     }
 }
 

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::redact::Secrets;
 use crate::report;
 use crate::runner::{CaseResult, Outcome, Runner, Tally};
+use crate::send::PlannedRequest;
 use crate::session::{self, Exit, Session};
 use libtest_mimic::{Arguments, ColorSetting, Completion, Failed, Trial};
 use std::path::Path;
@@ -142,10 +143,12 @@ fn trials(session: &Session, args: &Arguments, results: &Collected) -> Vec<Trial
     // their reason ("ignored, <reason>") unless --ignored asks for exactly the ignored ones.
     let nextest = std::env::var_os("NEXTEST").is_some();
     let flag_skips = args.ignored || nextest;
-    let skipped: Vec<bool> = session
-        .cases
+    // Planned once: the plan decides the skip flag, and the trial sends it.
+    let mut plans: Vec<Option<Result<PlannedRequest, Outcome>>> =
+        session.cases.iter().map(|c| Some(runner.plan(c))).collect();
+    let skipped: Vec<bool> = plans
         .iter()
-        .map(|c| runner.plan(c).is_err())
+        .map(|plan| plan.as_ref().is_some_and(Result::is_err))
         .collect();
     let mut hosted = if nextest {
         hosts(&session.cases, &skipped)
@@ -160,13 +163,15 @@ fn trials(session: &Session, args: &Arguments, results: &Collected) -> Vec<Trial
         .enumerate()
         .map(|(index, (case, skipped))| {
             let hosted = std::mem::take(&mut hosted[index]);
+            // A scenario case plans its whole chain when it runs.
+            let plan = plans[index].take().filter(|_| case.scenario.is_none());
             let (runner, handle, results) =
                 (Arc::clone(runner), handle.clone(), Arc::clone(results));
             let case = case.clone();
             // Its host reports a case skipped under nextest, even when --run-ignored runs it.
             let record = !(skipped && nextest);
             Trial::ignorable_test(case.id.clone(), move || {
-                let completion = run_trial(&runner, &handle, &case, color, &results, record);
+                let completion = run_trial(&runner, &handle, &case, plan, color, &results, record);
                 let mut results = results.lock().unwrap_or_else(|e| e.into_inner());
                 results.extend(hosted.iter().filter_map(|c| runner.unsent(c)));
                 completion
@@ -209,11 +214,12 @@ fn run_trial(
     runner: &Runner,
     handle: &tokio::runtime::Handle,
     case: &Case,
+    plan: Option<Result<PlannedRequest, Outcome>>,
     color: bool,
     results: &Collected,
     record: bool,
 ) -> Result<Completion, Failed> {
-    let result = handle.block_on(runner.run_case(case));
+    let result = handle.block_on(runner.run_planned(case, plan));
     // Built after the exchange, so a token fetched for it is hidden too; and only for what is
     // printed: a plain pass prints nothing.
     let secrets = || runner.secrets();

@@ -3,7 +3,7 @@
 
 use super::Ids;
 use crate::case::{Case, SkipReason};
-use crate::finding::{Finding, Loc, Rule};
+use crate::finding::{Finding, Loc, Located, Rule};
 use crate::scenario::{Loaded, Scenario, Step, StepSource};
 use crate::text::{slug, suggestion};
 use std::collections::{HashMap, HashSet};
@@ -154,7 +154,7 @@ impl Lookup<'_> {
                             message.clone(),
                         ));
                     }
-                    problems.push(format!("{}:{}: {message}", scenario.file, step.line));
+                    problems.push(Located::new(&scenario.file, step.line, message));
                 }
             }
         }

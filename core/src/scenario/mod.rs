@@ -14,7 +14,7 @@ mod read;
 pub use grammar::{Capture, Expectation, JsonPath, Param, Source, Target, Value};
 pub use read::{read, FileContents, Format};
 
-use crate::finding::{Finding, Rule};
+use crate::finding::{Finding, Located, Rule};
 use crate::http::{Method, Request};
 use crate::text::relative;
 use std::collections::HashMap;
@@ -47,7 +47,7 @@ pub struct Scenario {
     pub teardown: Vec<Step>,
     /// Why it cannot run (bad input in its file, a step that names nothing), `file:line: …`;
     /// the case then ends as an error with this message.
-    pub broken: Option<String>,
+    pub broken: Option<Located>,
 }
 
 /// One set-up or teardown request (or a canned request).

@@ -6,7 +6,7 @@
 
 use super::grammar::{Capture, Expectation, Param};
 use super::{Scenario, Step, StepSource};
-use crate::finding::{Finding, Rule};
+use crate::finding::{Finding, Located, Rule};
 use crate::text::LineIndex;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
@@ -298,7 +298,7 @@ struct Reader<'a> {
 }
 
 /// A problem already recorded as a finding.
-struct Reported(String);
+struct Reported(Located);
 
 impl Reader<'_> {
     fn problem(&mut self, pointer: &str, message: String) -> Reported {
@@ -310,7 +310,7 @@ impl Reader<'_> {
             line,
             message.clone(),
         ));
-        Reported(format!("{}:{line}: {message}", self.file))
+        Reported(Located::new(self.file, line, message))
     }
 
     fn object<'v>(&mut self, value: &'v Json, at: &str) -> Option<&'v Map<String, Json>> {
@@ -470,10 +470,10 @@ impl Reader<'_> {
             let step_at = format!("{at}/{key}/{index}");
             let step = match self.object(item, &step_at) {
                 Some(step) => self.step(step, &step_at, false),
-                None => Err(Reported(format!(
-                    "{}: step {} of `{key}` is not an object",
+                None => Err(Reported(Located::new(
                     self.file,
-                    index + 1
+                    self.lines.of(&step_at),
+                    format!("step {} of `{key}` is not an object", index + 1),
                 ))),
             };
             match step {

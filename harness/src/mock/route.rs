@@ -57,7 +57,7 @@ pub(super) struct RequestRules {
     /// The API version, which picks the schemas.
     pub(super) version: String,
     /// `page:line` of the request, for messages.
-    pub(super) at: String,
+    pub(super) at: crate::finding::Loc,
 }
 
 /// Which path segment the mock indexes routes by: the first after the version.
@@ -488,7 +488,7 @@ impl RequestRules {
                 .unwrap_or_default(),
             odata_type,
             version: case.version.clone(),
-            at: format!("{}:{}", case.file, case.line),
+            at: crate::finding::Loc::new(&case.file, case.line),
         }
     }
 }

@@ -543,24 +543,23 @@ impl Runner {
 
     /// Notes whether an exchange reached the target, for the unreachable gate.
     fn record_contact(&self, result: &Result<crate::send::ActualResponse, SendError>) {
-        let (contact, outcome) = match result {
-            Err(
-                error @ (SendError::Connect(_)
-                | SendError::ConnectTimeout(_)
-                | SendError::UntrustedCertificate(_)),
-            ) => (
-                Contact::Unreachable,
-                Outcome::Error(CaseError::new(ErrorKind::Exchange, error.to_string())),
-            ),
-            _ => (Contact::Reached, Outcome::Passed),
-        };
-        self.gate.record(contact, &outcome);
+        self.gate.record(result);
     }
 
     /// Runs one case: plan, send, check, then look up its known issue. Once the target has
     /// proved unreachable (see [`UNREACHABLE_AFTER`]), cases are skipped instead of sent.
     pub async fn run_case(&self, case: &Case) -> CaseResult {
-        let mut result = self.run_unclassified(case).await;
+        self.run_planned(case, None).await
+    }
+
+    /// [`Runner::run_case`], with what [`Runner::plan`] gave for `case` when the caller has it
+    /// already (the suite decides its skips with it), so that no case is planned twice.
+    pub async fn run_planned(
+        &self,
+        case: &Case,
+        plan: Option<Result<PlannedRequest, Outcome>>,
+    ) -> CaseResult {
+        let mut result = self.run_unclassified(case, plan).await;
         self.classify(&mut result);
         result
     }
@@ -595,43 +594,39 @@ impl Runner {
         }
     }
 
-    async fn run_unclassified(&self, case: &Case) -> CaseResult {
+    async fn run_unclassified(
+        &self,
+        case: &Case,
+        plan: Option<Result<PlannedRequest, Outcome>>,
+    ) -> CaseResult {
         if let Some(scenario) = case.scenario.as_ref().filter(|_| case.skip.is_none()) {
             if let Some(outcome) = self.gate.closed() {
                 return not_sent(case, outcome);
             }
             return scenario::run(self, case, scenario).await;
         }
-        let request = match self.plan(case) {
+        let request = match plan.unwrap_or_else(|| self.plan(case)) {
             Ok(request) => request,
             Err(outcome) => return not_sent(case, outcome),
         };
         if let Some(outcome) = self.gate.closed() {
             return not_sent(case, outcome);
         }
-        let (result, contact) = self.exchange(case, request).await;
-        self.gate.record(contact, &result.outcome);
-        result
+        self.exchange(case, request).await
     }
 
-    /// Sends a planned case and checks the answer; also says whether the target was reached.
-    async fn exchange(&self, case: &Case, request: PlannedRequest) -> (CaseResult, Contact) {
+    /// Sends a planned case and checks the answer, noting for the gate whether the target
+    /// was reached.
+    async fn exchange(&self, case: &Case, request: PlannedRequest) -> CaseResult {
         let started = Instant::now();
         let exchange = self.client.send(&request).await;
-        let contact = match &exchange.result {
-            Err(
-                SendError::Connect(_)
-                | SendError::ConnectTimeout(_)
-                | SendError::UntrustedCertificate(_),
-            ) => Contact::Unreachable,
-            _ => Contact::Reached,
-        };
+        self.record_contact(&exchange.result);
         let mut warnings = Vec::new();
         let outcome = match exchange.result {
             Ok(actual) => self.verdict(check(case, &actual, &self.schemas), &mut warnings),
             Err(error) => Outcome::Error(CaseError::new(ErrorKind::Exchange, error.to_string())),
         };
-        let result = CaseResult {
+        CaseResult {
             id: case.id.clone(),
             outcome,
             request: Some(request),
@@ -643,8 +638,7 @@ impl Runner {
             warnings,
             secrets: Vec::new(),
             known: None,
-        };
-        (result, contact)
+        }
     }
 
     /// Runs every case with at most `jobs` exchanges at once; results come back in case order.
@@ -695,15 +689,6 @@ fn not_sent(case: &Case, outcome: Outcome) -> CaseResult {
     }
 }
 
-/// Whether an exchange got through to the target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Contact {
-    /// The target answered, or at least accepted the connection.
-    Reached,
-    /// No connection could be made, after the retries (refused, timed out, untrusted TLS).
-    Unreachable,
-}
-
 /// This many cases failing to connect, with none connecting, means the target is down or the
 /// base URL is wrong: the rest of the run would only repeat the same error, retries and all.
 pub const UNREACHABLE_AFTER: usize = 8;
@@ -718,18 +703,18 @@ struct Gate {
 }
 
 impl Gate {
-    fn record(&self, contact: Contact, outcome: &Outcome) {
+    /// Notes one exchange: it reached the target, or it proves the target unreachable
+    /// ([`SendError::proves_unreachable`]).
+    fn record(&self, result: &Result<crate::send::ActualResponse, SendError>) {
         use std::sync::atomic::Ordering::Relaxed;
-        match contact {
-            // Load first: every case lands here, and a store would bounce the cache line.
-            Contact::Reached if !self.reached.load(Relaxed) => self.reached.store(true, Relaxed),
-            Contact::Reached => {}
-            Contact::Unreachable => {
-                if let Outcome::Error(error) = outcome {
-                    let _ = self.first_error.set(error.message.clone());
-                }
+        match result {
+            Err(error) if error.proves_unreachable() => {
+                let _ = self.first_error.set(error.to_string());
                 self.unreachable.fetch_add(1, Relaxed);
             }
+            // Load first: every case lands here, and a store would bounce the cache line.
+            _ if !self.reached.load(Relaxed) => self.reached.store(true, Relaxed),
+            _ => {}
         }
     }
 

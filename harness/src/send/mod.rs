@@ -130,6 +130,17 @@ pub enum SendError {
 }
 
 impl SendError {
+    /// True when no connection could be made, after the retries (refused, timed out,
+    /// untrusted TLS): the runner's gate stops sending after a few of these and no success.
+    pub fn proves_unreachable(&self) -> bool {
+        matches!(
+            self,
+            SendError::Connect(_)
+                | SendError::ConnectTimeout(_)
+                | SendError::UntrustedCertificate(_)
+        )
+    }
+
     /// Failures worth another try: the network, not the request.
     fn is_transient(&self) -> bool {
         matches!(
