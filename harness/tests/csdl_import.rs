@@ -134,3 +134,81 @@ fn lint_over_the_v1_pages_with_every_imported_schema() {
         assert!(finding.line > 0, "{finding}");
     }
 }
+
+/// What the CSDL says `type_name` and its base types declare, read from the model itself (not
+/// from the generated schemas, whose walk is what is under test).
+fn declared_by_chain(model: &csdl::Model, type_name: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut next = Some(type_name.to_owned());
+    while let Some(name) = next.take() {
+        let Some(structured) = model.structured(&name) else {
+            break;
+        };
+        names.extend(structured.properties.iter().map(|p| p.name.clone()));
+        next = structured.base.clone();
+    }
+    names
+}
+
+#[test]
+fn every_undeclared_property_warning_names_a_property_no_type_in_its_chain_declares() {
+    use contract_harness::check::{check, ViolationKind};
+    use contract_harness::send::ActualResponse;
+    let Some(corpus) = common::corpus("csdl_import") else {
+        return;
+    };
+    let model = csdl::read(&corpus.join("csdl/v1.0-Prod.csdl"), &[]).expect("the CSDL reads");
+    let schemas = import_all(&corpus);
+    let catalog = contract_harness::catalog::Catalog::read(&corpus.join("graph-docs-2021/v1.0"))
+        .expect("the corpus reads");
+    let message = regex::Regex::new(
+        r"^`(?P<name>[^`]+)` is not a property of this type \(schema (?P<schema>\S+)\.json does not declare it\)$",
+    )
+    .unwrap();
+    let (mut checked, mut wrong) = (0, Vec::new());
+    for case in &catalog.cases {
+        let Some(response) = &case.response else {
+            continue;
+        };
+        let Some(body) = response.body.json() else {
+            continue;
+        };
+        // What the mock answers: the documented body, as the run checks it.
+        let actual = ActualResponse {
+            status: response.status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: serde_json::to_vec(body).unwrap(),
+            body_cut: false,
+            elapsed: std::time::Duration::ZERO,
+        };
+        let verdict = check(case, &actual, &schemas);
+        for warning in verdict
+            .warnings
+            .iter()
+            .chain(&verdict.violations)
+            .filter(|v| v.kind == ViolationKind::UndeclaredProperty)
+        {
+            checked += 1;
+            let Some(found) = message.captures(&warning.message) else {
+                wrong.push(format!(
+                    "{}: unexpected wording: {}",
+                    case.id, warning.message
+                ));
+                continue;
+            };
+            let declared = declared_by_chain(&model, &found["schema"]);
+            if declared.is_empty() || declared.iter().any(|d| d == &found["name"]) {
+                wrong.push(format!(
+                    "{}: {} {}",
+                    case.id, warning.pointer, warning.message
+                ));
+            }
+        }
+    }
+    eprintln!("{checked} undeclared-property warnings over the v1.0 corpus, each checked against the CSDL");
+    assert!(
+        checked > 50,
+        "only {checked} warnings: the walk lost the corpus"
+    );
+    assert!(wrong.is_empty(), "{}:\n{}", wrong.len(), wrong.join("\n"));
+}

@@ -379,12 +379,15 @@ fn schema_findings(
             } else {
                 format!("{prefix}: ")
             };
+            let holder = issue.schema.as_deref().map_or_else(String::new, |schema| {
+                format!("; {schema} and its base types do not declare them")
+            });
             Finding::new(
                 Rule::Schema,
                 documented.file,
                 line,
                 format!(
-                    "{item}the {} example contradicts the schema of {odata_type} at {at}: {}",
+                    "{item}the {} example contradicts the schema of {odata_type} at {at}: {}{holder}",
                     documented.what, issue.message
                 ),
             )

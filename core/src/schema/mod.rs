@@ -11,6 +11,7 @@
 //! version folders. A flat folder is one set for every version.
 
 pub mod csdl;
+mod declared;
 pub mod import;
 
 use crate::text::is_version;
@@ -104,6 +105,9 @@ pub struct SchemaIssue {
     /// value fails its schema also counts as unevaluated; [`prune_unevaluated`] drops those so
     /// that one mistake is reported once, where it is.
     pub unevaluated: Vec<String>,
+    /// For an `unevaluatedProperties` failure, the schema file of the object that holds the
+    /// properties (`microsoft.graph.physicalAddress.json`), when it is known.
+    pub schema: Option<String>,
 }
 
 /// Drops, from `unevaluatedProperties` issues, each property that is already accounted for at
@@ -404,12 +408,14 @@ impl Schemas {
                     .map(|i| i.pointer.clone())
                     .collect();
                 prune_unevaluated(&mut issues, &covered);
+                self.keep_undeclared(self.index_of(doc), value, &mut issues);
                 issues
             }
             Err(message) => vec![SchemaIssue {
                 pointer: String::new(),
                 message: message.clone(),
                 unevaluated: Vec::new(),
+                schema: None,
             }],
         }
     }
@@ -518,6 +524,7 @@ fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue
                 pointer: error.instance_path().to_string(),
                 message: error.to_string(),
                 unevaluated: unexpected.clone(),
+                schema: None,
             });
             return;
         }
@@ -526,6 +533,7 @@ fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue
                 pointer: error.instance_path().to_string(),
                 message: error.to_string(),
                 unevaluated: Vec::new(),
+                schema: None,
             });
             return;
         }
@@ -544,6 +552,7 @@ fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue
             pointer: here.to_owned(),
             message: error.to_string(),
             unevaluated: Vec::new(),
+            schema: None,
         }),
     }
 }

@@ -245,6 +245,7 @@ fn prune_drops_properties_reported_deeper_and_rewords() {
         pointer: "/a".into(),
         message: "Unevaluated properties are not allowed ('x', 'y' were unexpected)".into(),
         unevaluated: vec!["x".into(), "y".into()],
+        schema: None,
     }];
     prune_unevaluated(&mut issues, &["/a/x/z".to_owned(), "/a/xx".to_owned()]);
     assert_eq!(issues[0].unevaluated, ["y"]);
@@ -254,4 +255,107 @@ fn prune_drops_properties_reported_deeper_and_rewords() {
     );
     prune_unevaluated(&mut issues, &["/a/y".to_owned()]);
     assert!(issues.is_empty());
+}
+
+/// Schemas shaped as `contract schemas import` makes them: `printer` derives from `printerBase`
+/// from `entity`, each closed; `printerBase.location` is a nullable `printerLocation`.
+fn printer_schemas() -> Schemas {
+    let closed = |name: &str, base: Option<&str>, properties: Value| {
+        let mut schema = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": format!("{ID_BASE}microsoft.graph.{name}.json"),
+            "type": "object",
+            "properties": properties,
+            "patternProperties": { "@": {} },
+            "unevaluatedProperties": false
+        });
+        if let Some(base) = base {
+            schema["allOf"] = json!([{ "$ref": format!("microsoft.graph.{base}.json") }]);
+        }
+        schema
+    };
+    let mut schemas = Schemas::empty();
+    for (name, schema) in [
+        (
+            "entity",
+            closed("entity", None, json!({ "id": { "type": "string" } })),
+        ),
+        (
+            "printerBase",
+            closed(
+                "printerBase",
+                Some("entity"),
+                json!({
+                    "displayName": { "type": "string" },
+                    "manufacturer": { "type": "string" },
+                    "status": { "enum": ["idle", "processing"] },
+                    "location": { "anyOf": [
+                        { "$ref": "microsoft.graph.printerLocation.json" },
+                        { "type": "null" }
+                    ] }
+                }),
+            ),
+        ),
+        (
+            "printer",
+            closed(
+                "printer",
+                Some("printerBase"),
+                json!({ "isShared": { "type": "boolean" } }),
+            ),
+        ),
+        (
+            "printerLocation",
+            closed(
+                "printerLocation",
+                None,
+                json!({ "building": { "type": "string" } }),
+            ),
+        ),
+    ] {
+        schemas
+            .add(
+                PathBuf::from(format!("microsoft.graph.{name}.json")),
+                schema,
+            )
+            .unwrap();
+    }
+    schemas
+}
+
+#[test]
+fn one_bad_inherited_value_is_one_issue_not_every_inherited_property() {
+    let schemas = printer_schemas();
+    let printer = json!({
+        "id": "1", "displayName": "P", "manufacturer": "M", "isShared": true,
+        "status": "disconnected"
+    });
+    let issues = schemas.validate("microsoft.graph.printer", &printer);
+    assert_eq!(issues.len(), 1, "{issues:#?}");
+    assert_eq!(issues[0].pointer, "/status");
+    assert!(issues[0].unevaluated.is_empty());
+}
+
+#[test]
+fn an_undeclared_property_is_named_with_the_schema_of_the_object_that_holds_it() {
+    let schemas = printer_schemas();
+    let printer = json!({
+        "id": "1", "displayName": "P", "isShared": true, "status": "disconnected",
+        "location": { "building": "B", "subUnit": ["2"] }
+    });
+    let issues = schemas.validate("microsoft.graph.printer", &printer);
+    let undeclared: Vec<(&str, &[String], Option<&str>)> = issues
+        .iter()
+        .filter(|i| !i.unevaluated.is_empty())
+        .map(|i| (i.pointer.as_str(), &i.unevaluated[..], i.schema.as_deref()))
+        .collect();
+    assert_eq!(
+        undeclared,
+        [(
+            "/location",
+            &["subUnit".to_owned()][..],
+            Some("microsoft.graph.printerLocation.json")
+        )],
+        "{issues:#?}"
+    );
 }

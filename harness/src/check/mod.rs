@@ -639,6 +639,8 @@ fn issue_violations(
     file: &str,
 ) -> Vec<Violation> {
     let here = format!("{prefix}{}", issue.pointer);
+    // The schema of the object that holds an undeclared property, not the body's.
+    let file = issue.schema.as_deref().unwrap_or(file);
     let located: Vec<(String, String, ViolationKind)> = if issue.unevaluated.is_empty() {
         let kind = if body.pointer(&here).is_some_and(Value::is_null) {
             ViolationKind::UnexpectedNull

@@ -1,0 +1,189 @@
+//! Which properties a schema declares, through its whole chain of base types.
+//!
+//! A derived type's schema is `allOf: [{$ref: base}]` plus its own `properties`, closed with
+//! `unevaluatedProperties: false`. When a value deep inside fails its schema, the branch that
+//! holds it fails, JSON Schema drops that branch's annotations, and every property the base
+//! declares comes back "unevaluated": one bad enum member in `status` reads as eight
+//! undeclared properties. The validator's list is therefore checked against what the chain
+//! declares, for the object that holds the property, and that object's schema is the one named.
+
+use super::{type_key, SchemaIssue, Schemas};
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// The schema that describes one object of a value, and what it declares.
+pub(super) struct Holder {
+    /// Index of the schema file.
+    doc: usize,
+    /// Every property the schema and its bases declare.
+    declared: HashSet<String>,
+}
+
+impl Schemas {
+    /// Keeps, in each `unevaluatedProperties` issue, only the properties that the schema of
+    /// the object holding them does not declare anywhere in its chain, and names that schema;
+    /// drops an issue left with none. `doc` describes `value`. Where the walk cannot follow
+    /// the schemas (an inline or hand-written shape it does not know), the issue is left as
+    /// the validator gave it.
+    pub(super) fn keep_undeclared(&self, doc: usize, value: &Value, issues: &mut Vec<SchemaIssue>) {
+        issues.retain_mut(|issue| {
+            if issue.unevaluated.is_empty() {
+                return true;
+            }
+            let Some(holder) = self.holder(doc, value, &issue.pointer) else {
+                return true;
+            };
+            issue
+                .unevaluated
+                .retain(|name| !holder.declared.contains(name));
+            issue.schema = self.docs[holder.doc]
+                .file
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned());
+            if issue.unevaluated.is_empty() {
+                return false;
+            }
+            let names: Vec<String> = issue.unevaluated.iter().map(|n| format!("'{n}'")).collect();
+            let verb = if names.len() == 1 { "was" } else { "were" };
+            issue.message = format!(
+                "Unevaluated properties are not allowed ({} {verb} unexpected)",
+                names.join(", ")
+            );
+            true
+        });
+    }
+
+    /// The schema of the object at `pointer` in `value` (described by `doc`): the walk follows
+    /// `properties` (the chain's too), `items`, `$ref`, the nullable `anyOf`, and an object's
+    /// own `@odata.type` where a schema knows it.
+    pub(super) fn holder(&self, doc: usize, value: &Value, pointer: &str) -> Option<Holder> {
+        let mut doc = self.retype(doc, value);
+        let mut node: &Value = &self.docs[doc].value;
+        let mut here = value;
+        for token in pointer.split('/').skip(1) {
+            let name = token.replace("~1", "/").replace("~0", "~");
+            here = match here {
+                Value::Array(items) => items.get(name.parse::<usize>().ok()?)?,
+                Value::Object(map) => map.get(&name)?,
+                _ => return None,
+            };
+            let child = match here {
+                _ if node.get("items").is_some() && name.parse::<usize>().is_ok() => {
+                    node.get("items")?
+                }
+                _ => self.property(doc, node, &name, 0)?,
+            };
+            (doc, node) = self.concrete(doc, child)?;
+            if here.is_object() {
+                let typed = self.retype(doc, here);
+                if typed != doc {
+                    (doc, node) = (typed, &self.docs[typed].value);
+                }
+            }
+        }
+        let mut declared = HashSet::new();
+        self.declare(doc, node, &mut declared, 0);
+        Some(Holder { doc, declared })
+    }
+
+    /// `doc`, or the schema of the object's own `@odata.type` when one is known.
+    fn retype(&self, doc: usize, value: &Value) -> usize {
+        value
+            .get("@odata.type")
+            .and_then(Value::as_str)
+            .and_then(|t| self.by_key.get(&type_key(t)))
+            .copied()
+            .unwrap_or(doc)
+    }
+
+    /// The schema of property `name` in `node` (of schema file `doc`) or in its bases.
+    fn property<'a>(
+        &'a self,
+        doc: usize,
+        node: &'a Value,
+        name: &str,
+        depth: usize,
+    ) -> Option<&'a Value> {
+        if depth > 32 {
+            return None;
+        }
+        if let Some(found) = node.get("properties").and_then(|p| p.get(name)) {
+            return Some(found);
+        }
+        for branch in node
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let (base, base_node) = self.concrete(doc, branch)?;
+            if let Some(found) = self.property(base, base_node, name, depth + 1) {
+                return Some(found);
+            }
+        }
+        None
+    }
+
+    /// `node` with its `$ref` followed and its nullable `anyOf` unwrapped: the schema that
+    /// actually describes a value, and the file it is in.
+    fn concrete<'a>(&'a self, doc: usize, node: &'a Value) -> Option<(usize, &'a Value)> {
+        let mut current = (doc, node);
+        for _ in 0..8 {
+            let (doc, node) = current;
+            if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+                let target = self.resolve(doc, reference)?;
+                current = (target, &self.docs[target].value);
+            } else if let Some(branches) = node.get("anyOf").and_then(Value::as_array) {
+                let not_null = branches
+                    .iter()
+                    .find(|b| b.get("type").and_then(Value::as_str) != Some("null"))?;
+                current = (doc, not_null);
+            } else {
+                return Some(current);
+            }
+        }
+        None
+    }
+
+    /// The schema file a `$ref` in file `doc` names.
+    fn resolve(&self, doc: usize, reference: &str) -> Option<usize> {
+        if reference.starts_with('#') {
+            return None;
+        }
+        let joined = url::Url::parse(&self.docs[doc].id)
+            .ok()
+            .and_then(|base| base.join(reference).ok())
+            .map(|mut url| {
+                url.set_fragment(None);
+                url.to_string()
+            });
+        joined
+            .as_ref()
+            .and_then(|id| self.by_id.get(id))
+            .or_else(|| {
+                let stem = reference.rsplit('/').next()?.trim_end_matches(".json");
+                self.by_key.get(&type_key(stem))
+            })
+            .copied()
+    }
+
+    /// Adds every property `node` (in file `doc`) and its bases declare to `declared`.
+    fn declare(&self, doc: usize, node: &Value, declared: &mut HashSet<String>, depth: usize) {
+        if depth > 32 {
+            return;
+        }
+        if let Some(properties) = node.get("properties").and_then(Value::as_object) {
+            declared.extend(properties.keys().cloned());
+        }
+        for branch in node
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some((base, base_node)) = self.concrete(doc, branch) {
+                self.declare(base, base_node, declared, depth + 1);
+            }
+        }
+    }
+}
