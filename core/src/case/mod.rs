@@ -59,6 +59,18 @@ impl Case {
         self.skip.is_none()
     }
 
+    /// The type the annotations give the documented response (`@type`, else `@odata.type`),
+    /// or its `@type.aka` when `schemas` know the alias and not the name. The one answer lint,
+    /// the check and the mock use.
+    pub fn documented_type<'a>(&'a self, schemas: &crate::schema::Schemas) -> Option<&'a str> {
+        let named = self.expect.odata_type.as_deref();
+        match (named, self.expect.odata_type_aka.as_deref()) {
+            (Some(name), Some(aka)) if !schemas.knows(name) && schemas.knows(aka) => Some(aka),
+            (None, aka) => aka,
+            (named, _) => named,
+        }
+    }
+
     /// The documented status code, when the response could be read.
     pub fn expected_status(&self) -> Option<u16> {
         self.response.as_ref().map(|r| r.status)

@@ -171,3 +171,21 @@ fn slugs() {
         "workbookchartpoint-post"
     );
 }
+
+#[test]
+fn the_documented_type_falls_back_to_its_aka_where_only_the_aka_has_a_schema() {
+    let text = "<!-- { \"blockType\": \"request\" } -->\n```http\nGET /sites/root\n```\n<!-- { \"blockType\": \"response\", \"@type\": \"microsoft.graph.siteX\", \"@type.aka\": \"microsoft.graph.site\" } -->\n```http\nHTTP/1.1 200 OK\n```\n";
+    let case = &cases(text)[0];
+    let mut schemas = crate::schema::Schemas::empty();
+    assert_eq!(
+        case.documented_type(&schemas),
+        Some("microsoft.graph.siteX")
+    );
+    schemas
+        .add(
+            std::path::PathBuf::from("microsoft.graph.site.json"),
+            serde_json::json!({"type": "object"}),
+        )
+        .unwrap();
+    assert_eq!(case.documented_type(&schemas), Some("microsoft.graph.site"));
+}

@@ -69,8 +69,11 @@ pub struct Expectations {
     /// An error response (4xx/5xx with an OData error body) is expected.
     pub expect_error: bool,
     /// The response type with any leading `#` removed (`microsoft.graph.user`), case as
-    /// written; compare case-insensitively.
+    /// written; compare case-insensitively. From `@type`, else `@odata.type` (ApiDoctor's
+    /// `CodeBlockAnnotation.ResourceType` reads them in that order).
     pub odata_type: Option<String>,
+    /// `@type.aka`: another name for the same type, used where no schema knows the first.
+    pub odata_type_aka: Option<String>,
     /// Properties allowed to be `null`.
     pub nullable_properties: Vec<String>,
     /// Properties allowed to be absent.
@@ -102,6 +105,7 @@ impl Expectations {
             is_empty: pick(|a| a.is_empty),
             expect_error: pick(|a| a.expect_error),
             odata_type: first(|a| a.odata_type.clone()),
+            odata_type_aka: first(|a| a.odata_type_aka.clone()),
             nullable_properties: list(|a| &a.nullable_properties),
             optional_properties: list(|a| &a.optional_properties),
             scopes: list(|a| &a.scopes),
@@ -141,19 +145,21 @@ impl Annotation {
             _ => Vec::new(),
         };
         let mut is_collection = flag("isCollection");
-        let odata_type = text("@odata.type").map(|written| {
-            let written = written.trim().trim_start_matches('#');
-            match written
-                .strip_prefix("Collection(")
-                .and_then(|t| t.strip_suffix(')'))
-            {
-                Some(item) => {
-                    is_collection = true;
-                    item.trim_start_matches('#').to_owned()
+        let odata_type = text("@type")
+            .or_else(|| text("@odata.type"))
+            .map(|written| {
+                let written = written.trim().trim_start_matches('#');
+                match written
+                    .strip_prefix("Collection(")
+                    .and_then(|t| t.strip_suffix(')'))
+                {
+                    Some(item) => {
+                        is_collection = true;
+                        item.trim_start_matches('#').to_owned()
+                    }
+                    None => written.to_owned(),
                 }
-                None => written.to_owned(),
-            }
-        });
+            });
         let names: Vec<String> = match raw.get("name") {
             Some(Value::Array(_)) => list("name"),
             _ => text("name").into_iter().collect(),
@@ -174,6 +180,9 @@ impl Annotation {
                 is_empty: flag("isEmpty"),
                 expect_error: flag("expectError"),
                 odata_type: odata_type.filter(|t| !t.is_empty()),
+                odata_type_aka: text("@type.aka")
+                    .map(|t| t.trim().trim_start_matches('#').to_owned())
+                    .filter(|t| !t.is_empty()),
                 nullable_properties: list("nullableProperties"),
                 optional_properties: list("optionalProperties"),
                 scopes: list("scopes"),
@@ -241,6 +250,28 @@ mod tests {
         assert_eq!(a.sample_keys, ["b320ee12-b1cd-4cca-b648-a437be61c5cd"]);
         let single = Annotation::parse(r#"{"blockType": "request", "name": "get_me"}"#).unwrap();
         assert_eq!(single.names, ["get_me"]);
+    }
+
+    #[test]
+    fn type_is_read_from_at_type_first_then_odata_type_with_its_aka() {
+        let a = Annotation::parse(
+            r##"{"blockType": "response", "@type": "microsoft.graph.site", "@type.aka": "#microsoft.graph.sharepointSite"}"##,
+        )
+        .unwrap();
+        assert_eq!(a.expect.odata_type.as_deref(), Some("microsoft.graph.site"));
+        assert_eq!(
+            a.expect.odata_type_aka.as_deref(),
+            Some("microsoft.graph.sharepointSite")
+        );
+        // Both given: `@type` wins, as ApiDoctor's ResourceType reads it.
+        let both = Annotation::parse(
+            r#"{"blockType": "response", "@odata.type": "microsoft.graph.user", "@type": "microsoft.graph.site"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            both.expect.odata_type.as_deref(),
+            Some("microsoft.graph.site")
+        );
     }
 
     #[test]

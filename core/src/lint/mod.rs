@@ -200,12 +200,15 @@ fn response_findings(case: &Case, response: &Response, schemas: &Schemas) -> Vec
     let Some(value) = response.body.json() else {
         return findings;
     };
-    let documented_type = case.expect.odata_type.clone().or_else(|| {
-        value
-            .get("@odata.type")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    });
+    let documented_type = case
+        .documented_type(schemas)
+        .map(str::to_owned)
+        .or_else(|| {
+            value
+                .get("@odata.type")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        });
     let Some(odata_type) = documented_type else {
         return findings;
     };

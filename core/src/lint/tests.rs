@@ -106,3 +106,25 @@ fn a_schema_finding_in_a_collection_item_points_at_that_item_line() {
         "{findings:?}"
     );
 }
+
+#[test]
+fn a_response_typed_with_at_type_is_validated_against_that_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let schemas_dir = dir.path().join("schemas");
+    std::fs::create_dir_all(&schemas_dir).unwrap();
+    std::fs::write(
+        schemas_dir.join("microsoft.graph.site.json"),
+        r#"{"type": "object", "properties": {"id": {"type": "string"}}, "unevaluatedProperties": false}"#,
+    )
+    .unwrap();
+    let schemas = Schemas::load(&schemas_dir).unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir_all(&pages).unwrap();
+    let page = "<!-- { \"blockType\": \"request\", \"name\": \"get_site\" } -->\n```http\nGET /sites/root\n```\n<!-- { \"blockType\": \"response\", \"@type\": \"microsoft.graph.site\" } -->\n```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"id\": \"1\", \"nmae\": \"typo\"}\n```\n";
+    std::fs::write(pages.join("site-get.md"), page).unwrap();
+    let (_, findings) = lint(&pages, &[], &schemas).unwrap();
+    let schema: Vec<&Finding> = findings.iter().filter(|f| f.rule == "schema").collect();
+    assert_eq!(schema.len(), 1, "{findings:#?}");
+    assert!(schema[0].message.contains("'nmae'"), "{}", schema[0]);
+    assert_eq!(schema[0].line, 10);
+}

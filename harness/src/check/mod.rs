@@ -575,9 +575,7 @@ fn check_schema(
         None => Some(documented),
     };
     let declared = case
-        .expect
-        .odata_type
-        .as_deref()
+        .documented_type(schemas)
         .or_else(|| documented_item.and_then(odata_type_of));
     let targets = schema_targets(body, collection);
     for (prefix, value) in targets {
