@@ -10,6 +10,9 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// What the tool did with something the writer chose (an ignored request's response is
+    /// not checked); nothing to fix unless it was not meant.
+    Note,
     /// Worth a look, never fails anything.
     Warning,
     /// The page is wrong and should be fixed.
@@ -19,6 +22,7 @@ pub enum Severity {
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         })
@@ -69,11 +73,21 @@ pub enum Rule {
     NotUtf8,
     /// A scenario file that cannot be read, or a scenario that names nothing.
     ScenarioFile,
+    /// An annotation that is JSON only when read leniently (trailing comma, comment).
+    LenientAnnotation,
+    /// A response whose request block is marked `ignored`: not checked, as the writer chose.
+    IgnoredRequest,
+    /// A request and its response written as HTTP examples with no annotations: nothing tests them.
+    MissingAnnotation,
+    /// A response whose JSON body is in the next code block instead of its own.
+    SplitResponse,
+    /// A JSON request body without a `Content-Type` header.
+    MissingContentType,
 }
 
 impl Rule {
     /// Every rule, in the order README's table lists them.
-    pub const ALL: [Rule; 19] = [
+    pub const ALL: [Rule; 24] = [
         Rule::AnnotationSyntax,
         Rule::FrontMatter,
         Rule::Todo,
@@ -93,6 +107,11 @@ impl Rule {
         Rule::UnreadableFile,
         Rule::NotUtf8,
         Rule::ScenarioFile,
+        Rule::LenientAnnotation,
+        Rule::IgnoredRequest,
+        Rule::MissingAnnotation,
+        Rule::SplitResponse,
+        Rule::MissingContentType,
     ];
 
     /// The stable kebab-case name (`annotation-syntax`).
@@ -117,6 +136,11 @@ impl Rule {
             Rule::UnreadableFile => "unreadable-file",
             Rule::NotUtf8 => "not-utf8",
             Rule::ScenarioFile => "scenario-file",
+            Rule::LenientAnnotation => "lenient-annotation",
+            Rule::IgnoredRequest => "ignored-request",
+            Rule::MissingAnnotation => "missing-annotation",
+            Rule::SplitResponse => "split-response",
+            Rule::MissingContentType => "missing-content-type",
         }
     }
 
@@ -130,7 +154,11 @@ impl Rule {
             | Rule::UnknownOdataType
             | Rule::ContentLength
             | Rule::LenientJson
-            | Rule::NotUtf8 => Severity::Warning,
+            | Rule::NotUtf8
+            | Rule::LenientAnnotation
+            | Rule::MissingAnnotation
+            | Rule::MissingContentType => Severity::Warning,
+            Rule::IgnoredRequest => Severity::Note,
             Rule::AnnotationSyntax
             | Rule::FrontMatter
             | Rule::RequestWithoutResponse
@@ -141,7 +169,8 @@ impl Rule {
             | Rule::InvalidJson
             | Rule::Schema
             | Rule::UnreadableFile
-            | Rule::ScenarioFile => Severity::Error,
+            | Rule::ScenarioFile
+            | Rule::SplitResponse => Severity::Error,
         }
     }
 
@@ -173,6 +202,19 @@ impl Rule {
             Rule::ScenarioFile => {
                 "A scenario file that cannot be read, or a scenario that names nothing"
             }
+            Rule::LenientAnnotation => {
+                "An annotation that is JSON only when read leniently (trailing comma, comment)"
+            }
+            Rule::IgnoredRequest => {
+                "A response whose request block is marked `ignored`: not checked, as the writer chose"
+            }
+            Rule::MissingAnnotation => {
+                "A request and its response written as HTTP examples with no annotations: nothing tests them"
+            }
+            Rule::SplitResponse => {
+                "A response whose JSON body is in the next code block instead of its own"
+            }
+            Rule::MissingContentType => "A JSON request body without a `Content-Type` header",
         }
     }
 
@@ -208,6 +250,15 @@ impl Rule {
             Rule::UnreadableFile => "make the file readable, or remove it from the cases folder",
             Rule::NotUtf8 => "save the page as UTF-8",
             Rule::ScenarioFile => "fix the scenario file at the line given",
+            Rule::LenientAnnotation => "make the annotation strict JSON: no trailing comma, no comment",
+            Rule::IgnoredRequest => {
+                "annotate the request `\"blockType\": \"request\"` to have the pair checked"
+            }
+            Rule::MissingAnnotation => {
+                "annotate the request `\"blockType\": \"request\"` and the response `\"blockType\": \"response\"`"
+            }
+            Rule::SplitResponse => "move the JSON into the response block, after a blank line",
+            Rule::MissingContentType => "add `Content-Type: application/json` to the request",
         }
     }
 }

@@ -205,6 +205,14 @@ pub struct Response {
 }
 
 impl Response {
+    /// Takes `text`, which starts at page line `body_line`, as the body: for a response whose
+    /// body was written in a code block of its own.
+    pub fn set_body(&mut self, text: &str, body_line: usize) {
+        self.body = read_body(text, &self.headers, body_line);
+        self.body_text = text.to_owned();
+        self.body_line = body_line;
+    }
+
     /// The value of the first header named `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         header(&self.headers, name)

@@ -33,6 +33,10 @@ pub struct Case {
     pub response: Option<Response>,
     /// 1-based line of the response block's opening fence, when there is a response block.
     pub response_line: Option<usize>,
+    /// 1-based line of the code block that holds the documented response's body, when that
+    /// is not the response block itself: a response split over two fences (status and
+    /// headers in one, the JSON in the next), which lint reports and the case still checks.
+    pub response_body_line: Option<usize>,
     /// How the response is to be compared, from the annotations.
     pub expect: Expectations,
     /// Every `{name}` in the request URL, in order.
@@ -230,7 +234,11 @@ pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
         let response_block = response_index.map(|i| &blocks[i]);
         let name = annotation.and_then(|a| a.name.clone());
         let request = http::parse_request(&block.content, block.content_line);
-        let response = response_block.map(|b| http::parse_response(&b.content, b.content_line));
+        let mut response = response_block.map(|b| http::parse_response(&b.content, b.content_line));
+        let response_body_line = match (&mut response, response_index) {
+            (Some(Ok(response)), Some(index)) => split_body(blocks, index, response),
+            _ => None,
+        };
         let url = request.as_ref().ok().map(|r| r.url.as_str());
         let version = folder_version
             .map(str::to_owned)
@@ -267,6 +275,7 @@ pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
             line: block.line,
             request: request.ok(),
             response_line: response_block.map(|b| b.line),
+            response_body_line,
             response: response.and_then(Result::ok),
             expect,
             skip,
@@ -275,6 +284,25 @@ pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
         });
     }
     cases
+}
+
+/// When the response block at `index` has no body and the very next block is unannotated JSON,
+/// that JSON is the body (a response split over two fences): it is given to `response`, and
+/// the next block's line returned.
+fn split_body(blocks: &[Block], index: usize, response: &mut Response) -> Option<usize> {
+    if !matches!(response.body, Body::Empty) || crate::http::status_has_no_body(response.status) {
+        return None;
+    }
+    let next = blocks
+        .get(index + 1)
+        .filter(|b| b.annotation_line.is_none())?;
+    let text = next.content.trim_start();
+    if !(text.starts_with('{') || text.starts_with('[')) {
+        return None;
+    }
+    crate::json::parse_lenient(&next.content).ok()?;
+    response.set_body(&next.content, next.content_line);
+    Some(next.line)
 }
 
 /// Why an example cannot run, from what could be read of it; `None` when it can.

@@ -52,6 +52,8 @@ pub struct Annotation {
     pub expect: Expectations,
     /// The whole annotation as written.
     pub raw: Map<String, Value>,
+    /// False when only the lenient reader accepted the JSON (a trailing comma, a comment).
+    pub strict: bool,
 }
 
 /// Comparison rules an annotation carries. A case takes them from its response's annotation,
@@ -116,7 +118,7 @@ impl Expectations {
 impl Annotation {
     /// Reads an annotation from the JSON text of a comment, leniently.
     pub fn parse(json: &str) -> Result<Annotation, JsonError> {
-        let (value, _) = parse_lenient(json)?;
+        let (value, strictness) = parse_lenient(json)?;
         let Value::Object(raw) = value else {
             return Err(JsonError {
                 line: 1,
@@ -188,6 +190,7 @@ impl Annotation {
                 scopes: list("scopes"),
             },
             raw,
+            strict: strictness == crate::json::Strictness::Strict,
         })
     }
 }

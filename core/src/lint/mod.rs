@@ -6,7 +6,7 @@
 
 use crate::case::{Case, SkipReason};
 use crate::catalog::{Catalog, CatalogError, PageView};
-use crate::doc::{BlockType, FrontMatter};
+use crate::doc::{Block, BlockType, FrontMatter};
 use crate::finding::{Finding, Rule};
 use crate::http::{status_has_no_body, Body, Header, Request, Response, COLLECTION_PROPERTY};
 use crate::json::Strictness;
@@ -72,32 +72,8 @@ pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
         }
     }
     let paired: Vec<usize> = view.cases.iter().filter_map(|c| c.response_line).collect();
-    for block in &view.page.blocks {
-        let annotation_line = block.annotation_line.unwrap_or(block.line);
-        match block.block_type() {
-            Some(BlockType::Other(name)) => findings.push(Finding::new(
-                Rule::UnknownBlockType,
-                file,
-                annotation_line,
-                format!("unknown blockType `{name}`: expected request, response, resource, example or ignored"),
-            )),
-            Some(BlockType::Response) if !paired.contains(&block.line) => findings.push(Finding::new(
-                Rule::ResponseWithoutRequest,
-                file,
-                annotation_line,
-                "this response block follows no request block, so no case checks it",
-            )),
-            _ => {}
-        }
-        // Generator leftovers appear in ignored blocks too (the "HTTP request" section).
-        let is_request = block.block_type() == Some(&BlockType::Request);
-        if !is_request {
-            for (offset, line) in block.content.lines().enumerate() {
-                if is_generator_url(line) {
-                    findings.push(generator_url(file, block.content_line + offset, line));
-                }
-            }
-        }
+    for index in 0..view.page.blocks.len() {
+        findings.extend(block_findings(file, &view.page.blocks, index, &paired));
     }
     for case in view.cases {
         findings.extend(lint_case(case, schemas));
@@ -105,10 +81,132 @@ pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
     findings
 }
 
+/// What is wrong with one block by itself: its type, a response no case checks, a resource's
+/// JSON, an HTTP example with no annotation, generator leftovers.
+fn block_findings(file: &str, blocks: &[Block], index: usize, paired: &[usize]) -> Vec<Finding> {
+    let block = &blocks[index];
+    let annotation_line = block.annotation_line.unwrap_or(block.line);
+    let mut findings = match block.block_type() {
+        Some(BlockType::Other(name)) => vec![Finding::new(
+            Rule::UnknownBlockType,
+            file,
+            annotation_line,
+            format!("unknown blockType `{name}`: expected request, response, resource, example or ignored"),
+        )],
+        Some(BlockType::Response) if !paired.contains(&block.line) => {
+            unpaired_response(file, blocks, index)
+        }
+        Some(BlockType::Resource) => resource_findings(file, block),
+        None => missing_annotation(file, blocks, index),
+        _ => Vec::new(),
+    };
+    // Generator leftovers appear in ignored blocks too (the "HTTP request" section).
+    if block.block_type() != Some(&BlockType::Request) {
+        for (offset, line) in block.content.lines().enumerate() {
+            if is_generator_url(line) {
+                findings.push(generator_url(file, block.content_line + offset, line));
+            }
+        }
+    }
+    findings
+}
+
+/// A response block no case checks: said as what is true (its request is marked `ignored`,
+/// or there is none), and its own message checked all the same (Content-Length, JSON).
+fn unpaired_response(file: &str, blocks: &[Block], index: usize) -> Vec<Finding> {
+    let block = &blocks[index];
+    let annotation_line = block.annotation_line.unwrap_or(block.line);
+    let ignored_request = blocks[..index]
+        .iter()
+        .rev()
+        .find(|b| b.annotation.is_some())
+        .filter(|b| b.block_type() == Some(&BlockType::Ignored))
+        .filter(|b| crate::http::parse_request(&b.content, b.content_line).is_ok());
+    let mut findings = vec![match ignored_request {
+        Some(request) => Finding::new(
+            Rule::IgnoredRequest,
+            file,
+            annotation_line,
+            format!(
+                "the request before this response (line {}) is marked `ignored`, so this response is not checked either",
+                request.line
+            ),
+        ),
+        None => Finding::new(
+            Rule::ResponseWithoutRequest,
+            file,
+            annotation_line,
+            "this response block follows no request block, so no case checks it",
+        ),
+    }];
+    if let Ok(response) = crate::http::parse_response(&block.content, block.content_line) {
+        findings.extend(body_findings(
+            file,
+            "response",
+            &response.headers,
+            &response.body,
+            &response.body_text,
+            response.body_line,
+        ));
+    }
+    findings
+}
+
+/// A resource block's JSON: ApiDoctor builds the type from it, so it must be readable.
+fn resource_findings(file: &str, block: &Block) -> Vec<Finding> {
+    match crate::json::parse_lenient(&block.content) {
+        Err(error) => vec![Finding::new(
+            Rule::InvalidJson,
+            file,
+            block.content_line + error.line - 1,
+            format!(
+                "the resource's JSON is not JSON: {} (column {}); no type can be read from it",
+                error.message, error.column
+            ),
+        )],
+        Ok(_) => Vec::new(),
+    }
+}
+
+/// An unannotated HTTP request followed by an unannotated HTTP response: a full example that
+/// no case tests, because nothing says it is one.
+fn missing_annotation(file: &str, blocks: &[Block], index: usize) -> Vec<Finding> {
+    let block = &blocks[index];
+    let Some(next) = blocks
+        .get(index + 1)
+        .filter(|b| b.annotation_line.is_none())
+    else {
+        return Vec::new();
+    };
+    if block.annotation_line.is_some()
+        || crate::http::parse_request(&block.content, block.content_line).is_err()
+        || crate::http::parse_response(&next.content, next.content_line).is_err()
+    {
+        return Vec::new();
+    }
+    vec![Finding::new(
+        Rule::MissingAnnotation,
+        file,
+        block.line,
+        format!(
+            "this HTTP request and the response at line {} have no annotations, so nothing tests them; annotate them `\"blockType\": \"request\"` and `\"blockType\": \"response\"`",
+            next.line
+        ),
+    )]
+}
+
 /// The findings of one documented example, against the schemas of its API version.
 pub fn lint_case(case: &Case, schemas: &Schemas) -> Vec<Finding> {
     let schemas = schemas.for_version(&case.version);
     let mut findings = skip_findings(case);
+    if let (Some(response_line), Some(body_line)) = (case.response_line, case.response_body_line) {
+        findings.push(Finding::new(
+            Rule::SplitResponse,
+            &case.file,
+            response_line,
+            format!("the response block (line {response_line}) has no body, and its JSON is in the next code block (line {body_line}): tools that read the response block see an empty answer; checked here with the JSON joined"),
+        ));
+    }
     if let Some(request) = &case.request {
         findings.extend(request_findings(&case.file, request, schemas));
     }
@@ -160,6 +258,14 @@ fn request_findings(file: &str, request: &Request, schemas: &Schemas) -> Vec<Fin
         &request.body_text,
         request.body_line,
     );
+    if request.body.json().is_some() && request.header("content-type").is_none() {
+        findings.push(Finding::new(
+            Rule::MissingContentType,
+            file,
+            request.body_line,
+            "the request has a JSON body but no Content-Type header; the service may refuse it (415 Unsupported Media Type)",
+        ));
+    }
     let documented = Documented {
         file,
         what: "request",
@@ -316,7 +422,10 @@ fn body_findings(
             ..
         } => {
             let (line, detail) = match serde_json::from_str::<Value>(text) {
-                Err(error) => (body_line + error.line() - 1, format!("{error}")),
+                Err(error) => (
+                    body_line + strict_error_line(text, &error) - 1,
+                    format!("{error}"),
+                ),
                 Ok(_) => (body_line, String::new()),
             };
             findings.push(Finding::new(
@@ -351,6 +460,28 @@ struct Documented<'a> {
     text: &'a str,
     /// Page line of the body's first line.
     line: usize,
+}
+
+/// The 1-based line of `text` a strict-JSON error is about. serde_json notices a trailing
+/// comma only at the `}` or `]` after it, often a line later: the comma is what to delete.
+fn strict_error_line(text: &str, error: &serde_json::Error) -> usize {
+    if !error.to_string().starts_with("trailing comma") {
+        return error.line();
+    }
+    let offset: usize = text
+        .split_inclusive('\n')
+        .take(error.line() - 1)
+        .map(str::len)
+        .sum::<usize>()
+        + error.column().saturating_sub(1);
+    let before = &text[..offset.min(text.len())];
+    match before
+        .trim_end()
+        .strip_suffix(|c: char| c == '}' || c == ']')
+    {
+        Some(rest) if rest.trim_end().ends_with(',') => rest.trim_end().matches('\n').count() + 1,
+        _ => before.trim_end().matches('\n').count() + 1,
+    }
 }
 
 /// The schema's verdict on `value`, which sits at `prefix` (a JSON pointer, empty for the whole

@@ -42,7 +42,7 @@ fn todo_markers_and_generator_urls() {
 
 #[test]
 fn content_length_that_disagrees_with_the_body() {
-    let text = "<!-- { \"blockType\": \"request\" } -->\n```http\nPOST /me/x\nContent-length: 99\n\n{\"a\": 1}\n```\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\nContent-Length: 8\n\n{\"a\": 1}\n```\n";
+    let text = "<!-- { \"blockType\": \"request\" } -->\n```http\nPOST /me/x\nContent-length: 99\nContent-Type: application/json\n\n{\"a\": 1}\n```\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\nContent-Length: 8\n\n{\"a\": 1}\n```\n";
     let findings = lint_text(text);
     assert_eq!(rules(&findings), [("content-length", 4)]);
     assert!(
@@ -61,6 +61,7 @@ fn annotation_problems() {
         rules(&lint_text(text)),
         [
             ("annotation-syntax", 13),
+            ("lenient-annotation", 9),
             ("request-without-response", 10),
             ("response-without-request", 5),
             ("unknown-block-type", 1)
@@ -74,7 +75,12 @@ fn lenient_and_invalid_json_bodies() {
     let findings = lint_text(text);
     assert_eq!(
         rules(&findings),
-        [("invalid-json", 15), ("lenient-json", 7)]
+        [
+            ("invalid-json", 15),
+            // The trailing comma's own line, not the `}` after it.
+            ("lenient-json", 6),
+            ("missing-content-type", 5)
+        ]
     );
     let invalid = findings.iter().find(|f| f.rule == "invalid-json").unwrap();
     assert_eq!(invalid.severity, crate::finding::Severity::Error);
@@ -127,4 +133,54 @@ fn a_response_typed_with_at_type_is_validated_against_that_type() {
     assert_eq!(schema.len(), 1, "{findings:#?}");
     assert!(schema[0].message.contains("'nmae'"), "{}", schema[0]);
     assert_eq!(schema[0].line, 10);
+}
+
+#[test]
+fn a_response_after_an_ignored_request_is_a_note_and_its_message_is_still_checked() {
+    let text = "<!-- { \"blockType\": \"ignored\" } -->\n```http\nGET /me\n```\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\nContent-Length: 99\n\n{}\n```\n";
+    let findings = lint_text(text);
+    assert_eq!(
+        rules(&findings),
+        [("content-length", 8), ("ignored-request", 5)]
+    );
+    let note = findings
+        .iter()
+        .find(|f| f.rule == "ignored-request")
+        .unwrap();
+    assert_eq!(note.severity, crate::finding::Severity::Note);
+    assert!(
+        note.message.contains("(line 2) is marked `ignored`"),
+        "{note}"
+    );
+}
+
+#[test]
+fn an_unannotated_http_example_is_named_so_the_writer_knows_nothing_tests_it() {
+    let text = "# Example\n\n```http\nGET https://graph.microsoft.com/v1.0/me\n```\n\n```http\nHTTP/1.1 200 OK\n```\n\n## HTTP request\n\n```http\nGET /users/{id}\n```\n";
+    let findings = lint_text(text);
+    assert_eq!(rules(&findings), [("missing-annotation", 3)]);
+    assert!(
+        findings[0].message.contains("response at line 7"),
+        "{}",
+        findings[0]
+    );
+}
+
+#[test]
+fn invalid_json_in_a_resource_block_is_an_error() {
+    let text = "<!-- { \"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.thing\" } -->\n```json\n{\n  \"id\": \"string\",\n  {\n}\n```\n";
+    assert_eq!(rules(&lint_text(text)), [("invalid-json", 5)]);
+}
+
+#[test]
+fn a_response_split_over_two_fences_is_an_error_and_the_case_gets_its_body() {
+    let text = "<!-- { \"blockType\": \"request\" } -->\n```http\nGET /me\n```\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n```\n```json\n{ \"id\": \"1\" }\n```\n";
+    let findings = lint_text(text);
+    assert_eq!(rules(&findings), [("split-response", 6)]);
+    assert!(findings[0].message.contains("(line 10)"), "{}", findings[0]);
+    let page = parse_page("p.md", text);
+    let case = &cases_of_page(&page, Some("v1.0"))[0];
+    let body = case.response.as_ref().unwrap().body.json().unwrap();
+    assert_eq!(body["id"], "1");
+    assert_eq!(case.response_body_line, Some(10));
 }

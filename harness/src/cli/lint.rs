@@ -39,14 +39,16 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
             for finding in &findings {
                 *by_rule.entry(finding.rule.name()).or_default() += 1;
             }
-            let errors = findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .count();
+            let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
+            let notes = match count(Severity::Note) {
+                0 => String::new(),
+                n => format!(", {n} notes"),
+            };
             writeln!(
                 out,
-                "\n{errors} errors, {} warnings in {} pages ({} schemas loaded)",
-                findings.len() - errors,
+                "\n{} errors, {} warnings{notes} in {} pages ({} schemas loaded)",
+                count(Severity::Error),
+                count(Severity::Warning),
                 list.pages,
                 schemas.len()
             )?;
