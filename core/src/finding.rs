@@ -83,11 +83,13 @@ pub enum Rule {
     SplitResponse,
     /// A JSON request body without a `Content-Type` header.
     MissingContentType,
+    /// An annotation and its body disagree on whether the body is a collection.
+    CollectionMismatch,
 }
 
 impl Rule {
     /// Every rule, in the order README's table lists them.
-    pub const ALL: [Rule; 24] = [
+    pub const ALL: [Rule; 25] = [
         Rule::AnnotationSyntax,
         Rule::FrontMatter,
         Rule::Todo,
@@ -112,6 +114,7 @@ impl Rule {
         Rule::MissingAnnotation,
         Rule::SplitResponse,
         Rule::MissingContentType,
+        Rule::CollectionMismatch,
     ];
 
     /// The stable kebab-case name (`annotation-syntax`).
@@ -141,6 +144,7 @@ impl Rule {
             Rule::MissingAnnotation => "missing-annotation",
             Rule::SplitResponse => "split-response",
             Rule::MissingContentType => "missing-content-type",
+            Rule::CollectionMismatch => "collection-mismatch",
         }
     }
 
@@ -170,7 +174,8 @@ impl Rule {
             | Rule::Schema
             | Rule::UnreadableFile
             | Rule::ScenarioFile
-            | Rule::SplitResponse => Severity::Error,
+            | Rule::SplitResponse
+            | Rule::CollectionMismatch => Severity::Error,
         }
     }
 
@@ -215,6 +220,9 @@ impl Rule {
                 "A response whose JSON body is in the next code block instead of its own"
             }
             Rule::MissingContentType => "A JSON request body without a `Content-Type` header",
+            Rule::CollectionMismatch => {
+                "An annotation and its body disagree on whether the body is a collection"
+            }
         }
     }
 
@@ -259,6 +267,7 @@ impl Rule {
             }
             Rule::SplitResponse => "move the JSON into the response block, after a blank line",
             Rule::MissingContentType => "add `Content-Type: application/json` to the request",
+            Rule::CollectionMismatch => "make `isCollection` say what the body shows",
         }
     }
 }

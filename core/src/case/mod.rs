@@ -75,10 +75,83 @@ impl Case {
         }
     }
 
+    /// Whether the documented response body is one entity or a collection, decided once from
+    /// the annotation and the body together: lint, the check and the mock all ask here. When
+    /// the two disagree (a single entity wrapped in `value`, `isCollection` over one object),
+    /// the body's own shape is used and the disagreement is returned with it, for lint to
+    /// report once, as an error.
+    pub fn body_shape(&self) -> (BodyShape, Option<String>) {
+        let body = self.response.as_ref().and_then(|r| r.body.json());
+        let property = self
+            .expect
+            .collection_property
+            .as_deref()
+            .unwrap_or(crate::http::COLLECTION_PROPERTY);
+        let holds_items =
+            |value: &serde_json::Value| value.get(property).is_some_and(|v| v.is_array());
+        match body {
+            // One object with properties of its own; an example that shows nothing (`{}`) or
+            // only annotations still stands for the collection.
+            Some(value)
+                if self.expect.is_collection
+                    && !holds_items(value)
+                    && value
+                        .as_object()
+                        .is_some_and(|o| o.keys().any(|k| !k.contains('@'))) =>
+            {
+                (
+                BodyShape::Single,
+                Some(format!(
+                    "the annotation says isCollection, but the body is one object with no `{property}` array: drop isCollection, or show the collection"
+                )),
+            )
+            }
+            Some(value) if !self.expect.is_collection && is_wrapped_collection(value) => (
+                BodyShape::Collection(crate::http::COLLECTION_PROPERTY.to_owned()),
+                Some("the body is a collection in `value`, but the annotation does not say so: add `\"isCollection\": true`".to_owned()),
+            ),
+            _ if self.expect.is_collection => (BodyShape::Collection(property.to_owned()), None),
+            _ => (BodyShape::Single, None),
+        }
+    }
+
     /// The documented status code, when the response could be read.
     pub fn expected_status(&self) -> Option<u16> {
         self.response.as_ref().map(|r| r.status)
     }
+}
+
+/// How a documented response body holds what it returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyShape {
+    /// One entity, the body itself.
+    Single,
+    /// Items in an array under this property (`value`).
+    Collection(String),
+}
+
+impl BodyShape {
+    /// The property holding the items, for a collection.
+    pub fn collection(&self) -> Option<&str> {
+        match self {
+            BodyShape::Single => None,
+            BodyShape::Collection(property) => Some(property),
+        }
+    }
+}
+
+/// `{"value": [...]}` with nothing else but OData annotations (`@odata.context`,
+/// `@odata.nextLink`): a collection, whatever the annotation says.
+fn is_wrapped_collection(value: &serde_json::Value) -> bool {
+    let Some(object) = value.as_object() else {
+        return false;
+    };
+    object
+        .get(crate::http::COLLECTION_PROPERTY)
+        .is_some_and(serde_json::Value::is_array)
+        && object
+            .keys()
+            .all(|k| k == crate::http::COLLECTION_PROPERTY || k.contains('@'))
 }
 
 /// Why a case cannot run, worded for the person reading the test output.

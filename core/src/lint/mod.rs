@@ -8,7 +8,7 @@ use crate::case::{Case, SkipReason};
 use crate::catalog::{Catalog, CatalogError, PageView};
 use crate::doc::{Block, BlockType, FrontMatter};
 use crate::finding::{Finding, Rule};
-use crate::http::{status_has_no_body, Body, Header, Request, Response, COLLECTION_PROPERTY};
+use crate::http::{status_has_no_body, Body, Header, Request, Response};
 use crate::json::Strictness;
 use crate::schema::Schemas;
 use crate::text::shorten;
@@ -199,6 +199,14 @@ fn missing_annotation(file: &str, blocks: &[Block], index: usize) -> Vec<Finding
 pub fn lint_case(case: &Case, schemas: &Schemas) -> Vec<Finding> {
     let schemas = schemas.for_version(&case.version);
     let mut findings = skip_findings(case);
+    if let (Some(line), (_, Some(mismatch))) = (case.response_line, case.body_shape()) {
+        findings.push(Finding::new(
+            Rule::CollectionMismatch,
+            &case.file,
+            line,
+            mismatch,
+        ));
+    }
     if let (Some(response_line), Some(body_line)) = (case.response_line, case.response_body_line) {
         findings.push(Finding::new(
             Rule::SplitResponse,
@@ -353,13 +361,8 @@ fn response_schema_findings(
     value: &Value,
     schemas: &Schemas,
 ) -> Vec<Finding> {
-    let collection = case.expect.is_collection.then(|| {
-        case.expect
-            .collection_property
-            .as_deref()
-            .unwrap_or(COLLECTION_PROPERTY)
-    });
-    let Some(property) = collection else {
+    let (shape, _) = case.body_shape();
+    let Some(property) = shape.collection() else {
         return schema_findings(documented, odata_type, "", value, schemas);
     };
     let Some(Value::Array(items)) = value.get(property) else {

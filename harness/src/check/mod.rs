@@ -11,7 +11,7 @@ mod shape;
 pub use diff::BodyDiff;
 
 use crate::case::Case;
-use crate::http::{status_has_no_body, Response, COLLECTION_PROPERTY};
+use crate::http::{status_has_no_body, Response};
 use crate::json::pointer_push;
 use crate::schema::{prune_unevaluated, Schemas};
 use crate::send::ActualResponse;
@@ -307,12 +307,8 @@ fn check_body(
     let shape = Shape::of(documented_json);
     let mut pointer = String::new();
     shape.compare(&body, expect.truncated, &relax, &mut pointer, violations);
-    let collection = expect.is_collection.then(|| {
-        expect
-            .collection_property
-            .clone()
-            .unwrap_or_else(|| COLLECTION_PROPERTY.to_owned())
-    });
+    let (shape_of_body, _) = case.body_shape();
+    let collection = shape_of_body.collection().map(str::to_owned);
     if let Some(property) = &collection {
         check_collection(property, documented_json, &body, violations);
     }

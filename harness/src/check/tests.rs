@@ -571,3 +571,49 @@ fn schemas_and_verdicts_cross_threads() {
     shareable::<Schemas>();
     shareable::<Verdict>();
 }
+
+/// A closed `thing` type with an `id`: what a documented single entity is checked against.
+fn thing_schemas() -> Schemas {
+    let mut schemas = Schemas::empty();
+    schemas
+        .add(
+            std::path::PathBuf::from("microsoft.graph.thing.json"),
+            json!({"type": "object", "properties": {"id": {"type": "string"}}, "unevaluatedProperties": false}),
+        )
+        .unwrap();
+    schemas
+}
+
+#[test]
+fn a_single_entity_wrapped_in_value_is_checked_as_the_collection_it_is() {
+    let body = json!({"value": [{"id": "1"}]});
+    let case = json_response(
+        r#"{"blockType": "response", "@odata.type": "microsoft.graph.thing"}"#,
+        &body,
+    );
+    let (shape, mismatch) = case.body_shape();
+    assert_eq!(shape, crate::case::BodyShape::Collection("value".into()));
+    assert!(mismatch.unwrap().contains("add `\"isCollection\": true`"));
+    // No `value` is not a property of thing warning: the one problem is lint's error.
+    let verdict = check(&case, &actual(200, &body), &thing_schemas());
+    assert_eq!(found(&verdict), []);
+    let lint = crate::lint::lint_case(&case, &thing_schemas());
+    let rules: Vec<&str> = lint.iter().map(|f| f.rule.name()).collect();
+    assert_eq!(rules, ["collection-mismatch"]);
+}
+
+#[test]
+fn is_collection_over_one_object_says_the_annotation_and_body_disagree() {
+    let body = json!({"id": "1"});
+    let case = json_response(
+        r#"{"blockType": "response", "@odata.type": "microsoft.graph.thing", "isCollection": true}"#,
+        &body,
+    );
+    // Not "/value is missing": the body is one thing, and lint says the annotation is wrong.
+    let verdict = check(&case, &actual(200, &body), &thing_schemas());
+    assert_eq!(found(&verdict), []);
+    let lint = crate::lint::lint_case(&case, &thing_schemas());
+    assert_eq!(lint.len(), 1, "{lint:?}");
+    assert_eq!(lint[0].rule, "collection-mismatch");
+    assert_eq!(lint[0].severity, crate::finding::Severity::Error);
+}

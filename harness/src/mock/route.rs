@@ -474,7 +474,7 @@ impl RequestRules {
                 (creates || updates)
                     .then(|| case.expect.odata_type.clone())
                     .flatten()
-                    .filter(|_| !case.expect.is_collection)
+                    .filter(|_| case.body_shape().0 == crate::case::BodyShape::Single)
             })
             .map(|t| t.trim_start_matches('#').to_owned());
         RequestRules {
