@@ -85,11 +85,13 @@ pub enum Rule {
     MissingContentType,
     /// An annotation and its body disagree on whether the body is a collection.
     CollectionMismatch,
+    /// An enum member in a request body written in another case than the schema's.
+    EnumCase,
 }
 
 impl Rule {
     /// Every rule, in the order README's table lists them.
-    pub const ALL: [Rule; 25] = [
+    pub const ALL: [Rule; 26] = [
         Rule::AnnotationSyntax,
         Rule::FrontMatter,
         Rule::Todo,
@@ -115,6 +117,7 @@ impl Rule {
         Rule::SplitResponse,
         Rule::MissingContentType,
         Rule::CollectionMismatch,
+        Rule::EnumCase,
     ];
 
     /// The stable kebab-case name (`annotation-syntax`).
@@ -145,6 +148,7 @@ impl Rule {
             Rule::SplitResponse => "split-response",
             Rule::MissingContentType => "missing-content-type",
             Rule::CollectionMismatch => "collection-mismatch",
+            Rule::EnumCase => "enum-case",
         }
     }
 
@@ -161,7 +165,8 @@ impl Rule {
             | Rule::NotUtf8
             | Rule::LenientAnnotation
             | Rule::MissingAnnotation
-            | Rule::MissingContentType => Severity::Warning,
+            | Rule::MissingContentType
+            | Rule::EnumCase => Severity::Warning,
             Rule::IgnoredRequest => Severity::Note,
             Rule::AnnotationSyntax
             | Rule::FrontMatter
@@ -223,6 +228,9 @@ impl Rule {
             Rule::CollectionMismatch => {
                 "An annotation and its body disagree on whether the body is a collection"
             }
+            Rule::EnumCase => {
+                "An enum member in a request body written in another case than the schema's"
+            }
         }
     }
 
@@ -268,6 +276,7 @@ impl Rule {
             Rule::SplitResponse => "move the JSON into the response block, after a blank line",
             Rule::MissingContentType => "add `Content-Type: application/json` to the request",
             Rule::CollectionMismatch => "make `isCollection` say what the body shows",
+            Rule::EnumCase => "write the member as the schema spells it",
         }
     }
 }

@@ -115,10 +115,66 @@ impl Case {
         }
     }
 
+    /// The type a request body is checked as ([`request_body_type`]), from this example's
+    /// documented request and response. Lint asks here; the mock asks the same function with
+    /// what it keeps of the example.
+    pub fn request_body_type(&self, schemas: &crate::schema::Schemas) -> Option<String> {
+        let body = self.request.as_ref()?.body.json();
+        let own = body
+            .and_then(|b| b.get("@odata.type"))
+            .and_then(serde_json::Value::as_str);
+        request_body_type(own, self.inferred_request_type(), body, schemas)
+    }
+
+    /// For a create (POST answered 201) or an update (PATCH, PUT), the type of the one entity
+    /// the response documents: what the request body is, unless it says otherwise.
+    pub fn inferred_request_type(&self) -> Option<&str> {
+        let request = self.request.as_ref()?;
+        let inferred = || {
+            let status = self.expected_status()?;
+            let creates = request.method == crate::http::Method::Post && status == 201;
+            let updates = matches!(
+                request.method,
+                crate::http::Method::Patch | crate::http::Method::Put
+            );
+            ((creates || updates) && self.body_shape().0 == BodyShape::Single)
+                .then_some(self.expect.odata_type.as_deref())
+                .flatten()
+        };
+        inferred()
+    }
+
     /// The documented status code, when the response could be read.
     pub fn expected_status(&self) -> Option<u16> {
         self.response.as_ref().map(|r| r.status)
     }
+}
+
+/// The one rule for the type a request body is checked as: its own `@odata.type`; else the
+/// type `inferred` from a create's or update's documented response, when the documented body
+/// uses only properties that type (with its bases) declares. An action answered 201
+/// (`createLink` returning a `permission`) takes parameters, not the entity: its body is not
+/// checked as the entity. A type no schema knows is kept (nothing is checked against it).
+pub fn request_body_type(
+    own: Option<&str>,
+    inferred: Option<&str>,
+    documented: Option<&serde_json::Value>,
+    schemas: &crate::schema::Schemas,
+) -> Option<String> {
+    if let Some(own) = own {
+        return Some(own.trim_start_matches('#').to_owned());
+    }
+    let inferred = inferred?.trim_start_matches('#');
+    let fits = match (
+        documented.and_then(|b| b.as_object()),
+        schemas.declared_properties(inferred),
+    ) {
+        (Some(body), Some(declared)) => body
+            .keys()
+            .all(|key| key.contains('@') || declared.contains(key)),
+        _ => true,
+    };
+    fits.then(|| inferred.to_owned())
 }
 
 /// How a documented response body holds what it returns.

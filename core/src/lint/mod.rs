@@ -216,7 +216,7 @@ pub fn lint_case(case: &Case, schemas: &Schemas) -> Vec<Finding> {
         ));
     }
     if let Some(request) = &case.request {
-        findings.extend(request_findings(&case.file, request, schemas));
+        findings.extend(request_findings(case, request, schemas));
     }
     if let Some(response) = &case.response {
         findings.extend(response_findings(case, response, schemas));
@@ -257,7 +257,8 @@ fn skip_findings(case: &Case) -> Vec<Finding> {
 }
 
 /// The request body's problems, and its schema's verdict when it names its `@odata.type`.
-fn request_findings(file: &str, request: &Request, schemas: &Schemas) -> Vec<Finding> {
+fn request_findings(case: &Case, request: &Request, schemas: &Schemas) -> Vec<Finding> {
+    let file = case.file.as_str();
     let mut findings = body_findings(
         file,
         "request",
@@ -280,10 +281,15 @@ fn request_findings(file: &str, request: &Request, schemas: &Schemas) -> Vec<Fin
         text: &request.body_text,
         line: request.body_line,
     };
-    if let Some(value) = request.body.json() {
-        if let Some(odata_type) = value.get("@odata.type").and_then(Value::as_str) {
-            findings.extend(schema_findings(&documented, odata_type, "", value, schemas));
-        }
+    if let (Some(value), Some(odata_type)) = (request.body.json(), case.request_body_type(schemas))
+    {
+        findings.extend(schema_findings(
+            &documented,
+            &odata_type,
+            "",
+            value,
+            schemas,
+        ));
     }
     findings
 }
@@ -516,6 +522,17 @@ fn schema_findings(
             } else {
                 format!("{prefix}: ")
             };
+            if let (Some(canonical), "request") = (&issue.canonical, documented.what) {
+                return Finding::new(
+                    Rule::EnumCase,
+                    documented.file,
+                    line,
+                    format!(
+                        "{item}`{}` is the enum member `{canonical}` in another case: the service accepts it, and so does the mock; the schema spells it `{canonical}`",
+                        value.pointer(&issue.pointer).and_then(Value::as_str).unwrap_or_default()
+                    ),
+                );
+            }
             let holder = issue.schema.as_deref().map_or_else(String::new, |schema| {
                 format!("; {schema} and its base types do not declare them")
             });

@@ -57,6 +57,54 @@ impl Schemas {
     /// `properties` (the chain's too), `items`, `$ref`, the nullable `anyOf`, and an object's
     /// own `@odata.type` where a schema knows it.
     pub(super) fn holder(&self, doc: usize, value: &Value, pointer: &str) -> Option<Holder> {
+        let (doc, node) = self.node_at(doc, value, pointer)?;
+        let mut declared = HashSet::new();
+        self.declare(doc, node, &mut declared, 0);
+        Some(Holder { doc, declared })
+    }
+
+    /// Every property `odata_type` and its bases declare; `None` when no schema describes it.
+    pub fn declared_properties(&self, odata_type: &str) -> Option<HashSet<String>> {
+        let doc = *self.by_key.get(&type_key(odata_type)).or_else(|| {
+            let key = type_key(odata_type);
+            (!key.contains('.'))
+                .then(|| self.by_key.get(&format!("microsoft.graph.{key}")))
+                .flatten()
+        })?;
+        let mut declared = HashSet::new();
+        self.declare(doc, &self.docs[doc].value, &mut declared, 0);
+        Some(declared)
+    }
+
+    /// For each issue about a string that an enumeration lists in another case (`"HTML"` for
+    /// `html`), the member as the schema spells it ([`SchemaIssue::canonical`]).
+    pub(super) fn note_enum_case(&self, doc: usize, value: &Value, issues: &mut [SchemaIssue]) {
+        for issue in issues.iter_mut().filter(|i| i.unevaluated.is_empty()) {
+            let Some(written) = value.pointer(&issue.pointer).and_then(Value::as_str) else {
+                continue;
+            };
+            let Some((_, node)) = self.node_at(doc, value, &issue.pointer) else {
+                continue;
+            };
+            issue.canonical = node
+                .get("enum")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .find(|member| member.eq_ignore_ascii_case(written) && *member != written)
+                .map(str::to_owned);
+        }
+    }
+
+    /// The schema (and its file) that describes the value at `pointer` in `value`, which `doc`
+    /// describes.
+    fn node_at<'a>(
+        &'a self,
+        doc: usize,
+        value: &Value,
+        pointer: &str,
+    ) -> Option<(usize, &'a Value)> {
         let mut doc = self.retype(doc, value);
         let mut node: &Value = &self.docs[doc].value;
         let mut here = value;
@@ -81,9 +129,7 @@ impl Schemas {
                 }
             }
         }
-        let mut declared = HashSet::new();
-        self.declare(doc, node, &mut declared, 0);
-        Some(Holder { doc, declared })
+        Some((doc, node))
     }
 
     /// `doc`, or the schema of the object's own `@odata.type` when one is known.

@@ -108,6 +108,19 @@ pub struct SchemaIssue {
     /// For an `unevaluatedProperties` failure, the schema file of the object that holds the
     /// properties (`microsoft.graph.physicalAddress.json`), when it is known.
     pub schema: Option<String>,
+    /// For a string its enumeration lists in another case (`"HTML"`), the member as the schema
+    /// spells it (`html`). The service matches enum members case-insensitively in requests:
+    /// such an issue is a warning in a request body ([`SchemaIssue::tolerated_in_request`]).
+    pub canonical: Option<String>,
+}
+
+impl SchemaIssue {
+    /// True when a request body with this issue is still accepted by the service: an enum
+    /// member written in another case. The one rule lint and the mock both apply; a response
+    /// is held to the schema's spelling.
+    pub fn tolerated_in_request(&self) -> bool {
+        self.canonical.is_some()
+    }
 }
 
 /// Drops, from `unevaluatedProperties` issues, each property that is already accounted for at
@@ -409,6 +422,7 @@ impl Schemas {
                     .collect();
                 prune_unevaluated(&mut issues, &covered);
                 self.keep_undeclared(self.index_of(doc), value, &mut issues);
+                self.note_enum_case(self.index_of(doc), value, &mut issues);
                 issues
             }
             Err(message) => vec![SchemaIssue {
@@ -416,6 +430,7 @@ impl Schemas {
                 message: message.clone(),
                 unevaluated: Vec::new(),
                 schema: None,
+                canonical: None,
             }],
         }
     }
@@ -525,6 +540,7 @@ fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue
                 message: error.to_string(),
                 unevaluated: unexpected.clone(),
                 schema: None,
+                canonical: None,
             });
             return;
         }
@@ -534,6 +550,7 @@ fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue
                 message: error.to_string(),
                 unevaluated: Vec::new(),
                 schema: None,
+                canonical: None,
             });
             return;
         }
@@ -553,6 +570,7 @@ fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue
             message: error.to_string(),
             unevaluated: Vec::new(),
             schema: None,
+            canonical: None,
         }),
     }
 }

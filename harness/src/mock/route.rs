@@ -50,10 +50,12 @@ pub(super) struct RequestRules {
     /// The documented JSON body as strict JSON, which is what `contract run` sends: compared
     /// byte for byte before anything is parsed.
     pub(super) strict: Vec<u8>,
-    /// The type the body is validated against when it names none: its documented
-    /// `@odata.type`, else for a create (POST answered 201) or an update (PATCH, PUT) the
-    /// documented response's type.
-    pub(super) odata_type: Option<String>,
+    /// The documented request body's own `@odata.type`.
+    pub(super) documented_type: Option<String>,
+    /// For a create or an update, the documented response's type
+    /// ([`Case::inferred_request_type`]); whether it applies is decided with the schemas
+    /// ([`crate::case::request_body_type`]).
+    pub(super) inferred_type: Option<String>,
     /// The API version, which picks the schemas.
     pub(super) version: String,
     /// `page:line` of the request, for messages.
@@ -202,7 +204,7 @@ impl Route {
             body_bytes(&response.body)
         };
         Route {
-            rules: RequestRules::of(case, request, response),
+            rules: RequestRules::of(case, request),
             collection_property: case
                 .expect
                 .collection_property
@@ -456,27 +458,12 @@ fn answer_headers(case: &Case, response: &Response) -> Vec<(String, String)> {
 
 impl RequestRules {
     /// What the documented request says a request to this route must be.
-    fn of(case: &Case, request: &Request, response: &Response) -> RequestRules {
+    fn of(case: &Case, request: &Request) -> RequestRules {
         let json = request.body.json().is_some()
             || (request
                 .header("content-type")
                 .is_some_and(|v| v.to_ascii_lowercase().contains("json"))
                 && !request.body_text.trim().is_empty());
-        let odata_type = request
-            .body
-            .json()
-            .and_then(|b| b.get("@odata.type"))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .or_else(|| {
-                let creates = request.method == Method::Post && response.status == 201;
-                let updates = matches!(request.method, Method::Patch | Method::Put);
-                (creates || updates)
-                    .then(|| case.expect.odata_type.clone())
-                    .flatten()
-                    .filter(|_| case.body_shape().0 == crate::case::BodyShape::Single)
-            })
-            .map(|t| t.trim_start_matches('#').to_owned());
         RequestRules {
             content_type: request.header("content-type").is_some(),
             json,
@@ -486,7 +473,13 @@ impl RequestRules {
                 .json()
                 .map(|v| serde_json::to_vec(v).expect("a JSON value serialises"))
                 .unwrap_or_default(),
-            odata_type,
+            documented_type: request
+                .body
+                .json()
+                .and_then(|b| b.get("@odata.type"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            inferred_type: case.inferred_request_type().map(str::to_owned),
             version: case.version.clone(),
             at: crate::finding::Loc::new(&case.file, case.line),
         }

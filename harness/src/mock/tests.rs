@@ -410,3 +410,90 @@ fn the_documented_select_gets_the_documented_answer_and_expand_keeps_its_propert
         serde_json::json!({"id": "1", "mail": "a", "manager": {"id": "2"}})
     );
 }
+
+/// A `note` whose `contentType` is the enumeration `text` | `html`, as imported from CSDL.
+fn note_schemas() -> Schemas {
+    let mut schemas = Schemas::empty();
+    for (name, schema) in [
+        (
+            "microsoft.graph.note.json",
+            serde_json::json!({
+                "type": "object",
+                "properties": {
+                    "id": { "type": "string" },
+                    "contentType": { "anyOf": [
+                        { "$ref": "microsoft.graph.bodyType.json" }, { "type": "null" }
+                    ] }
+                },
+                "unevaluatedProperties": false
+            }),
+        ),
+        (
+            "microsoft.graph.bodyType.json",
+            serde_json::json!({ "type": "string", "enum": ["text", "html"] }),
+        ),
+    ] {
+        schemas.add(name.into(), schema).unwrap();
+    }
+    schemas
+}
+
+#[test]
+fn an_enum_member_in_another_case_is_accepted_by_the_mock_and_a_lint_warning() {
+    // The request names no type: it is a create, checked as the entity the response documents.
+    let page = "<!-- { \"blockType\": \"request\" } -->\n```http\nPOST /notes\nContent-Type: application/json\n\n{ \"contentType\": \"HTML\" }\n```\n<!-- { \"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.note\" } -->\n```http\nHTTP/1.1 201 Created\n\n{\"id\": \"1\", \"contentType\": \"html\"}\n```\n";
+    let cases = crate::case::cases_of_page(&parse_page("api/p.md", page), Some("v1.0"));
+    assert_eq!(
+        cases[0].request_body_type(&note_schemas()).as_deref(),
+        Some("microsoft.graph.note")
+    );
+    let schemas = Arc::new(note_schemas());
+    let findings = crate::lint::lint_case(&cases[0], &schemas);
+    let rules: Vec<(&str, crate::finding::Severity)> = findings
+        .iter()
+        .map(|f| (f.rule.name(), f.severity))
+        .collect();
+    assert_eq!(rules, [("enum-case", crate::finding::Severity::Warning)]);
+    assert!(
+        findings[0]
+            .message
+            .contains("`HTML` is the enum member `html`"),
+        "{}",
+        findings[0]
+    );
+
+    let mock = Mock::from_cases(&cases).validating(schemas);
+    let mut headers = HeaderMap::new();
+    headers.insert("content-type", HeaderValue::from_static("application/json"));
+    let send = |body: &[u8]| {
+        mock.answer("POST", "/v1.0/notes", None, &headers, body)
+            .status
+    };
+    assert_eq!(send(b"{\"contentType\": \"Html\"}"), 201);
+    assert_eq!(send(b"{\"contentType\": \"pdf\"}"), 400);
+}
+
+#[test]
+fn an_action_answered_201_is_not_checked_as_the_entity_it_returns() {
+    // `createLink` takes parameters and answers a permission: its body is not a permission.
+    let page = "<!-- { \"blockType\": \"request\" } -->\n```http\nPOST /notes/1/createLink\nContent-Type: application/json\n\n{ \"type\": \"view\", \"scope\": \"anonymous\" }\n```\n<!-- { \"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.note\" } -->\n```http\nHTTP/1.1 201 Created\n\n{\"id\": \"1\"}\n```\n";
+    let cases = crate::case::cases_of_page(&parse_page("api/p.md", page), Some("v1.0"));
+    let schemas = Arc::new(note_schemas());
+    assert_eq!(
+        cases[0].inferred_request_type(),
+        Some("microsoft.graph.note")
+    );
+    assert_eq!(cases[0].request_body_type(&schemas), None);
+    assert_eq!(crate::lint::lint_case(&cases[0], &schemas), []);
+    let mock = Mock::from_cases(&cases).validating(schemas);
+    let mut headers = HeaderMap::new();
+    headers.insert("content-type", HeaderValue::from_static("application/json"));
+    let answer = mock.answer(
+        "POST",
+        "/v1.0/notes/1/createLink",
+        None,
+        &headers,
+        b"{\"type\": \"edit\"}",
+    );
+    assert_eq!(answer.status, 201);
+}

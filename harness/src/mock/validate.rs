@@ -72,14 +72,20 @@ pub(super) fn refuse(
 /// type to check against.
 fn schema_refusal(route: &Route, schemas: &Schemas, value: &Value) -> Option<MockAnswer> {
     let rules = &route.rules;
-    let odata_type = value
+    let schemas = schemas.for_version(&rules.version);
+    let own = value
         .get("@odata.type")
         .and_then(Value::as_str)
-        .map(|t| t.trim_start_matches('#').to_owned())
-        .or_else(|| rules.odata_type.clone())?;
-    let issues = schemas
-        .for_version(&rules.version)
-        .validate(&odata_type, value);
+        .or(rules.documented_type.as_deref());
+    let odata_type = crate::case::request_body_type(
+        own,
+        rules.inferred_type.as_deref(),
+        route.request_body.as_ref(),
+        schemas,
+    )?;
+    let mut issues = schemas.validate(&odata_type, value);
+    // The service matches enum members in any case; lint warns about the spelling instead.
+    issues.retain(|issue| !issue.tolerated_in_request());
     let first = issues.first()?;
     let place = |pointer: &str| {
         if pointer.is_empty() {
