@@ -599,7 +599,17 @@ fn check_schema(
         issues.retain(|i| !forgiven.contains(&i.pointer) || !i.unevaluated.is_empty());
         prune_unevaluated(&mut issues, &forgiven);
         for issue in issues {
-            out.extend(issue_violations(&issue, &prefix, body, type_name, &file));
+            // A property the documented example shows too is the docs' own mistake: lint
+            // reports it once, as an error, on the example (and the case carries it); the
+            // answer is not also warned about for repeating it.
+            out.extend(
+                issue_violations(&issue, &prefix, body, type_name, &file)
+                    .into_iter()
+                    .filter(|v| {
+                        v.kind != ViolationKind::UndeclaredProperty
+                            || documented.pointer(&v.pointer).is_none()
+                    }),
+            );
         }
     }
 }
