@@ -87,11 +87,13 @@ pub enum Rule {
     CollectionMismatch,
     /// An enum member in a request body written in another case than the schema's.
     EnumCase,
+    /// A resource page that disagrees with itself or with the other pages.
+    Resource,
 }
 
 impl Rule {
     /// Every rule, in the order README's table lists them.
-    pub const ALL: [Rule; 26] = [
+    pub const ALL: [Rule; 27] = [
         Rule::AnnotationSyntax,
         Rule::FrontMatter,
         Rule::Todo,
@@ -118,6 +120,7 @@ impl Rule {
         Rule::MissingContentType,
         Rule::CollectionMismatch,
         Rule::EnumCase,
+        Rule::Resource,
     ];
 
     /// The stable kebab-case name (`annotation-syntax`).
@@ -149,10 +152,25 @@ impl Rule {
             Rule::MissingContentType => "missing-content-type",
             Rule::CollectionMismatch => "collection-mismatch",
             Rule::EnumCase => "enum-case",
+            Rule::Resource => "resource",
         }
     }
 
-    /// How bad a finding of this rule is: errors make `contract lint` exit non-zero.
+    /// The severities its findings can have, as README's table says them: most rules have
+    /// one; `resource` says a property the table lists and the JSON lacks as a warning.
+    pub fn severities(self) -> &'static str {
+        match self {
+            Rule::Resource => "error, warning",
+            other => match other.severity() {
+                Severity::Note => "note",
+                Severity::Warning => "warning",
+                Severity::Error => "error",
+            },
+        }
+    }
+
+    /// How bad a finding of this rule is (its usual severity): errors make `contract lint`
+    /// exit non-zero.
     pub fn severity(self) -> Severity {
         match self {
             Rule::Todo
@@ -180,7 +198,8 @@ impl Rule {
             | Rule::UnreadableFile
             | Rule::ScenarioFile
             | Rule::SplitResponse
-            | Rule::CollectionMismatch => Severity::Error,
+            | Rule::CollectionMismatch
+            | Rule::Resource => Severity::Error,
         }
     }
 
@@ -231,6 +250,9 @@ impl Rule {
             Rule::EnumCase => {
                 "An enum member in a request body written in another case than the schema's"
             }
+            Rule::Resource => {
+                "A resource page that disagrees with itself or the other pages: JSON against table, undefined base or property type, key property, a type defined twice"
+            }
         }
     }
 
@@ -277,6 +299,7 @@ impl Rule {
             Rule::MissingContentType => "add `Content-Type: application/json` to the request",
             Rule::CollectionMismatch => "make `isCollection` say what the body shows",
             Rule::EnumCase => "write the member as the schema spells it",
+            Rule::Resource => "make the JSON representation, the tables and the annotation agree",
         }
     }
 }
@@ -374,6 +397,14 @@ impl Finding {
     }
 }
 
+impl Finding {
+    /// The same finding at another severity, for the rules whose findings differ in it.
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}
+
 /// Rendered like a compiler diagnostic: `file:line: severity[rule]: message`.
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -408,7 +439,7 @@ mod tests {
             table.push_str(&format!(
                 "| `{}` | {} | {} | {} |\n",
                 rule.name(),
-                rule.severity(),
+                rule.severities(),
                 rule.about().replace('|', "\\|"),
                 rule.fix().replace('|', "\\|")
             ));

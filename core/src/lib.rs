@@ -16,6 +16,7 @@ pub mod finding;
 pub mod http;
 pub mod json;
 pub mod lint;
+pub mod resource;
 pub mod scenario;
 pub mod schema;
 pub mod template;

@@ -73,7 +73,10 @@ impl Session {
             )
         });
         let catalog = catalog?;
-        let schemas = Arc::new(schemas?);
+        let mut schemas = schemas?;
+        // The docs' own types serve where the schemas folder has none.
+        schemas.add_documented(&catalog.model);
+        let schemas = Arc::new(schemas);
         let options = config.run_options()?;
         let stale = options.known.as_ref().map_or_else(Vec::new, |known| {
             known.stale(catalog.cases.iter().map(|c| c.id.as_str()))

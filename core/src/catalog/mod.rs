@@ -24,6 +24,8 @@ pub struct Catalog {
     pub findings: Vec<Finding>,
     /// How many pages were read.
     pub pages: usize,
+    /// The types the resource and enumeration pages document.
+    pub model: crate::resource::Model,
 }
 
 /// Why the catalog could not be built at all. Problems in single pages are findings instead.
@@ -92,6 +94,7 @@ impl Catalog {
             cases,
             findings,
             pages: walked.pages,
+            model: walked.model,
         })
     }
 }
@@ -106,6 +109,8 @@ struct Walked {
     scenario_files: Vec<PathBuf>,
     /// How many pages were read.
     pages: usize,
+    /// The types the pages document.
+    model: crate::resource::Model,
 }
 
 /// One walk finds the pages and the scenario files. Pages are parsed as the walk finds them,
@@ -123,8 +128,8 @@ fn walk(absolute: &Path, visit: &(impl Fn(&PageView) -> Vec<Finding> + Sync)) ->
             let found = match entry {
                 Ok(entry) if !entry.file_type().is_file() => return None,
                 Ok(entry) if entry.path().extension().is_some_and(|e| e == "md") => {
-                    let (cases, findings) = read_page(absolute, entry.path(), visit);
-                    Found::Page(cases, findings)
+                    let (cases, findings, model) = read_page(absolute, entry.path(), visit);
+                    Found::Page(cases, findings, model)
                 }
                 Ok(entry) => {
                     crate::scenario::format_of(entry.path())?;
@@ -150,12 +155,14 @@ fn walk(absolute: &Path, visit: &(impl Fn(&PageView) -> Vec<Finding> + Sync)) ->
     let (mut findings, mut page_findings) = (Vec::new(), Vec::new());
     let (mut cases, mut scenario_files) = (Vec::new(), Vec::new());
     let mut page_count = 0;
+    let mut model = crate::resource::Model::default();
     for (_, found) in found {
         match found {
-            Found::Page(page_cases, findings) => {
+            Found::Page(page_cases, findings, page_model) => {
                 page_count += 1;
                 cases.extend(page_cases);
                 page_findings.extend(findings);
+                model.extend(page_model);
             }
             Found::Scenarios(path) => scenario_files.push(path),
             Found::Unreadable(finding) => findings.push(finding),
@@ -167,25 +174,26 @@ fn walk(absolute: &Path, visit: &(impl Fn(&PageView) -> Vec<Finding> + Sync)) ->
         findings,
         scenario_files,
         pages: page_count,
+        model,
     }
 }
 
 /// What the walk found at one place.
 enum Found {
-    /// A page: its cases and findings.
-    Page(Vec<Case>, Vec<Finding>),
+    /// A page: its cases, findings and documented types.
+    Page(Vec<Case>, Vec<Finding>, crate::resource::Model),
     /// A file that may hold scenarios ([`crate::scenario::format_of`]).
     Scenarios(PathBuf),
     /// Something that could not be read.
     Unreadable(Finding),
 }
 
-/// One page's cases and findings (reading, parsing, then `visit`'s).
+/// One page's cases, findings (reading, parsing, then `visit`'s) and documented types.
 fn read_page(
     absolute: &Path,
     path: &Path,
     visit: &(impl Fn(&PageView) -> Vec<Finding> + Sync),
-) -> (Vec<Case>, Vec<Finding>) {
+) -> (Vec<Case>, Vec<Finding>, crate::resource::Model) {
     let file = relative(absolute, path);
     let mut findings = Vec::new();
     let text = match std::fs::read(path) {
@@ -208,7 +216,7 @@ fn read_page(
                 1,
                 format!("cannot be read: {error}"),
             ));
-            return (Vec::new(), findings);
+            return (Vec::new(), findings, crate::resource::Model::default());
         }
     };
     let mut page = parse_page(&file, &text);
@@ -221,7 +229,14 @@ fn read_page(
     });
     findings.append(&mut page.findings);
     findings.extend(visited);
-    (cases, findings)
+    let mut model = crate::resource::Model::default();
+    if crate::resource::documents_types(&page, &text) {
+        let version = folder_version(path).unwrap_or("unversioned");
+        let (page_model, model_findings) = crate::resource::read_page(&page, &text, version);
+        model = page_model;
+        findings.extend(model_findings);
+    }
+    (cases, findings, model)
 }
 
 /// The innermost folder named like an API version (`v1.0`, `beta`).

@@ -6,9 +6,11 @@
 
 mod annotation;
 mod front_matter;
+mod tables;
 
 pub use annotation::{Annotation, BlockType, Expectations};
 pub use front_matter::{FrontMatter, FrontMatterError, FrontMatterSpan};
+pub use tables::{tables, Row, Table};
 
 use crate::finding::{Finding, Rule};
 use crate::text::LineCursor;

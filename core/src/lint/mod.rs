@@ -16,14 +16,29 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// Lints every page under `root` and the scenario files (under `root` and at `scenarios`);
-/// returns the case list and all findings, sorted by place.
+/// returns the catalog and all findings, sorted by place. The types the resource pages
+/// document join `schemas` where it has none ([`Schemas::add_documented`]), so that a docs
+/// repository without CSDL still gets its examples checked.
 pub fn lint(
     root: &Path,
     scenarios: &[PathBuf],
-    schemas: &Schemas,
+    schemas: &mut Schemas,
 ) -> Result<(Catalog, Vec<Finding>), CatalogError> {
-    let catalog = Catalog::read_with(root, scenarios, |view| lint_page(view, schemas))?;
+    use rayon::prelude::*;
+    let catalog = Catalog::read_with(root, scenarios, lint_page)?;
+    schemas.add_documented(&catalog.model);
+    let schemas = &*schemas;
     let mut findings = catalog.findings.clone();
+    findings.extend(crate::resource::findings(&catalog.model, &|name| {
+        schemas.knows(name)
+    }));
+    // The case rules, once the documented types are known.
+    let case_findings: Vec<Vec<Finding>> = catalog
+        .cases
+        .par_iter()
+        .map(|case| lint_case(case, schemas))
+        .collect();
+    findings.extend(case_findings.into_iter().flatten());
     // A response shared by several requests is linted with each of them: said once.
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.rule.name(), &a.message).cmp(&(
@@ -46,8 +61,9 @@ pub fn attach(cases: &mut [Case], schemas: &Schemas) {
         .for_each(|case| case.findings = lint_case(case, schemas));
 }
 
-/// The findings of one page: page rules, then the rules of each of its cases.
-pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
+/// The findings of one page by itself (the page rules); its examples' own findings come from
+/// [`lint_case`].
+pub fn lint_page(view: &PageView) -> Vec<Finding> {
     let file = view.file;
     let mut findings = Vec::new();
     if let Some(span) = &view.page.front_matter {
@@ -74,9 +90,6 @@ pub fn lint_page(view: &PageView, schemas: &Schemas) -> Vec<Finding> {
     let paired: Vec<usize> = view.cases.iter().filter_map(|c| c.response_line).collect();
     for index in 0..view.page.blocks.len() {
         findings.extend(block_findings(file, &view.page.blocks, index, &paired));
-    }
-    for case in view.cases {
-        findings.extend(lint_case(case, schemas));
     }
     findings
 }
@@ -510,7 +523,11 @@ fn schema_findings(
     issues
         .into_iter()
         .map(|issue| {
-            let pointer = format!("{prefix}{}", issue.pointer);
+            let mut pointer = format!("{prefix}{}", issue.pointer);
+            // An undeclared property is found at its own line, not its object's.
+            if let Some(first) = issue.unevaluated.first() {
+                crate::json::pointer_push(&mut pointer, first);
+            }
             let line = documented.line + locator.locate(&pointer).line;
             let at = if issue.pointer.is_empty() {
                 "the body".to_owned()

@@ -11,7 +11,10 @@ fn lint_text(text: &str) -> Vec<Finding> {
         page: &page,
         cases: &cases,
     };
-    let mut findings = lint_page(&view, &Schemas::empty());
+    let mut findings = lint_page(&view);
+    for case in &cases {
+        findings.extend(lint_case(case, &Schemas::empty()));
+    }
     findings.extend(page.findings.iter().cloned());
     findings
 }
@@ -123,12 +126,12 @@ fn a_response_typed_with_at_type_is_validated_against_that_type() {
         r#"{"type": "object", "properties": {"id": {"type": "string"}}, "unevaluatedProperties": false}"#,
     )
     .unwrap();
-    let schemas = Schemas::load(&schemas_dir).unwrap();
+    let mut schemas = Schemas::load(&schemas_dir).unwrap();
     let pages = dir.path().join("pages");
     std::fs::create_dir_all(&pages).unwrap();
     let page = "<!-- { \"blockType\": \"request\", \"name\": \"get_site\" } -->\n```http\nGET /sites/root\n```\n<!-- { \"blockType\": \"response\", \"@type\": \"microsoft.graph.site\" } -->\n```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"id\": \"1\", \"nmae\": \"typo\"}\n```\n";
     std::fs::write(pages.join("site-get.md"), page).unwrap();
-    let (_, findings) = lint(&pages, &[], &schemas).unwrap();
+    let (_, findings) = lint(&pages, &[], &mut schemas).unwrap();
     let schema: Vec<&Finding> = findings.iter().filter(|f| f.rule == "schema").collect();
     assert_eq!(schema.len(), 1, "{findings:#?}");
     assert!(schema[0].message.contains("'nmae'"), "{}", schema[0]);

@@ -21,8 +21,9 @@ pub(crate) struct LintArgs {
 }
 
 pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
-    let schemas = args.schemas.load()?;
-    let (list, findings) = lint::lint(&args.cases.cases, args.cases.scenario_paths(), &schemas)?;
+    let mut schemas = args.schemas.load()?;
+    let (list, findings) =
+        lint::lint(&args.cases.cases, args.cases.scenario_paths(), &mut schemas)?;
     let root = args.cases.cases.display().to_string();
     let mut out = super::output::stdout();
     match args.format {

@@ -41,7 +41,10 @@ fn listen_address(text: &str) -> Result<SocketAddr, String> {
 pub(crate) fn run(args: MockArgs) -> anyhow::Result<ExitCode> {
     let mut list = args.cases.catalog()?;
     super::print_findings(&args.cases.cases, &list.findings);
-    let schemas = Arc::new(args.schemas.load()?);
+    let mut schemas = args.schemas.load()?;
+    // The docs' own types serve where the schemas folder has none.
+    schemas.add_documented(&list.model);
+    let schemas = Arc::new(schemas);
     // Each answer whose example lint finds fault with says so (x-contract-findings).
     contract_harness::lint::attach(&mut list.cases, &schemas);
     let mut mock = Mock::from_cases(&list.cases);

@@ -18,15 +18,21 @@ pub(crate) struct SchemasArgs {
 
 #[derive(Debug, clap::Subcommand)]
 enum SchemasCommand {
-    /// Generate one JSON Schema per entity, complex and enum type of a CSDL document.
+    /// Generate one JSON Schema per entity, complex and enum type of a CSDL document, or
+    /// (`--docs`) per resource and enumeration the docs' own pages document.
     Import(ImportArgs),
 }
 
 #[derive(Debug, clap::Args)]
 struct ImportArgs {
     /// The OData metadata document (`$metadata`, CSDL XML).
-    #[arg(long)]
-    csdl: PathBuf,
+    #[arg(long, required_unless_present = "docs", conflicts_with = "docs")]
+    csdl: Option<PathBuf>,
+    /// A folder of pages: write the types its resource and enumeration pages document (their
+    /// JSON blocks and Properties, Relationships and enumeration tables), one folder per API
+    /// version, as `contract lint` and `run` use them where the schemas folder has no type.
+    #[arg(long, value_name = "DIR")]
+    docs: Option<PathBuf>,
     /// Folder to write `<namespace>.<Type>.json` files into. Generated files there that this
     /// import does not write again are removed; hand-written files are left alone.
     #[arg(long)]
@@ -61,9 +67,58 @@ pub(crate) fn run(args: SchemasArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `schemas import --docs DIR`: the documented types, one folder per version.
+fn import_docs(docs: &Path, out_dir: &Path) -> anyhow::Result<ExitCode> {
+    let catalog = contract_harness::catalog::Catalog::read(docs)?;
+    super::print_findings(docs, &catalog.findings);
+    let model = &catalog.model;
+    let versions: BTreeSet<&str> = model
+        .resources
+        .iter()
+        .map(|r| r.version.as_str())
+        .chain(model.enums.iter().map(|e| e.version.as_str()))
+        .collect();
+    let mut total = 0;
+    for version in versions {
+        let folder = if version == "unversioned" {
+            out_dir.to_owned()
+        } else {
+            out_dir.join(version)
+        };
+        std::fs::create_dir_all(&folder)
+            .with_context(|| format!("failed to create the output folder {}", folder.display()))?;
+        for (file, schema) in model.schemas(version, &|_| false) {
+            let path = folder.join(&file);
+            let mut text = serde_json::to_string_pretty(&schema)?;
+            text.push('\n');
+            std::fs::write(&path, text)
+                .with_context(|| format!("failed to write {}", path.display()))?;
+            total += 1;
+        }
+    }
+    let mut out = super::output::stdout();
+    writeln!(
+        out,
+        "wrote {total} schemas ({} resources, {} enumerations documented) from {} into {}",
+        model.resources.len(),
+        model.enums.len(),
+        docs.display(),
+        out_dir.display()
+    )?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn import_command(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let model = csdl::read(&args.csdl, &args.namespace_alias)?;
+    let Some(csdl_path) = &args.csdl else {
+        let docs = args
+            .docs
+            .as_deref()
+            .expect("clap requires --csdl or --docs");
+        return import_docs(docs, &args.out);
+    };
+    let model = csdl::read(csdl_path, &args.namespace_alias)?;
     let mut roots = args.only.clone();
     if let Some(dir) = &args.cases {
         let named = types_named_by_cases(dir)?;
@@ -74,7 +129,7 @@ fn import_command(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 "note: {} type(s) named by the pages under {} are not in {}: {}",
                 unknown.len(),
                 dir.display(),
-                args.csdl.display(),
+                csdl_path.display(),
                 unknown.join(", ")
             );
         }
@@ -86,8 +141,7 @@ fn import_command(args: ImportArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let source = args
-        .csdl
+    let source = csdl_path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -113,7 +167,7 @@ fn import_command(args: ImportArgs) -> anyhow::Result<ExitCode> {
         out,
         "imported {} types ({entity} entity, {complex} complex, {enums} enum, {definitions} type definitions) from {} into {} in {:.2} s (conversion {:.2} s){}",
         generated.len(),
-        args.csdl.display(),
+        csdl_path.display(),
         args.out.display(),
         started.elapsed().as_secs_f64(),
         converted.as_secs_f64(),
