@@ -38,6 +38,9 @@ pub struct Resource {
     pub json: Vec<(String, Value, usize)>,
     /// The properties the Properties and Relationships tables list: name, type cell, line.
     pub table: Vec<(String, String, usize)>,
+    /// The names of those that are relationships (navigation properties): JSON
+    /// representations leave them out, so their absence there is not reported.
+    pub relationships: Vec<String>,
     /// The API version of its page.
     pub version: String,
 }
@@ -81,10 +84,21 @@ pub fn read_page(page: &Page, text: &str, version: &str) -> (Model, Vec<Finding>
     let tables = tables(text);
     let namespace = namespace_of(text);
     let mut table_rows: Vec<(String, String, usize)> = Vec::new();
+    let mut relationships = Vec::new();
     for table in &tables {
         let heading = table.heading.to_ascii_lowercase();
-        if PROPERTY_HEADINGS.contains(&heading.as_str()) {
-            table_rows.extend(property_rows(&page.file, table, &mut findings));
+        // A properties table has a Type column; another table under the same heading (a
+        // list of presets, of values) is not one.
+        let typed = table
+            .header
+            .get(1)
+            .is_some_and(|h| h.to_ascii_lowercase().contains("type"));
+        if PROPERTY_HEADINGS.contains(&heading.as_str()) && typed {
+            let rows = property_rows(&page.file, table, &mut findings);
+            if heading != "properties" {
+                relationships.extend(rows.iter().map(|(name, _, _)| name.clone()));
+            }
+            table_rows.extend(rows);
         } else if let Some(name) = enum_name(table, text) {
             model.enums.push(Enumeration {
                 name: qualify(&name, &namespace),
@@ -111,7 +125,8 @@ pub fn read_page(page: &Page, text: &str, version: &str) -> (Model, Vec<Finding>
             Vec::new()
         };
         first = false;
-        if let Some(resource) = resource_of(&page.file, block, rows, &namespace, version) {
+        if let Some(mut resource) = resource_of(&page.file, block, rows, &namespace, version) {
+            resource.relationships = std::mem::take(&mut relationships);
             model.resources.push(resource);
         }
     }
@@ -128,6 +143,8 @@ fn property_rows(
     let mut rows = Vec::new();
     for row in &table.rows {
         match (row.cells.first(), row.cells.get(1)) {
+            // OData annotations (`@odata.type`) are not properties.
+            (Some(name), Some(_)) if strip_markup(name).starts_with('@') => {}
             (Some(name), Some(ty)) if !strip_markup(name).is_empty() && !ty.trim().is_empty() => {
                 rows.push((strip_markup(name), ty.clone(), row.line));
             }
@@ -213,6 +230,7 @@ fn resource_of(
         at: Loc::new(file, block.annotation_line.unwrap_or(block.line)),
         json,
         table,
+        relationships: Vec::new(),
         version: version.to_owned(),
     })
 }
@@ -244,13 +262,19 @@ fn strip_markup(cell: &str) -> String {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         match after.find("](") {
-            Some(close) => {
+            Some(close) if !after[..close].contains(']') => {
                 out.push_str(&after[..close]);
                 rest = after[close + 2..]
                     .split_once(')')
                     .map_or("", |(_, tail)| tail);
             }
-            None => {
+            // A reference link, `[identitySet][]` or `[identitySet][ref]`.
+            _ if after.contains("][") => {
+                let (text, tail) = after.split_once("][").unwrap_or((after, ""));
+                out.push_str(text);
+                rest = tail.split_once(']').map_or("", |(_, tail)| tail);
+            }
+            _ => {
                 out.push_str(&rest[open..]);
                 rest = "";
             }
@@ -284,23 +308,27 @@ fn primitive(name: &str) -> Option<Value> {
     let name = name.to_ascii_lowercase();
     let name = name.strip_prefix("edm.").unwrap_or(&name);
     Some(match name {
-        "string" | "guid" | "binary" | "timeofday" | "duration" | "url" | "uri" => {
+        "string" | "guid" | "binary" | "timeofday" | "duration" | "url" | "uri" | "stream" => {
             json!({"type": "string"})
         }
         "boolean" | "bool" => json!({"type": "boolean"}),
-        "int16" | "int32" | "int64" | "integer" | "byte" | "sbyte" => json!({"type": "integer"}),
+        "int" | "int16" | "int32" | "int64" | "integer" | "byte" | "sbyte" => {
+            json!({"type": "integer"})
+        }
         "double" | "single" | "decimal" | "float" | "number" => json!({"type": "number"}),
         "datetimeoffset" | "datetime" | "timestamp" => {
             json!({"type": "string", "format": "date-time"})
         }
         "date" => json!({"type": "string", "format": "date"}),
+        // "Untyped JSON object", "Json": anything.
+        "untyped" | "json" | "object" => json!({}),
         _ => return None,
     })
 }
 
 /// The schema an example value hints at (`"String"`, `"String (timestamp)"`, `true`,
 /// `{"@odata.type": "x"}`, `[…]`), as ApiDoctor reads resource JSON.
-fn hinted(value: &Value, known: &dyn Fn(&str) -> bool) -> Value {
+fn hinted(value: &Value, known: &dyn Fn(&str) -> Option<String>) -> Value {
     match value {
         Value::String(hint) => {
             let lower = hint.to_ascii_lowercase();
@@ -318,11 +346,13 @@ fn hinted(value: &Value, known: &dyn Fn(&str) -> bool) -> Value {
             Some(item) => json!({"type": "array", "items": nullable(hinted(item, known))}),
             None => json!({"type": "array"}),
         },
-        Value::Object(object) => match object.get("@odata.type").and_then(Value::as_str) {
-            Some(name) if known(&qualify(name, "microsoft.graph")) => {
-                json!({"$ref": format!("{}.json", qualify(name, "microsoft.graph"))})
-            }
-            _ => json!({"type": "object"}),
+        Value::Object(object) => match object
+            .get("@odata.type")
+            .and_then(Value::as_str)
+            .and_then(|name| known(&qualify(name, "microsoft.graph")))
+        {
+            Some(name) => json!({"$ref": format!("{name}.json")}),
+            None => json!({"type": "object"}),
         },
         Value::Null => json!({}),
     }
@@ -345,16 +375,30 @@ impl Model {
     }
 
     /// The JSON Schemas of the documented types of `version` (and of pages without one), one
-    /// per type, named `<type>.json`; `known` says whether a type name has a schema elsewhere
-    /// (CSDL), so that a property's `$ref` is made only to a type that exists.
-    pub fn schemas(&self, version: &str, known: &dyn Fn(&str) -> bool) -> Vec<(String, Value)> {
-        let documented: HashSet<String> = self
+    /// per type, named `<type>.json`. `known` gives the name a type has elsewhere (CSDL), as
+    /// its schema spells it, so that a property's `$ref` is made only to a type that exists,
+    /// spelt as its `$id` is (docs write `[Thumbnail](thumbnail.md)` for `thumbnail`).
+    pub fn schemas(
+        &self,
+        version: &str,
+        known: &dyn Fn(&str) -> Option<String>,
+    ) -> Vec<(String, Value)> {
+        let documented: HashMap<String, String> = self
             .resources
             .iter()
-            .map(|r| r.name.to_ascii_lowercase())
-            .chain(self.enums.iter().map(|e| e.name.to_ascii_lowercase()))
+            .filter(|r| r.version == version)
+            .map(|r| r.name.clone())
+            .chain(
+                self.enums
+                    .iter()
+                    .filter(|e| e.version == version)
+                    .map(|e| e.name.clone()),
+            )
+            .map(|name| (name.to_ascii_lowercase(), name))
             .collect();
-        let knows = |name: &str| documented.contains(&name.to_ascii_lowercase()) || known(name);
+        let knows = |name: &str| {
+            known(name).or_else(|| documented.get(&name.to_ascii_lowercase()).cloned())
+        };
         let mut out: BTreeMap<String, (String, Value)> = BTreeMap::new();
         for e in self.enums.iter().filter(|e| e.version == version) {
             let schema = json!({
@@ -378,21 +422,18 @@ impl Model {
 
 /// A resource's schema: its table types where the table gives one, the JSON's hints otherwise;
 /// its base by `allOf`; closed unless `openType`.
-fn resource_schema(r: &Resource, knows: &dyn Fn(&str) -> bool) -> Value {
+fn resource_schema(r: &Resource, knows: &dyn Fn(&str) -> Option<String>) -> Value {
     let mut properties = Map::new();
     for (name, value, _) in &r.json {
         properties.insert(name.clone(), nullable(hinted(value, knows)));
     }
     for (name, cell, _) in &r.table {
         let (ty, collection) = table_type(cell);
-        let item = primitive(&ty).unwrap_or_else(|| {
-            let qualified = qualify(&ty, "microsoft.graph");
-            if knows(&qualified) {
-                json!({"$ref": format!("{qualified}.json")})
-            } else {
-                json!({})
-            }
-        });
+        let item =
+            primitive(&ty).unwrap_or_else(|| match knows(&qualify(&ty, "microsoft.graph")) {
+                Some(name) => json!({"$ref": format!("{name}.json")}),
+                None => json!({}),
+            });
         let schema = if collection {
             json!({"type": "array", "items": nullable(item)})
         } else {
@@ -409,7 +450,7 @@ fn resource_schema(r: &Resource, knows: &dyn Fn(&str) -> bool) -> Value {
         "properties": properties,
         "patternProperties": { "@": {} },
     });
-    if let Some(base) = r.base.as_deref().filter(|b| knows(b)) {
+    if let Some(base) = r.base.as_deref().and_then(knows) {
         schema["allOf"] = json!([{ "$ref": format!("{base}.json") }]);
     }
     if !r.open {
@@ -431,11 +472,38 @@ pub fn findings(model: &Model, known: &dyn Fn(&str) -> bool) -> Vec<Finding> {
         .collect();
     let defines = |name: &str| defined.contains(&name.to_ascii_lowercase()) || known(name);
     let mut first: HashMap<String, &Resource> = HashMap::new();
+    let by_name: HashMap<String, &Resource> = model
+        .resources
+        .iter()
+        .map(|r| (format!("{}::{}", r.version, r.name.to_ascii_lowercase()), r))
+        .collect();
+    // What a resource's base types list: a JSON representation shows inherited properties
+    // that only the base's table documents.
+    let inherited = |r: &Resource| {
+        let mut names: HashSet<String> = HashSet::new();
+        let mut next = r.base.clone();
+        for _ in 0..16 {
+            let Some(base) = next.take() else { break };
+            let Some(b) = by_name.get(&format!("{}::{}", r.version, base.to_ascii_lowercase()))
+            else {
+                break;
+            };
+            names.extend(b.table.iter().map(|(n, _, _)| n.clone()));
+            next = b.base.clone();
+        }
+        names
+    };
     for r in &model.resources {
         let file = r.at.file.as_str();
         let at = |line: usize, message: String| Finding::new(Rule::Resource, file, line, message);
         if !r.table.is_empty() {
-            let listed: HashSet<&str> = r.table.iter().map(|(n, _, _)| n.as_str()).collect();
+            let inherited = inherited(r);
+            let listed: HashSet<&str> = r
+                .table
+                .iter()
+                .map(|(n, _, _)| n.as_str())
+                .chain(inherited.iter().map(String::as_str))
+                .collect();
             let shown: HashSet<&str> = r.json.iter().map(|(n, _, _)| n.as_str()).collect();
             for (name, _, line) in r
                 .json
@@ -447,7 +515,7 @@ pub fn findings(model: &Model, known: &dyn Fn(&str) -> bool) -> Vec<Finding> {
             for (name, _, line) in r
                 .table
                 .iter()
-                .filter(|(n, _, _)| !shown.contains(n.as_str()))
+                .filter(|(n, _, _)| !shown.contains(n.as_str()) && !r.relationships.contains(n))
             {
                 findings.push(at(*line, format!("`{name}` is in the table of {} but not in its JSON representation; add it to the JSON", r.name)).with_severity(Severity::Warning));
             }

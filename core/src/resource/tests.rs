@@ -208,3 +208,28 @@ fn a_csdl_type_wins_over_the_documented_one() {
         .validate("microsoft.graph.thing", &serde_json::json!({"colour": 1}))
         .is_empty());
 }
+
+#[test]
+fn a_type_written_in_another_case_still_resolves_and_relationships_may_stay_out_of_the_json() {
+    let thing = THING
+        .replace("[kindType](kindtype.md)", "[KindType](kindtype.md)")
+        .replace("|note|String|Only in the table.|\n", "")
+        .replace("## JSON representation", "## Relationships\n|Relationship|Type|Description|\n|:---|:---|:---|\n|owner|[thing](thing.md)|Not shown in JSON.|\n|@odata.type|String|An annotation, not a property.|\n\n## JSON representation");
+    let bad_member = example("get_kind", "{\n  \"id\": \"1\",\n  \"kind\": \"medium\"\n}");
+    let dir = docs(&[
+        ("v1.0/resources/thing.md", &thing),
+        ("v1.0/resources/kindtype.md", KIND),
+        ("v1.0/api/thing-kind.md", &bad_member),
+    ]);
+    let (_, findings) = lint(dir.path(), &[], &mut Schemas::empty()).unwrap();
+    let schema = messages(&findings, "schema");
+    assert_eq!(schema.len(), 1, "{findings:#?}");
+    assert!(
+        schema[0].3.contains("\"medium\" is not one of"),
+        "{schema:?}"
+    );
+    // `extra` (JSON only) is the one resource finding: not `owner`, not `@odata.type`.
+    let resource = messages(&findings, "resource");
+    assert_eq!(resource.len(), 1, "{resource:#?}");
+    assert!(resource[0].3.starts_with("`extra`"));
+}

@@ -359,7 +359,7 @@ impl Schemas {
             } else {
                 &mut *self
             };
-            let documents = model.schemas(version, &|name| target.knows(name));
+            let documents = model.schemas(version, &|name| target.spelling(name));
             for (file, schema) in documents {
                 let title = schema["title"].as_str().unwrap_or_default().to_owned();
                 if !target.knows(&title) && target.add(PathBuf::from(file), schema).is_ok() {
@@ -394,6 +394,14 @@ impl Schemas {
     }
 
     /// True when there is a schema for the type (`microsoft.graph.x`, `#microsoft.graph.X`).
+    /// The type's name as its schema's file spells it (`microsoft.graph.thumbnail` for
+    /// `Thumbnail`), when a schema describes it.
+    pub fn spelling(&self, odata_type: &str) -> Option<String> {
+        let doc = self.find(odata_type)?;
+        let stem = doc.file.file_stem()?.to_string_lossy();
+        Some(stem.into_owned())
+    }
+
     pub fn knows(&self, odata_type: &str) -> bool {
         self.find(odata_type).is_some()
     }

@@ -87,7 +87,7 @@ fn import_docs(docs: &Path, out_dir: &Path) -> anyhow::Result<ExitCode> {
         };
         std::fs::create_dir_all(&folder)
             .with_context(|| format!("failed to create the output folder {}", folder.display()))?;
-        for (file, schema) in model.schemas(version, &|_| false) {
+        for (file, schema) in model.schemas(version, &|_| None) {
             let path = folder.join(&file);
             let mut text = serde_json::to_string_pretty(&schema)?;
             text.push('\n');
