@@ -32,12 +32,23 @@ pub struct CasesArgs {
     /// (ApiDoctor's `.json`, our `*scenarios.toml`).
     #[arg(long, env = "CONTRACT_SCENARIOS", value_name = "PATH")]
     pub scenarios: Option<PathBuf>,
+    /// Only the pages changed since this git ref (committed, staged, in the work tree, or
+    /// new), and the pages whose examples use a type defined on a changed resource page: what
+    /// a pull request touched.
+    #[arg(long, env = "CONTRACT_CHANGED_SINCE", value_name = "GIT_REF")]
+    pub changed_since: Option<String>,
 }
 
 impl CasesArgs {
     /// The cases of the pages under the cases folder, with the scenario files attached.
     pub fn catalog(&self) -> Result<crate::catalog::Catalog, crate::catalog::CatalogError> {
-        crate::catalog::Catalog::read_with(&self.cases, self.scenario_paths(), |_| Vec::new())
+        let mut catalog =
+            crate::catalog::Catalog::read_with(&self.cases, self.scenario_paths(), |_| Vec::new())?;
+        if let Some(reference) = &self.changed_since {
+            let changed = crate::catalog::changed_since(&self.cases, reference)?;
+            catalog.keep_changed(&changed);
+        }
+        Ok(catalog)
     }
 
     /// The scenario files or folders named besides the cases folder.

@@ -6,6 +6,9 @@
 //! `http`, `case`, `scenario`) each read one thing and know nothing of each other's files.
 
 mod attach;
+mod changed;
+
+pub use changed::{changed_since, keeps, ChangedError};
 
 use crate::case::{cases_of_page, Case};
 use crate::doc::{parse_page, Page};
@@ -31,6 +34,9 @@ pub struct Catalog {
 /// Why the catalog could not be built at all. Problems in single pages are findings instead.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
+    /// `--changed-since` could not find the changed pages.
+    #[error(transparent)]
+    Changed(#[from] ChangedError),
     /// The cases folder does not exist or cannot be read.
     #[error("failed to read the cases folder {path}: {source}; pass --cases DIR (or set CONTRACT_CASES) to a folder of Markdown pages")]
     Root {

@@ -22,8 +22,14 @@ pub(crate) struct LintArgs {
 
 pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
     let mut schemas = args.schemas.load()?;
-    let (list, findings) =
+    let (mut list, mut findings) =
         lint::lint(&args.cases.cases, args.cases.scenario_paths(), &mut schemas)?;
+    if let Some(reference) = &args.cases.changed_since {
+        // Every page is read (the model and the links need them all); what changed is said.
+        let changed = contract_harness::catalog::changed_since(&args.cases.cases, reference)?;
+        let kept = list.keep_changed(&changed);
+        findings.retain(|f| contract_harness::catalog::keeps(&kept, f));
+    }
     let root = args.cases.cases.display().to_string();
     let mut out = super::output::stdout();
     match args.format {
