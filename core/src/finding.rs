@@ -89,11 +89,13 @@ pub enum Rule {
     EnumCase,
     /// A resource page that disagrees with itself or with the other pages.
     Resource,
+    /// A relative link to a page, anchor or file that is not there.
+    Link,
 }
 
 impl Rule {
     /// Every rule, in the order README's table lists them.
-    pub const ALL: [Rule; 27] = [
+    pub const ALL: [Rule; 28] = [
         Rule::AnnotationSyntax,
         Rule::FrontMatter,
         Rule::Todo,
@@ -121,6 +123,7 @@ impl Rule {
         Rule::CollectionMismatch,
         Rule::EnumCase,
         Rule::Resource,
+        Rule::Link,
     ];
 
     /// The stable kebab-case name (`annotation-syntax`).
@@ -153,6 +156,7 @@ impl Rule {
             Rule::CollectionMismatch => "collection-mismatch",
             Rule::EnumCase => "enum-case",
             Rule::Resource => "resource",
+            Rule::Link => "link",
         }
     }
 
@@ -199,7 +203,8 @@ impl Rule {
             | Rule::ScenarioFile
             | Rule::SplitResponse
             | Rule::CollectionMismatch
-            | Rule::Resource => Severity::Error,
+            | Rule::Resource
+            | Rule::Link => Severity::Error,
         }
     }
 
@@ -253,6 +258,9 @@ impl Rule {
             Rule::Resource => {
                 "A resource page that disagrees with itself or the other pages: JSON against table, undefined base or property type, key property, a type defined twice"
             }
+            Rule::Link => {
+                "A relative link to a missing page or anchor, to a file whose name differs in case, or to a folder"
+            }
         }
     }
 
@@ -300,6 +308,7 @@ impl Rule {
             Rule::CollectionMismatch => "make `isCollection` say what the body shows",
             Rule::EnumCase => "write the member as the schema spells it",
             Rule::Resource => "make the JSON representation, the tables and the annotation agree",
+            Rule::Link => "point the link at the page and heading as they are spelt",
         }
     }
 }

@@ -4,6 +4,8 @@
 //! the blocks; the case rules look at one documented example and are also attached to that
 //! case's entry when the suite runs it.
 
+mod links;
+
 use crate::case::{Case, SkipReason};
 use crate::catalog::{Catalog, CatalogError, PageView};
 use crate::doc::{Block, BlockType, FrontMatter};
@@ -25,10 +27,21 @@ pub fn lint(
     schemas: &mut Schemas,
 ) -> Result<(Catalog, Vec<Finding>), CatalogError> {
     use rayon::prelude::*;
-    let catalog = Catalog::read_with(root, scenarios, lint_page)?;
+    let outlines = std::sync::Mutex::new(Vec::new());
+    let catalog = Catalog::read_with(root, scenarios, |view| {
+        let outline = links::outline(view.file, view.text);
+        outlines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(outline);
+        lint_page(view)
+    })?;
+    let outlines = outlines.into_inner().unwrap_or_else(|e| e.into_inner());
+    let absolute = root.canonicalize().unwrap_or_else(|_| root.to_owned());
     schemas.add_documented(&catalog.model);
     let schemas = &*schemas;
     let mut findings = catalog.findings.clone();
+    findings.extend(links::findings(&absolute, &outlines));
     findings.extend(crate::resource::findings(&catalog.model, &|name| {
         schemas.knows(name)
     }));
