@@ -91,11 +91,13 @@ pub enum Rule {
     Resource,
     /// A relative link to a page, anchor or file that is not there.
     Link,
+    /// A documented resource that the metadata (CSDL) does not describe the same way.
+    MetadataDrift,
 }
 
 impl Rule {
     /// Every rule, in the order README's table lists them.
-    pub const ALL: [Rule; 28] = [
+    pub const ALL: [Rule; 29] = [
         Rule::AnnotationSyntax,
         Rule::FrontMatter,
         Rule::Todo,
@@ -124,6 +126,7 @@ impl Rule {
         Rule::EnumCase,
         Rule::Resource,
         Rule::Link,
+        Rule::MetadataDrift,
     ];
 
     /// The stable kebab-case name (`annotation-syntax`).
@@ -157,6 +160,7 @@ impl Rule {
             Rule::EnumCase => "enum-case",
             Rule::Resource => "resource",
             Rule::Link => "link",
+            Rule::MetadataDrift => "metadata-drift",
         }
     }
 
@@ -204,7 +208,8 @@ impl Rule {
             | Rule::SplitResponse
             | Rule::CollectionMismatch
             | Rule::Resource
-            | Rule::Link => Severity::Error,
+            | Rule::Link
+            | Rule::MetadataDrift => Severity::Error,
         }
     }
 
@@ -261,6 +266,9 @@ impl Rule {
             Rule::Link => {
                 "A relative link to a missing page or anchor, to a file whose name differs in case, or to a folder"
             }
+            Rule::MetadataDrift => {
+                "A documented resource the metadata lacks, or a property it lacks or types otherwise"
+            }
         }
     }
 
@@ -309,6 +317,7 @@ impl Rule {
             Rule::EnumCase => "write the member as the schema spells it",
             Rule::Resource => "make the JSON representation, the tables and the annotation agree",
             Rule::Link => "point the link at the page and heading as they are spelt",
+            Rule::MetadataDrift => "make the resource page and the CSDL agree",
         }
     }
 }

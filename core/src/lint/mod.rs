@@ -38,10 +38,17 @@ pub fn lint(
     })?;
     let outlines = outlines.into_inner().unwrap_or_else(|e| e.into_inner());
     let absolute = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+    // The docs against the metadata, before the docs' own types join the schemas.
+    let drift = if schemas.is_empty() {
+        Vec::new()
+    } else {
+        crate::resource::metadata_drift(&catalog.model, schemas)
+    };
     schemas.add_documented(&catalog.model);
     let schemas = &*schemas;
     let mut findings = catalog.findings.clone();
     findings.extend(links::findings(&absolute, &outlines));
+    findings.extend(drift);
     findings.extend(crate::resource::findings(&catalog.model, &|name| {
         schemas.knows(name)
     }));

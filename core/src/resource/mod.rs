@@ -569,5 +569,78 @@ pub fn findings(model: &Model, known: &dyn Fn(&str) -> bool) -> Vec<Finding> {
     findings
 }
 
+/// A table's type cell in the words [`crate::schema::Schemas::property_kind`] uses: `string`,
+/// `uuid`, `date-time`, `integer`, a type's lower-case name, `collection(…)`; `None` for what
+/// cannot be compared (`Stream`, untyped JSON, an empty cell).
+pub fn kind_of_table_type(cell: &str) -> Option<String> {
+    let (ty, collection) = table_type(cell);
+    let lower = ty.to_ascii_lowercase();
+    let lower = lower.strip_prefix("edm.").unwrap_or(&lower);
+    let kind = match lower {
+        "" | "stream" | "untyped" | "json" | "object" => return None,
+        "string" | "binary" | "timeofday" | "url" | "uri" => "string".to_owned(),
+        "guid" => "uuid".to_owned(),
+        "duration" => "duration".to_owned(),
+        "datetimeoffset" | "datetime" | "timestamp" => "date-time".to_owned(),
+        "date" => "date".to_owned(),
+        "int" | "int16" | "int32" | "int64" | "integer" | "byte" | "sbyte" => "integer".to_owned(),
+        "double" | "single" | "decimal" | "float" | "number" => "number".to_owned(),
+        "boolean" | "bool" => "boolean".to_owned(),
+        _ => qualify(&ty, "microsoft.graph").to_ascii_lowercase(),
+    };
+    Some(if collection {
+        format!("collection({kind})")
+    } else {
+        kind
+    })
+}
+
+/// The `metadata-drift` rule: the documented resources against the metadata's schemas (CSDL,
+/// before the docs' own types join them). A documented type the metadata lacks, a documented
+/// property it does not declare, a property whose documented type differs.
+pub fn metadata_drift(model: &Model, metadata: &crate::schema::Schemas) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for r in &model.resources {
+        let schemas = metadata.for_version(&r.version);
+        let file = r.at.file.as_str();
+        let Some(declared) = schemas.declared_properties(&r.name) else {
+            findings.push(Finding::new(
+                Rule::MetadataDrift,
+                file,
+                r.at.line,
+                format!(
+                    "{} is documented, but the metadata has no such type (type missing)",
+                    r.name
+                ),
+            ));
+            continue;
+        };
+        for (name, cell, line) in &r.table {
+            if !declared.contains(name) {
+                findings.push(Finding::new(
+                    Rule::MetadataDrift,
+                    file,
+                    *line,
+                    format!("`{name}` is documented for {}, but the metadata does not declare it (property missing)", r.name),
+                ));
+                continue;
+            }
+            let documented = kind_of_table_type(cell);
+            let meta = schemas.property_kind(&r.name, name);
+            if let (Some(documented), Some(meta)) = (documented, meta) {
+                if documented != meta {
+                    findings.push(Finding::new(
+                        Rule::MetadataDrift,
+                        file,
+                        *line,
+                        format!("`{name}` of {} is documented as {documented}, but the metadata says {meta} (type different)", r.name),
+                    ));
+                }
+            }
+        }
+    }
+    findings
+}
+
 #[cfg(test)]
 mod tests;

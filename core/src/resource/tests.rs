@@ -233,3 +233,43 @@ fn a_type_written_in_another_case_still_resolves_and_relationships_may_stay_out_
     assert_eq!(resource.len(), 1, "{resource:#?}");
     assert!(resource[0].3.starts_with("`extra`"));
 }
+
+#[test]
+fn metadata_drift_says_a_missing_type_a_missing_property_and_a_different_type() {
+    let mut csdl = Schemas::empty();
+    csdl.add(
+        std::path::PathBuf::from("microsoft.graph.thing.json"),
+        serde_json::json!({
+            "title": "microsoft.graph.thing",
+            "type": "object",
+            "properties": {
+                "id": { "type": "string" },
+                "count": { "type": ["string", "null"] },
+                "note": { "type": "string" }
+            }
+        }),
+    )
+    .unwrap();
+    let other = THING
+        .replace("microsoft.graph.thing", "microsoft.graph.other")
+        .replace("# thing", "# other");
+    let dir = docs(&[
+        ("v1.0/resources/thing.md", THING),
+        ("v1.0/resources/kindtype.md", KIND),
+        ("v1.0/resources/other.md", &other),
+    ]);
+    let (_, findings) = lint(dir.path(), &[], &mut csdl).unwrap();
+    let drift = messages(&findings, "metadata-drift");
+    let said: Vec<(&str, usize, &str)> = drift
+        .iter()
+        .map(|(f, l, _, m)| (f.as_str(), *l, m.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("v1.0/resources/other.md", 14, "microsoft.graph.other is documented, but the metadata has no such type (type missing)"),
+            ("v1.0/resources/thing.md", 9, "`count` of microsoft.graph.thing is documented as integer, but the metadata says string (type different)"),
+            ("v1.0/resources/thing.md", 10, "`kind` is documented for microsoft.graph.thing, but the metadata does not declare it (property missing)"),
+        ]
+    );
+}

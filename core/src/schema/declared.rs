@@ -76,6 +76,59 @@ impl Schemas {
         Some(declared)
     }
 
+    /// What the schema of `odata_type` says property `name` is, in words the docs' tables
+    /// can be compared with ([`crate::resource::kind_of_table_type`]): `string`,
+    /// `date-time`, `integer`, `boolean`, a type's name, `collection(…)`; `None` when the type
+    /// or property is unknown or its schema says nothing comparable.
+    pub fn property_kind(&self, odata_type: &str, name: &str) -> Option<String> {
+        let doc = *self.by_key.get(&type_key(odata_type))?;
+        let node = self.property(doc, &self.docs[doc].value, name, 0)?;
+        self.kind(doc, node, 0)
+    }
+
+    fn kind(&self, doc: usize, node: &Value, depth: usize) -> Option<String> {
+        if depth > 4 {
+            return None;
+        }
+        let (doc, node) = self.concrete(doc, node)?;
+        let types: Vec<&str> = match node.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let main = types.iter().find(|t| **t != "null").copied();
+        if node.get("enum").is_some() || main == Some("object") && node.get("title").is_some() {
+            return node
+                .get("title")
+                .and_then(Value::as_str)
+                .map(str::to_ascii_lowercase)
+                .or_else(|| {
+                    Some(
+                        self.docs[doc]
+                            .file
+                            .file_stem()?
+                            .to_string_lossy()
+                            .to_lowercase(),
+                    )
+                });
+        }
+        match main? {
+            // A navigation property: the import leaves its target untyped.
+            "object" => None,
+            "array" => Some(format!(
+                "collection({})",
+                self.kind(doc, node.get("items")?, depth + 1)?
+            )),
+            "string" => Some(
+                node.get("format")
+                    .and_then(Value::as_str)
+                    .unwrap_or("string")
+                    .to_owned(),
+            ),
+            other => Some(other.to_owned()),
+        }
+    }
+
     /// For each issue about a string that an enumeration lists in another case (`"HTML"` for
     /// `html`), the member as the schema spells it ([`SchemaIssue::canonical`]).
     pub(super) fn note_enum_case(&self, doc: usize, value: &Value, issues: &mut [SchemaIssue]) {
