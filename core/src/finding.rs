@@ -93,11 +93,13 @@ pub enum Rule {
     Link,
     /// A documented resource that the metadata (CSDL) does not describe the same way.
     MetadataDrift,
+    /// A value outside its enumeration.
+    Enum,
 }
 
 impl Rule {
     /// Every rule, in the order README's table lists them.
-    pub const ALL: [Rule; 29] = [
+    pub const ALL: [Rule; 30] = [
         Rule::AnnotationSyntax,
         Rule::FrontMatter,
         Rule::Todo,
@@ -127,6 +129,7 @@ impl Rule {
         Rule::Resource,
         Rule::Link,
         Rule::MetadataDrift,
+        Rule::Enum,
     ];
 
     /// The stable kebab-case name (`annotation-syntax`).
@@ -161,6 +164,7 @@ impl Rule {
             Rule::Resource => "resource",
             Rule::Link => "link",
             Rule::MetadataDrift => "metadata-drift",
+            Rule::Enum => "enum",
         }
     }
 
@@ -209,7 +213,8 @@ impl Rule {
             | Rule::CollectionMismatch
             | Rule::Resource
             | Rule::Link
-            | Rule::MetadataDrift => Severity::Error,
+            | Rule::MetadataDrift
+            | Rule::Enum => Severity::Error,
         }
     }
 
@@ -269,6 +274,7 @@ impl Rule {
             Rule::MetadataDrift => {
                 "A documented resource the metadata lacks, or a property it lacks or types otherwise"
             }
+            Rule::Enum => "A value outside its enumeration (a member the enumeration does not list)",
         }
     }
 
@@ -318,6 +324,7 @@ impl Rule {
             Rule::Resource => "make the JSON representation, the tables and the annotation agree",
             Rule::Link => "point the link at the page and heading as they are spelt",
             Rule::MetadataDrift => "make the resource page and the CSDL agree",
+            Rule::Enum => "use a member the enumeration lists, or add the value to it",
         }
     }
 }

@@ -570,6 +570,21 @@ fn schema_findings(
                     ),
                 );
             }
+            if let Some((name, members)) = &issue.enumeration {
+                let shown: Vec<&str> = members.iter().take(8).map(String::as_str).collect();
+                let more = members.len().saturating_sub(shown.len());
+                return Finding::new(
+                    Rule::Enum,
+                    documented.file,
+                    line,
+                    format!(
+                        "{item}`{}` at {at} is not a member of {name} ({}{})",
+                        value.pointer(&issue.pointer).and_then(Value::as_str).unwrap_or_default(),
+                        shown.join(", "),
+                        if more > 0 { format!(" and {more} more") } else { String::new() }
+                    ),
+                );
+            }
             let holder = issue.schema.as_deref().map_or_else(String::new, |schema| {
                 format!("; {schema} and its base types do not declare them")
             });

@@ -101,16 +101,26 @@ fn without_csdl_the_documented_model_checks_every_example_at_its_line() {
     let mut schemas = Schemas::empty();
     let (_, findings) = lint(dir.path(), &[], &mut schemas).unwrap();
     let schema = messages(&findings, "schema");
-    assert_eq!(schema.len(), 3, "{findings:#?}");
+    assert_eq!(schema.len(), 2, "{findings:#?}");
     // Each at the line of the offending property.
     let at = |file: &str| schema.iter().find(|(f, ..)| f == file).unwrap();
     assert_eq!(at("v1.0/api/thing-get.md").1, 12);
     assert!(at("v1.0/api/thing-get.md").3.contains("`/count`"));
     assert_eq!(at("v1.0/api/thing-other.md").1, 12);
     assert!(at("v1.0/api/thing-other.md").3.contains("'colour'"));
-    assert!(at("v1.0/api/thing-kind.md")
-        .3
-        .contains("\"medium\" is not one of"));
+    // A value outside its enumeration is the enum rule's, naming the members.
+    let member = messages(&findings, "enum");
+    assert_eq!(member.len(), 1, "{findings:#?}");
+    assert_eq!(
+        (member[0].0.as_str(), member[0].1),
+        ("v1.0/api/thing-kind.md", 12)
+    );
+    assert!(
+        member[0].3.contains(
+            "`medium` at `/kind` is not a member of microsoft.graph.kindType (small, large)"
+        ),
+        "{member:?}"
+    );
 }
 
 #[test]
@@ -222,11 +232,13 @@ fn a_type_written_in_another_case_still_resolves_and_relationships_may_stay_out_
         ("v1.0/api/thing-kind.md", &bad_member),
     ]);
     let (_, findings) = lint(dir.path(), &[], &mut Schemas::empty()).unwrap();
-    let schema = messages(&findings, "schema");
-    assert_eq!(schema.len(), 1, "{findings:#?}");
+    let member = messages(&findings, "enum");
+    assert_eq!(member.len(), 1, "{findings:#?}");
     assert!(
-        schema[0].3.contains("\"medium\" is not one of"),
-        "{schema:?}"
+        member[0]
+            .3
+            .contains("is not a member of microsoft.graph.kindType"),
+        "{member:?}"
     );
     // `extra` (JSON only) is the one resource finding: not `owner`, not `@odata.type`.
     let resource = messages(&findings, "resource");

@@ -136,17 +136,30 @@ impl Schemas {
             let Some(written) = value.pointer(&issue.pointer).and_then(Value::as_str) else {
                 continue;
             };
-            let Some((_, node)) = self.node_at(doc, value, &issue.pointer) else {
+            let Some((enum_doc, node)) = self.node_at(doc, value, &issue.pointer) else {
                 continue;
             };
-            issue.canonical = node
-                .get("enum")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .find(|member| member.eq_ignore_ascii_case(written) && *member != written)
-                .map(str::to_owned);
+            let Some(members) = node.get("enum").and_then(Value::as_array) else {
+                continue;
+            };
+            let members: Vec<&str> = members.iter().filter_map(Value::as_str).collect();
+            if members.contains(&written) {
+                continue;
+            }
+            issue.canonical = members
+                .iter()
+                .find(|member| member.eq_ignore_ascii_case(written))
+                .map(|m| (*m).to_owned());
+            let name = node
+                .get("title")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .or_else(|| {
+                    let stem = self.docs[enum_doc].file.file_stem()?;
+                    Some(stem.to_string_lossy().into_owned())
+                })
+                .unwrap_or_default();
+            issue.enumeration = Some((name, members.iter().map(|m| (*m).to_owned()).collect()));
         }
     }
 

@@ -112,6 +112,8 @@ pub struct SchemaIssue {
     /// spells it (`html`). The service matches enum members case-insensitively in requests:
     /// such an issue is a warning in a request body ([`SchemaIssue::tolerated_in_request`]).
     pub canonical: Option<String>,
+    /// For a string outside its enumeration: the enumeration's name and members.
+    pub enumeration: Option<(String, Vec<String>)>,
 }
 
 impl SchemaIssue {
@@ -468,6 +470,7 @@ impl Schemas {
                 unevaluated: Vec::new(),
                 schema: None,
                 canonical: None,
+                enumeration: None,
             }],
         }
     }
@@ -578,6 +581,7 @@ fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue
                 unevaluated: unexpected.clone(),
                 schema: None,
                 canonical: None,
+                enumeration: None,
             });
             return;
         }
@@ -588,6 +592,7 @@ fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue
                 unevaluated: Vec::new(),
                 schema: None,
                 canonical: None,
+                enumeration: None,
             });
             return;
         }
@@ -608,6 +613,7 @@ fn flatten(error: &jsonschema::ValidationError<'_>, issues: &mut Vec<SchemaIssue
             unevaluated: Vec::new(),
             schema: None,
             canonical: None,
+            enumeration: None,
         }),
     }
 }

@@ -247,6 +247,7 @@ fn prune_drops_properties_reported_deeper_and_rewords() {
         unevaluated: vec!["x".into(), "y".into()],
         schema: None,
         canonical: None,
+        enumeration: None,
     }];
     prune_unevaluated(&mut issues, &["/a/x/z".to_owned(), "/a/xx".to_owned()]);
     assert_eq!(issues[0].unevaluated, ["y"]);
