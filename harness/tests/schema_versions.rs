@@ -41,7 +41,13 @@ fn swapped() -> tempfile::TempDir {
 #[test]
 fn each_page_is_linted_against_its_own_version() {
     let (_, text) = lint(&common::cases());
-    assert!(!text.contains("event-get.md:"), "{text}");
+    // No schema finding (the seed pages link to resource pages this folder does not have).
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.contains("event-get.md:") && l.contains("[schema]")),
+        "{text}"
+    );
 
     let dir = swapped();
     let (code, text) = lint(dir.path());
