@@ -119,7 +119,16 @@ pub fn lint_page(view: &PageView) -> Vec<Finding> {
 fn block_findings(file: &str, blocks: &[Block], index: usize, paired: &[usize]) -> Vec<Finding> {
     let block = &blocks[index];
     let annotation_line = block.annotation_line.unwrap_or(block.line);
-    let mut findings = match block.block_type() {
+    let mut findings = Vec::new();
+    if block.annotation.as_ref().is_some_and(|a| !a.strict) {
+        findings.push(Finding::new(
+            Rule::LenientAnnotation,
+            file,
+            annotation_line,
+            "the annotation is not strict JSON (a trailing comma, a comment or the like); ApiDoctor reads it, stricter readers do not",
+        ));
+    }
+    findings.extend(match block.block_type() {
         Some(BlockType::Other(name)) => vec![Finding::new(
             Rule::UnknownBlockType,
             file,
@@ -132,7 +141,7 @@ fn block_findings(file: &str, blocks: &[Block], index: usize, paired: &[usize]) 
         Some(BlockType::Resource) => resource_findings(file, block),
         None => missing_annotation(file, blocks, index),
         _ => Vec::new(),
-    };
+    });
     // Generator leftovers appear in ignored blocks too (the "HTTP request" section).
     if block.block_type() != Some(&BlockType::Request) {
         for (offset, line) in block.content.lines().enumerate() {
