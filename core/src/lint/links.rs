@@ -115,7 +115,14 @@ fn check(
     pages: &HashMap<&str, &Outline>,
     by_lower: &HashMap<String, &str>,
 ) -> Option<String> {
-    // Absolute URLs, site-rooted paths and mail are for the published site to resolve.
+    // A link to the published page of a page this docs set holds is meant to be relative:
+    // the published link skips the review of the page it names, and breaks across versions.
+    if let Some(page_path) = published_page(page, dest, by_lower) {
+        return Some(format!(
+            "`{dest}` leaves the docs set for a page it holds ({page_path}); link it relatively"
+        ));
+    }
+    // Other absolute URLs, site-rooted paths and mail are for the published site to resolve.
     if dest.contains("://") || dest.starts_with('/') || dest.starts_with("mailto:") {
         return None;
     }
@@ -150,6 +157,45 @@ fn check(
             .then(|| format!("`{dest}`: no page {target}, outside the cases folder"));
     }
     Some(format!("`{dest}`: no page {target}"))
+}
+
+/// The page of this docs set that a link to the published docs names, if any:
+/// `/graph/api/resources/user?view=graph-rest-1.0` or
+/// `https://learn.microsoft.com/en-us/graph/api/user-get` from `v1.0/api/x.md` →
+/// `v1.0/resources/user.md`, `v1.0/api/user-get.md`.
+fn published_page(page: &Outline, dest: &str, by_lower: &HashMap<String, &str>) -> Option<String> {
+    let published = dest.starts_with("/graph/api/")
+        || ["docs.microsoft.com/", "learn.microsoft.com/"]
+            .iter()
+            .any(|host| dest.starts_with(&format!("https://{host}")));
+    if !published {
+        return None;
+    }
+    let rest = &dest[dest.find("/graph/api/")? + "/graph/api/".len()..];
+    let rest = rest.split(['?', '#']).next()?.trim_end_matches('/');
+    if rest.is_empty() || rest.contains("..") {
+        return None;
+    }
+    // The docs set's folder for this version: what comes before `api/` or `resources/`.
+    let file = page.file.as_str();
+    let prefix = ["api/", "resources/"]
+        .iter()
+        .filter_map(|folder| {
+            let at = if file.starts_with(folder) {
+                Some(0)
+            } else {
+                file.find(&format!("/{folder}")).map(|i| i + 1)
+            }?;
+            Some(&file[..at])
+        })
+        .next()?;
+    let rest = if rest.contains('/') {
+        rest.to_owned()
+    } else {
+        format!("api/{rest}")
+    };
+    let candidate = format!("{prefix}{rest}.md").to_lowercase();
+    by_lower.get(&candidate).map(|found| (*found).to_owned())
 }
 
 /// `../resources/user.md` from `api/user-get.md` → `resources/user.md`; `..` past the root
@@ -231,6 +277,26 @@ mod tests {
                 (6, "`../resources/gone.md`: no page resources/gone.md"),
                 (6, "`../resources/User.md`: the page is resources/user.md; the case differs, which works on Windows but breaks on Linux and when published"),
                 (7, "`folder` links to a folder; link to a page in it"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_link_to_the_published_copy_of_a_page_in_the_set_is_meant_to_be_relative() {
+        let found = lint(&[
+            (
+                "v1.0/api/user-get.md",
+                "# Get user\n\n[user](/graph/api/resources/user?view=graph-rest-1.0)\n[list](https://learn.microsoft.com/en-us/graph/api/user-list)\n[other](/graph/api/resources/elsewhere)\n",
+            ),
+            ("v1.0/resources/user.md", "# user\n"),
+            ("v1.0/api/user-list.md", "# List users\n"),
+        ]);
+        let messages: Vec<(usize, &str)> = found.iter().map(|(_, l, m)| (*l, m.as_str())).collect();
+        assert_eq!(
+            messages,
+            [
+                (3, "`/graph/api/resources/user?view=graph-rest-1.0` leaves the docs set for a page it holds (v1.0/resources/user.md); link it relatively"),
+                (4, "`https://learn.microsoft.com/en-us/graph/api/user-list` leaves the docs set for a page it holds (v1.0/api/user-list.md); link it relatively"),
             ]
         );
     }
