@@ -75,7 +75,7 @@ impl Session {
         let catalog = catalog?;
         let mut schemas = schemas?;
         // The docs' own types serve where the schemas folder has none.
-        schemas.add_documented(&catalog.model);
+        catalog.model.add_to(&mut schemas);
         let schemas = Arc::new(schemas);
         let options = config.run_options()?;
         let stale = options.known.as_ref().map_or_else(Vec::new, |known| {

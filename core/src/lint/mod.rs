@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 /// Lints every page under `root` and the scenario files (under `root` and at `scenarios`);
 /// returns the catalog and all findings, sorted by place. The types the resource pages
-/// document join `schemas` where it has none ([`Schemas::add_documented`]), so that a docs
+/// document join `schemas` where it has none ([`crate::resource::Model::add_to`]), so that a docs
 /// repository without CSDL still gets its examples checked.
 pub fn lint(
     root: &Path,
@@ -44,7 +44,7 @@ pub fn lint(
     } else {
         crate::resource::metadata_drift(&catalog.model, schemas)
     };
-    schemas.add_documented(&catalog.model);
+    catalog.model.add_to(schemas);
     let schemas = &*schemas;
     let mut findings = catalog.findings.clone();
     findings.extend(links::findings(&absolute, &outlines));

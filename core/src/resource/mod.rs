@@ -9,7 +9,7 @@
 //!
 //! [`Model::schemas`] turns the model into the same JSON Schemas the CSDL import makes, so that
 //! a docs repository without CSDL still gets every example checked; where a CSDL type exists,
-//! it wins ([`crate::schema::Schemas::add_documented`]).
+//! it wins ([`Model::add_to`]).
 
 use crate::doc::{tables, Block, BlockType, Page, Table};
 use crate::finding::{Finding, Loc, Rule, Severity};
@@ -368,6 +368,32 @@ fn nullable(schema: Value) -> Value {
 }
 
 impl Model {
+    /// Adds the documented types to `schemas` where they have none: a CSDL type wins, the
+    /// docs' own model serves the rest. Each version's types go to that version's set when
+    /// there is one, else to the set every version uses. Returns how many were added.
+    pub fn add_to(&self, schemas: &mut crate::schema::Schemas) -> usize {
+        let versions: std::collections::BTreeSet<&str> = self
+            .resources
+            .iter()
+            .map(|r| r.version.as_str())
+            .chain(self.enums.iter().map(|e| e.version.as_str()))
+            .collect();
+        let mut added = 0;
+        for version in versions {
+            let target = schemas.for_version_mut(version);
+            let documents = self.schemas(version, &|name| target.spelling(name));
+            for (file, schema) in documents {
+                let title = schema["title"].as_str().unwrap_or_default().to_owned();
+                if !target.knows(&title)
+                    && target.add(std::path::PathBuf::from(file), schema).is_ok()
+                {
+                    added += 1;
+                }
+            }
+        }
+        added
+    }
+
     /// Adds another page's types.
     pub fn extend(&mut self, other: Model) {
         self.resources.extend(other.resources);

@@ -209,7 +209,7 @@ fn a_csdl_type_wins_over_the_documented_one() {
     ]);
     let catalog = Catalog::read(dir.path()).unwrap();
     assert_eq!(
-        schemas.add_documented(&catalog.model),
+        catalog.model.add_to(&mut schemas),
         1,
         "only kindType is added"
     );

@@ -343,33 +343,14 @@ impl Schemas {
     }
 
     /// The number of schema files, those of the version folders included.
-    /// Adds the types the docs document ([`crate::resource::Model`]) where these schemas have
-    /// none: a CSDL type wins, the docs' own model serves the rest. Each version's types go to
-    /// that version's set when there is one, else to the set every version uses. Returns how
-    /// many schemas were added.
-    pub fn add_documented(&mut self, model: &crate::resource::Model) -> usize {
-        let versions: std::collections::BTreeSet<&str> = model
-            .resources
-            .iter()
-            .map(|r| r.version.as_str())
-            .chain(model.enums.iter().map(|e| e.version.as_str()))
-            .collect();
-        let mut added = 0;
-        for version in versions {
-            let target = if self.versions.contains_key(version) {
-                self.versions.get_mut(version).expect("just looked up")
-            } else {
-                &mut *self
-            };
-            let documents = model.schemas(version, &|name| target.spelling(name));
-            for (file, schema) in documents {
-                let title = schema["title"].as_str().unwrap_or_default().to_owned();
-                if !target.knows(&title) && target.add(PathBuf::from(file), schema).is_ok() {
-                    added += 1;
-                }
-            }
+    /// The set a version's types belong in: its own folder's set when there is one, else
+    /// the set every version uses (as [`Schemas::for_version`] looks them up).
+    pub fn for_version_mut(&mut self, version: &str) -> &mut Schemas {
+        if self.versions.contains_key(version) {
+            self.versions.get_mut(version).expect("just looked up")
+        } else {
+            self
         }
-        added
     }
 
     pub fn len(&self) -> usize {

@@ -43,7 +43,7 @@ pub(crate) fn run(args: MockArgs) -> anyhow::Result<ExitCode> {
     super::print_findings(&args.cases.cases, &list.findings);
     let mut schemas = args.schemas.load()?;
     // The docs' own types serve where the schemas folder has none.
-    schemas.add_documented(&list.model);
+    list.model.add_to(&mut schemas);
     let schemas = Arc::new(schemas);
     // Each answer whose example lint finds fault with says so (x-contract-findings).
     contract_harness::lint::attach(&mut list.cases, &schemas);
