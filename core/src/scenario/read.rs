@@ -38,6 +38,8 @@ struct Keys {
     /// Keys read and ignored (documented in README).
     ignored: &'static [&'static str],
     enabled_by_default: bool,
+    /// Whether a scenario must have a `name` (ApiDoctor runs one without).
+    name_required: bool,
 }
 
 const APIDOCTOR: Keys = Keys {
@@ -53,6 +55,7 @@ const APIDOCTOR: Keys = Keys {
     scenario_extra: &[],
     ignored: &["status-codes-to-retry", "scopes", "tags", "description"],
     enabled_by_default: false,
+    name_required: false,
 };
 
 const TOML: Keys = Keys {
@@ -68,6 +71,7 @@ const TOML: Keys = Keys {
     scenario_extra: &["capture", "teardown"],
     ignored: &[],
     enabled_by_default: true,
+    name_required: true,
 };
 
 /// What one file holds.
@@ -184,8 +188,17 @@ impl Lines {
 fn parse(text: &str, format: Format) -> Result<Parsed, (usize, String)> {
     match format {
         Format::ApiDoctor => {
-            let value: Json = serde_json::from_str(text)
-                .map_err(|e| (e.line().max(1), format!("not valid JSON: {e}")))?;
+            // As Newtonsoft reads it for ApiDoctor: comments, trailing commas, unquoted and
+            // single-quoted names are all JSON there.
+            let (value, _) = crate::json::parse_lenient(text).map_err(|e| {
+                (
+                    e.line.max(1),
+                    format!(
+                        "not valid JSON: {} at line {} column {}",
+                        e.message, e.line, e.column
+                    ),
+                )
+            })?;
             let mut lines = Lines::default();
             let locator = crate::json::Locator::new(text);
             index_json(&value, &mut String::new(), &locator, &mut lines);
@@ -371,6 +384,8 @@ impl Reader<'_> {
         };
         let name = match object.get("name").and_then(Json::as_str) {
             Some(name) if !name.trim().is_empty() => name.to_owned(),
+            // ApiDoctor runs a scenario without a name; it is known by its method.
+            _ if !self.keys.name_required => method.to_owned(),
             _ => {
                 let reported = self.problem(at, "a scenario needs a `name`".to_owned());
                 broken.get_or_insert(reported);
@@ -420,6 +435,9 @@ impl Reader<'_> {
         match object.get("enabled") {
             None => Ok(self.keys.enabled_by_default),
             Some(Json::Bool(enabled)) => Ok(*enabled),
+            // Newtonsoft reads `"false"` and `"True"` as booleans, and so does ApiDoctor.
+            Some(Json::String(text)) if text.eq_ignore_ascii_case("true") => Ok(true),
+            Some(Json::String(text)) if text.eq_ignore_ascii_case("false") => Ok(false),
             Some(_) => Err(self.problem(
                 &format!("{at}/enabled"),
                 "`enabled` must be true or false".to_owned(),

@@ -66,3 +66,18 @@ fn json_files_without_scenarios_are_not_scenario_files() {
         broken.findings[0]
     );
 }
+
+#[test]
+fn apidoctor_files_are_read_as_newtonsoft_reads_them() {
+    // Comments, a trailing comma, a single-quoted name, `enabled` as a string, no `name`.
+    let text = "{\n  // set up a task first\n  \"scenarios\": [\n    { 'method': \"get_task\", \"enabled\": \"True\", /* on */ },\n    { \"name\": \"off\", \"method\": \"get_task\", \"enabled\": \"false\" },\n  ],\n}\n";
+    let contents = read("tasks.json", text, Format::ApiDoctor).expect("a scenario file");
+    assert!(contents.findings.is_empty(), "{:?}", contents.findings);
+    assert_eq!(contents.scenarios.len(), 2);
+    let first = &contents.scenarios[0];
+    assert_eq!(first.name, "get_task", "named by its method");
+    assert!(first.enabled);
+    assert!(first.broken.is_none());
+    assert_eq!(first.line, 4);
+    assert!(!contents.scenarios[1].enabled);
+}
