@@ -1,7 +1,8 @@
 use super::*;
 use crate::case::{cases_of_page, SkipKind};
 use crate::doc::parse_page;
-use crate::scenario::{read, Format, Loaded, Step, StepSource};
+use crate::scenario::tests::{loaded, APIDOCTOR_FILE};
+use crate::scenario::{Format, Loaded, Step, StepSource};
 
 /// The cases of one page with their scenarios attached, as [`Catalog::read_with`] does.
 fn attach(cases: Vec<Case>, loaded: &Loaded) -> (Vec<Case>, Vec<Finding>) {
@@ -57,33 +58,6 @@ HTTP/1.1 204 No Content
 fn cases() -> Vec<Case> {
     cases_of_page(&parse_page("tasks.md", PAGE), Some("v1.0"))
 }
-
-fn loaded(file: &str, text: &str, format: Format) -> Loaded {
-    let contents = read(file, text, format).expect("a scenario file");
-    Loaded {
-        scenarios: contents.scenarios,
-        canned: contents.canned.into_iter().collect(),
-        findings: contents.findings,
-    }
-}
-
-const APIDOCTOR_FILE: &str = r#"{
-  "canned-requests": [
-    { "name": "create-task",
-      "http-request": "POST /v1.0/tasks\r\nContent-Type: application/json\r\n\r\n{\"title\": \"scratch\"}",
-      "capture": { "[task-id]": "$.id" } }
-  ],
-  "scenarios": [
-    { "name": "Get a task we just made", "method": "get_task", "enabled": true,
-      "test-setup": [ { "canned-request": "create-task" },
-                      { "method": "create_task", "request-parameters": { "$.title": "[task-id]" },
-                        "allowed-status-codes": [201], "capture": { "[etag]": "ETag:" } } ],
-      "request-parameters": { "{task-id}": "[task-id]", "If-None-Match:": "*" },
-      "expectations": { "$.title": ["scratch", "documented"], "Content-Type:": "application/json" },
-      "scopes": ["Tasks.ReadWrite"] },
-    { "name": "never runs", "method": "delete_task" }
-  ]
-}"#;
 
 #[test]
 fn each_scenario_becomes_a_case_and_disabled_ones_skip_their_request() {

@@ -182,14 +182,7 @@ fn unpaired_response(file: &str, blocks: &[Block], index: usize) -> Vec<Finding>
         ),
     }];
     if let Ok(response) = crate::http::parse_response(&block.content, block.content_line) {
-        findings.extend(body_findings(
-            file,
-            "response",
-            &response.headers,
-            &response.body,
-            &response.body_text,
-            response.body_line,
-        ));
+        findings.extend(response_body_findings(file, &response));
     }
     findings
 }
@@ -336,18 +329,23 @@ fn request_findings(case: &Case, request: &Request, schemas: &Schemas) -> Vec<Fi
     findings
 }
 
-/// The response body's problems, and its schema's verdict on the body or on each item of a
-/// collection.
-fn response_findings(case: &Case, response: &Response, schemas: &Schemas) -> Vec<Finding> {
-    let file = case.file.as_str();
-    let mut findings = body_findings(
+/// A documented response's own message problems: Content-Length, JSON.
+fn response_body_findings(file: &str, response: &Response) -> Vec<Finding> {
+    body_findings(
         file,
         "response",
         &response.headers,
         &response.body,
         &response.body_text,
         response.body_line,
-    );
+    )
+}
+
+/// The response body's problems, and its schema's verdict on the body or on each item of a
+/// collection.
+fn response_findings(case: &Case, response: &Response, schemas: &Schemas) -> Vec<Finding> {
+    let file = case.file.as_str();
+    let mut findings = response_body_findings(file, response);
     if !matches!(response.body, Body::Empty) && status_has_no_body(response.status) {
         findings.push(Finding::new(
             Rule::BodyWithNoContent,

@@ -489,7 +489,6 @@ fn resource_schema(r: &Resource, knows: &dyn Fn(&str) -> Option<String>) -> Valu
 /// defined, the key property, the same type defined twice. `known` says whether a type has a
 /// schema besides the model's (CSDL).
 pub fn findings(model: &Model, known: &dyn Fn(&str) -> bool) -> Vec<Finding> {
-    let mut findings = Vec::new();
     let defined: HashSet<String> = model
         .resources
         .iter()
@@ -497,86 +496,19 @@ pub fn findings(model: &Model, known: &dyn Fn(&str) -> bool) -> Vec<Finding> {
         .chain(model.enums.iter().map(|e| e.name.to_ascii_lowercase()))
         .collect();
     let defines = |name: &str| defined.contains(&name.to_ascii_lowercase()) || known(name);
+    let key_of = |r: &Resource| format!("{}::{}", r.version, r.name.to_ascii_lowercase());
+    let by_name: HashMap<String, &Resource> =
+        model.resources.iter().map(|r| (key_of(r), r)).collect();
     let mut first: HashMap<String, &Resource> = HashMap::new();
-    let by_name: HashMap<String, &Resource> = model
-        .resources
-        .iter()
-        .map(|r| (format!("{}::{}", r.version, r.name.to_ascii_lowercase()), r))
-        .collect();
-    // What a resource's base types list: a JSON representation shows inherited properties
-    // that only the base's table documents.
-    let inherited = |r: &Resource| {
-        let mut names: HashSet<String> = HashSet::new();
-        let mut next = r.base.clone();
-        for _ in 0..16 {
-            let Some(base) = next.take() else { break };
-            let Some(b) = by_name.get(&format!("{}::{}", r.version, base.to_ascii_lowercase()))
-            else {
-                break;
-            };
-            names.extend(b.table.iter().map(|(n, _, _)| n.clone()));
-            next = b.base.clone();
-        }
-        names
-    };
+    let mut findings = Vec::new();
     for r in &model.resources {
-        let file = r.at.file.as_str();
-        let at = |line: usize, message: String| Finding::new(Rule::Resource, file, line, message);
-        if !r.table.is_empty() {
-            let inherited = inherited(r);
-            let listed: HashSet<&str> = r
-                .table
-                .iter()
-                .map(|(n, _, _)| n.as_str())
-                .chain(inherited.iter().map(String::as_str))
-                .collect();
-            let shown: HashSet<&str> = r.json.iter().map(|(n, _, _)| n.as_str()).collect();
-            for (name, _, line) in r
-                .json
-                .iter()
-                .filter(|(n, _, _)| !listed.contains(n.as_str()))
-            {
-                findings.push(at(*line, format!("`{name}` is in the JSON representation of {} but not in its Properties or Relationships table; document it, or remove it from the JSON", r.name)));
-            }
-            for (name, _, line) in r
-                .table
-                .iter()
-                .filter(|(n, _, _)| !shown.contains(n.as_str()) && !r.relationships.contains(n))
-            {
-                findings.push(at(*line, format!("`{name}` is in the table of {} but not in its JSON representation; add it to the JSON", r.name)).with_severity(Severity::Warning));
-            }
-        }
-        if let Some(base) = r.base.as_deref().filter(|b| !defines(b)) {
-            findings.push(at(
-                r.at.line,
-                format!(
-                    "the base type `{base}` of {} is defined by no resource page (and no schema)",
-                    r.name
-                ),
-            ));
-        }
-        for (name, cell, line) in &r.table {
-            let (ty, _) = table_type(cell);
-            if primitive(&ty).is_none()
-                && !ty.is_empty()
-                && !defines(&qualify(&ty, "microsoft.graph"))
-            {
-                findings.push(at(*line, format!("the type `{ty}` of `{name}` is defined by no resource or enumeration page (and no schema)")));
-            }
-        }
-        if let Some(key) = &r.key {
-            let has =
-                r.json.iter().any(|(n, _, _)| n == key) || r.table.iter().any(|(n, _, _)| n == key);
-            if !has && r.base.is_none() {
-                findings.push(at(
-                    r.at.line,
-                    format!("`keyProperty` `{key}` is not a property of {}", r.name),
-                ));
-            }
-        }
-        let key = format!("{}::{}", r.version, r.name.to_ascii_lowercase());
-        match first.get(&key) {
-            Some(earlier) if earlier.base != r.base => findings.push(at(
+        findings.extend(json_against_table(r, &inherited(r, &by_name)));
+        findings.extend(undefined_types(r, &defines));
+        findings.extend(key_property(r));
+        match first.get(&key_of(r)) {
+            Some(earlier) if earlier.base != r.base => findings.push(Finding::new(
+                Rule::Resource,
+                &r.at.file,
                 r.at.line,
                 format!(
                     "{} is defined again, with another base type than at {} ({} there, {} here)",
@@ -588,11 +520,99 @@ pub fn findings(model: &Model, known: &dyn Fn(&str) -> bool) -> Vec<Finding> {
             )),
             Some(_) => {}
             None => {
-                first.insert(key, r);
+                first.insert(key_of(r), r);
             }
         }
     }
     findings
+}
+
+/// What a resource's base types list: a JSON representation shows inherited properties that
+/// only the base's table documents. `by_name` is keyed `version::lower-case name`.
+fn inherited(r: &Resource, by_name: &HashMap<String, &Resource>) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let mut next = r.base.clone();
+    for _ in 0..16 {
+        let Some(base) = next.take() else { break };
+        let Some(b) = by_name.get(&format!("{}::{}", r.version, base.to_ascii_lowercase())) else {
+            break;
+        };
+        names.extend(b.table.iter().map(|(n, _, _)| n.clone()));
+        next = b.base.clone();
+    }
+    names
+}
+
+/// A property in the JSON but in no table (error), or in the table but not in the JSON
+/// (warning; relationships may stay out of it).
+fn json_against_table(r: &Resource, inherited: &HashSet<String>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if r.table.is_empty() {
+        return findings;
+    }
+    let at = |line: usize, message: String| Finding::new(Rule::Resource, &r.at.file, line, message);
+    let listed: HashSet<&str> = r
+        .table
+        .iter()
+        .map(|(n, _, _)| n.as_str())
+        .chain(inherited.iter().map(String::as_str))
+        .collect();
+    let shown: HashSet<&str> = r.json.iter().map(|(n, _, _)| n.as_str()).collect();
+    for (name, _, line) in r
+        .json
+        .iter()
+        .filter(|(n, _, _)| !listed.contains(n.as_str()))
+    {
+        findings.push(at(*line, format!("`{name}` is in the JSON representation of {} but not in its Properties or Relationships table; document it, or remove it from the JSON", r.name)));
+    }
+    for (name, _, line) in r
+        .table
+        .iter()
+        .filter(|(n, _, _)| !shown.contains(n.as_str()) && !r.relationships.contains(n))
+    {
+        findings.push(
+            at(*line, format!("`{name}` is in the table of {} but not in its JSON representation; add it to the JSON", r.name))
+                .with_severity(Severity::Warning),
+        );
+    }
+    findings
+}
+
+/// A base type or a property type that no page (and no schema) defines.
+fn undefined_types(r: &Resource, defines: &dyn Fn(&str) -> bool) -> Vec<Finding> {
+    let at = |line: usize, message: String| Finding::new(Rule::Resource, &r.at.file, line, message);
+    let mut findings = Vec::new();
+    if let Some(base) = r.base.as_deref().filter(|b| !defines(b)) {
+        findings.push(at(
+            r.at.line,
+            format!(
+                "the base type `{base}` of {} is defined by no resource page (and no schema)",
+                r.name
+            ),
+        ));
+    }
+    for (name, cell, line) in &r.table {
+        let (ty, _) = table_type(cell);
+        if primitive(&ty).is_none() && !ty.is_empty() && !defines(&qualify(&ty, "microsoft.graph"))
+        {
+            findings.push(at(*line, format!("the type `{ty}` of `{name}` is defined by no resource or enumeration page (and no schema)")));
+        }
+    }
+    findings
+}
+
+/// A `keyProperty` that is no property of a resource without a base type.
+fn key_property(r: &Resource) -> Option<Finding> {
+    let key = r.key.as_ref()?;
+    let has = r.json.iter().any(|(n, _, _)| n == key) || r.table.iter().any(|(n, _, _)| n == key);
+    (!has && r.base.is_none()).then(|| {
+        Finding::new(
+            Rule::Resource,
+            &r.at.file,
+            r.at.line,
+            format!("`keyProperty` `{key}` is not a property of {}", r.name),
+        )
+    })
 }
 
 /// A table's type cell in the words [`crate::schema::Schemas::property_kind`] uses: `string`,

@@ -208,4 +208,4 @@ pub fn load(root: &Path, found: Vec<PathBuf>, extra: &[PathBuf]) -> Loaded {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

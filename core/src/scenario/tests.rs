@@ -1,6 +1,8 @@
 use super::*;
 
-fn loaded(file: &str, text: &str, format: Format) -> Loaded {
+/// The scenarios and canned requests of one file, as the catalog loads them (the catalog's
+/// tests use it too).
+pub(crate) fn loaded(file: &str, text: &str, format: Format) -> Loaded {
     let contents = read(file, text, format).expect("a scenario file");
     Loaded {
         scenarios: contents.scenarios,
@@ -9,7 +11,8 @@ fn loaded(file: &str, text: &str, format: Format) -> Loaded {
     }
 }
 
-const APIDOCTOR_FILE: &str = r#"{
+/// An ApiDoctor scenario file of every kind of step.
+pub(crate) const APIDOCTOR_FILE: &str = r#"{
   "canned-requests": [
     { "name": "create-task",
       "http-request": "POST /v1.0/tasks\r\nContent-Type: application/json\r\n\r\n{\"title\": \"scratch\"}",

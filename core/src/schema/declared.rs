@@ -65,12 +65,7 @@ impl Schemas {
 
     /// Every property `odata_type` and its bases declare; `None` when no schema describes it.
     pub fn declared_properties(&self, odata_type: &str) -> Option<HashSet<String>> {
-        let doc = *self.by_key.get(&type_key(odata_type)).or_else(|| {
-            let key = type_key(odata_type);
-            (!key.contains('.'))
-                .then(|| self.by_key.get(&format!("microsoft.graph.{key}")))
-                .flatten()
-        })?;
+        let doc = self.index_of(self.find(odata_type)?);
         let mut declared = HashSet::new();
         self.declare(doc, &self.docs[doc].value, &mut declared, 0);
         Some(declared)
@@ -81,7 +76,7 @@ impl Schemas {
     /// `date-time`, `integer`, `boolean`, a type's name, `collection(…)`; `None` when the type
     /// or property is unknown or its schema says nothing comparable.
     pub fn property_kind(&self, odata_type: &str, name: &str) -> Option<String> {
-        let doc = *self.by_key.get(&type_key(odata_type))?;
+        let doc = self.index_of(self.find(odata_type)?);
         let node = self.property(doc, &self.docs[doc].value, name, 0)?;
         self.kind(doc, node, 0)
     }
