@@ -95,11 +95,15 @@ pub enum Rule {
     MetadataDrift,
     /// A value outside its enumeration.
     Enum,
+    /// Something in an ApiDoctor scenario file that ApiDoctor ignores: it runs as ApiDoctor runs it.
+    ScenarioIgnored,
+    /// An accounts file that cannot be read, or an account that cannot be used.
+    AccountsFile,
 }
 
 impl Rule {
     /// Every rule, in the order README's table lists them.
-    pub const ALL: [Rule; 30] = [
+    pub const ALL: [Rule; 32] = [
         Rule::AnnotationSyntax,
         Rule::FrontMatter,
         Rule::Todo,
@@ -130,6 +134,8 @@ impl Rule {
         Rule::Link,
         Rule::MetadataDrift,
         Rule::Enum,
+        Rule::ScenarioIgnored,
+        Rule::AccountsFile,
     ];
 
     /// The stable kebab-case name (`annotation-syntax`).
@@ -165,6 +171,8 @@ impl Rule {
             Rule::Link => "link",
             Rule::MetadataDrift => "metadata-drift",
             Rule::Enum => "enum",
+            Rule::ScenarioIgnored => "scenario-ignored",
+            Rule::AccountsFile => "accounts-file",
         }
     }
 
@@ -172,7 +180,7 @@ impl Rule {
     /// one; `resource` says a property the table lists and the JSON lacks as a warning.
     pub fn severities(self) -> &'static str {
         match self {
-            Rule::Resource => "error, warning",
+            Rule::Resource | Rule::AccountsFile => "error, warning",
             other => match other.severity() {
                 Severity::Note => "note",
                 Severity::Warning => "warning",
@@ -196,7 +204,8 @@ impl Rule {
             | Rule::LenientAnnotation
             | Rule::MissingAnnotation
             | Rule::MissingContentType
-            | Rule::EnumCase => Severity::Warning,
+            | Rule::EnumCase
+            | Rule::ScenarioIgnored => Severity::Warning,
             Rule::IgnoredRequest => Severity::Note,
             Rule::AnnotationSyntax
             | Rule::FrontMatter
@@ -214,7 +223,8 @@ impl Rule {
             | Rule::Resource
             | Rule::Link
             | Rule::MetadataDrift
-            | Rule::Enum => Severity::Error,
+            | Rule::Enum
+            | Rule::AccountsFile => Severity::Error,
         }
     }
 
@@ -275,6 +285,12 @@ impl Rule {
                 "A documented resource the metadata lacks, or a property it lacks or types otherwise"
             }
             Rule::Enum => "A value outside its enumeration (a member the enumeration does not list)",
+            Rule::ScenarioIgnored => {
+                "Something in an ApiDoctor scenario file that ApiDoctor ignores (an unknown key, a header without its colon, a `method` no request is called): it runs as ApiDoctor runs it"
+            }
+            Rule::AccountsFile => {
+                "An accounts file that cannot be read (error), or an account that is disabled because a `$env:` variable is unset (warning)"
+            }
         }
     }
 
@@ -325,6 +341,8 @@ impl Rule {
             Rule::Link => "point the link at the page and heading as they are spelt",
             Rule::MetadataDrift => "make the resource page and the CSDL agree",
             Rule::Enum => "use a member the enumeration lists, or add the value to it",
+            Rule::ScenarioIgnored => "remove what is ignored, or write it as the message says",
+            Rule::AccountsFile => "fix the accounts file at the line given, or set the variable it names",
         }
     }
 }

@@ -114,6 +114,17 @@ pub fn suggestion<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Strin
         .unwrap_or_default()
 }
 
+/// Up to `count` of `known` closest to `name`, closest first: for a message that lists what
+/// was probably meant when no single name is close enough for [`suggestion`].
+pub fn nearest<'a>(name: &str, known: impl Iterator<Item = &'a str>, count: usize) -> Vec<&'a str> {
+    let mut scored: Vec<(f64, &str)> = known
+        .map(|k| (strsim::jaro_winkler(&k.to_lowercase(), &name.to_lowercase()), k))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(count).map(|(_, k)| k).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

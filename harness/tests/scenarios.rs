@@ -531,8 +531,10 @@ params = { "{todoTaskListId}" = "abc", "!body.base64" = "aGVsbG8=" }
     );
     let body: Value = serde_json::from_str(every["body"].as_str().unwrap()).unwrap();
     let name = body["displayName"].as_str().unwrap();
+    // ApiDoctor's form (requestdefinitionextensions.cs:240-281): without the closing `!`, a
+    // slash goes in front of the value; the name is `apidoctor-<guid>.txt`.
     assert!(
-        name.starts_with("contract-") && name.ends_with(".txt"),
+        name.starts_with("/apidoctor-") && name.ends_with(".txt") && name.len() == 51,
         "{name}"
     );
     assert_eq!(

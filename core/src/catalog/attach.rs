@@ -96,19 +96,26 @@ fn targets<'a>(
                     scenario.versions.join(", ")
                 )
             } else {
+                // Scenarios.cs:61-74: ApiDoctor selects scenarios by their method's name, so
+                // one that names no documented request is never run, without a word.
+                let nearest = crate::text::nearest(&scenario.method, by_name.keys().copied(), 3);
                 format!(
-                    "scenario `{}`: `method` names `{}`, which no documented request is called{}",
+                    "scenario `{}`: `method` names `{}`, which no documented request is called, so it never runs (ApiDoctor skips it without a word); the nearest documented names: {}",
                     scenario.name,
                     scenario.method,
-                    suggestion(&scenario.method, by_name.keys().copied())
+                    nearest
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             };
-            findings.push(Finding::new(
-                Rule::ScenarioFile,
-                &scenario.file,
-                scenario.line,
-                message,
-            ));
+            let rule = if by_name.contains_key(scenario.method.as_str()) {
+                Rule::ScenarioFile
+            } else {
+                Rule::ScenarioIgnored
+            };
+            findings.push(Finding::new(rule, &scenario.file, scenario.line, message));
         }
         for target in targets {
             driven.entry(target).or_default().push(scenario);

@@ -29,6 +29,8 @@ pub struct Catalog {
     pub pages: usize,
     /// The types the resource and enumeration pages document.
     pub model: crate::resource::Model,
+    /// ApiDoctor's accounts file, when one is among the scenario files' folders.
+    pub accounts_file: Option<PathBuf>,
 }
 
 /// Why the catalog could not be built at all. Problems in single pages are findings instead.
@@ -101,6 +103,7 @@ impl Catalog {
             findings,
             pages: walked.pages,
             model: walked.model,
+            accounts_file: loaded.accounts_file,
         })
     }
 }

@@ -184,7 +184,7 @@ fn bad_input_names_the_file_and_line() {
         "[[scenario]]\nname = \"x\"\nmethod = \"get_tsak\"\n",
         Format::Toml,
         1,
-        "which no documented request is called (did you mean `get_task`?)",
+        "so it never runs (ApiDoctor skips it without a word); the nearest documented names: `get_task`",
     );
     // A set-up step that names no documented request.
     let cases = expect(

@@ -6,22 +6,49 @@ use base64::Engine;
 use serde_json::Value as Json;
 use std::fmt;
 
-/// A JSONPath (RFC 9535), parsed once by `serde_json_path`, kept with its text for messages.
+/// A JSONPath, parsed once by `serde_json_path`, kept with its text for messages.
+///
+/// ApiDoctor's files use its own small dialect (`Json/JsonPath.cs`): `$.a.b`, `[0]`,
+/// `$.['@odata.type']`, names with `@`, `-` or `.`-free punctuation after a dot. Such a path
+/// is read into its segments and queried as the RFC 9535 path it means
+/// (`$['@odata.type']`); anything else (filters, wildcards) is read as RFC 9535 itself.
 #[derive(Debug, Clone)]
 pub struct JsonPath {
     text: String,
     path: serde_json_path::JsonPath,
+    /// The names and indexes of a simple path (ApiDoctor's dialect): setting one creates the
+    /// objects it passes through, as ApiDoctor's `SetValueForJsonPath` does.
+    segments: Option<Vec<Segment>>,
+}
+
+/// One step of a simple path.
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Name(String),
+    Index(usize),
 }
 
 impl JsonPath {
     /// Parses `$.a.b`; the error says what is wrong in words.
     pub fn parse(text: &str) -> Result<JsonPath, String> {
-        serde_json_path::JsonPath::parse(text)
+        let segments = simple_segments(text.trim());
+        let rfc = segments
+            .as_deref()
+            .map_or_else(|| text.to_owned(), rfc_text);
+        serde_json_path::JsonPath::parse(&rfc)
             .map(|path| JsonPath {
                 text: text.to_owned(),
                 path,
+                segments,
             })
             .map_err(|error| format!("`{text}` is not a JSONPath (RFC 9535): {error}"))
+    }
+
+    /// The RFC 9535 form of this path (`$.['@a']` → `$['@a']`).
+    pub fn rfc(&self) -> String {
+        self.segments
+            .as_deref()
+            .map_or_else(|| self.text.clone(), rfc_text)
     }
 
     /// The first value the path selects in `value`.
@@ -29,72 +56,137 @@ impl JsonPath {
         self.path.query(value).first()
     }
 
-    /// Sets every node the path selects in `body` to `value`. A path that selects nothing but
-    /// names one more property of objects it does select (`$.a.b` where `$.a` exists) adds that
-    /// property, as ApiDoctor does for documented request bodies that leave it out.
+    /// Sets the node the path names in `body` to `value`. A simple path creates the objects it
+    /// passes through when they are missing; `null` removes the property instead
+    /// (ApiDoctor's rule for a parameter whose value is null). Other paths set every node
+    /// they select.
     pub fn set(&self, body: &mut Json, value: &Json) -> Result<(), String> {
+        if let Some(segments) = &self.segments {
+            return set_at(body, segments, value).map_err(|at| {
+                format!(
+                    "`{}` cannot be set: {at} in the request body is not an object or a list long enough",
+                    self.text
+                )
+            });
+        }
         let pointers: Vec<String> = self
             .path
             .query_located(body)
             .locations()
             .map(|location| location.to_json_pointer())
             .collect();
-        if !pointers.is_empty() {
-            for pointer in pointers {
-                if let Some(slot) = body.pointer_mut(&pointer) {
-                    *slot = value.clone();
-                }
-            }
-            return Ok(());
-        }
-        let (parent, name) = self.split_last_name().ok_or_else(|| {
-            format!(
+        if pointers.is_empty() {
+            return Err(format!(
                 "`{}` selects nothing in the request body, so there is nothing to set",
                 self.text
-            )
-        })?;
-        let parents: Vec<String> = parent
-            .path
-            .query_located(body)
-            .locations()
-            .map(|location| location.to_json_pointer())
-            .collect();
-        let mut set = false;
-        for pointer in parents {
-            if let Some(Json::Object(object)) = body.pointer_mut(&pointer) {
-                object.insert(name.clone(), value.clone());
-                set = true;
+            ));
+        }
+        for pointer in pointers {
+            if let Some(slot) = body.pointer_mut(&pointer) {
+                *slot = value.clone();
             }
         }
-        if set {
-            Ok(())
-        } else {
-            Err(format!(
-                "`{}` selects nothing in the request body and `{}` is not an object there",
-                self.text, parent.text
-            ))
-        }
+        Ok(())
     }
+}
 
-    /// `$.a.b` → (`$.a`, `b`), `$['a']['b']` → (`$['a']`, `b`): only when both halves are
-    /// themselves JSONPaths, so the split never guesses at a filter or a slice.
-    fn split_last_name(&self) -> Option<(JsonPath, String)> {
-        let text = self.text.trim_end();
-        let (parent, name) = if let Some(rest) = text.strip_suffix("']") {
-            let start = rest.rfind("['")?;
-            (&text[..start], &rest[start + 2..])
+/// The segments of a path in ApiDoctor's dialect, or `None` when it is not one.
+fn simple_segments(text: &str) -> Option<Vec<Segment>> {
+    let mut rest = text.strip_prefix('$')?;
+    let mut segments = Vec::new();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('.') {
+            if after.starts_with('[') {
+                rest = after;
+                continue;
+            }
+            let end = after.find(['.', '[']).unwrap_or(after.len());
+            let name = &after[..end];
+            let plain = !name.is_empty()
+                && !name.contains(['*', '?', '(', ')', '\'', '"', ']', ' ', ':', ',']);
+            if !plain {
+                return None;
+            }
+            segments.push(Segment::Name(name.to_owned()));
+            rest = &after[end..];
+        } else if let Some(after) = rest.strip_prefix('[') {
+            let close = after.find(']')?;
+            let inner = after[..close].trim();
+            let quoted = ['\'', '"'].into_iter().find_map(|q| {
+                inner
+                    .strip_prefix(q)
+                    .and_then(|i| i.strip_suffix(q))
+                    .filter(|name| !name.contains(q))
+            });
+            match quoted {
+                Some(name) => segments.push(Segment::Name(name.to_owned())),
+                None => segments.push(Segment::Index(inner.parse().ok()?)),
+            }
+            rest = &after[close + 1..];
         } else {
-            let dot = text.rfind('.')?;
-            (&text[..dot], &text[dot + 1..])
-        };
-        let simple = !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '@' | '#'));
-        if !simple {
             return None;
         }
-        Some((JsonPath::parse(parent).ok()?, name.to_owned()))
+    }
+    Some(segments)
+}
+
+/// `$['a'][0]`: the RFC 9535 text of simple segments.
+fn rfc_text(segments: &[Segment]) -> String {
+    let mut out = String::from("$");
+    for segment in segments {
+        match segment {
+            Segment::Name(name) => {
+                out.push_str("['");
+                out.push_str(&name.replace('\\', "\\\\").replace('\'', "\\'"));
+                out.push_str("']");
+            }
+            Segment::Index(index) => out.push_str(&format!("[{index}]")),
+        }
+    }
+    out
+}
+
+/// Sets (or, for `null`, removes) the node at `segments`, creating missing objects on the way;
+/// the error names the part of the path that is in the way.
+fn set_at(node: &mut Json, segments: &[Segment], value: &Json) -> Result<(), String> {
+    let Some((last, parents)) = segments.split_last() else {
+        *node = value.clone();
+        return Ok(());
+    };
+    let mut here = node;
+    for (depth, segment) in parents.iter().enumerate() {
+        let at = || rfc_text(&segments[..=depth]);
+        if here.is_null() && matches!(segment, Segment::Name(_)) {
+            *here = Json::Object(Default::default());
+        }
+        here = match (segment, here) {
+            (Segment::Name(name), Json::Object(object)) => object
+                .entry(name.clone())
+                .or_insert_with(|| Json::Object(Default::default())),
+            (Segment::Index(index), Json::Array(items)) => {
+                items.get_mut(*index).ok_or_else(at)?
+            }
+            _ => return Err(at()),
+        };
+    }
+    match (last, here) {
+        (Segment::Name(name), Json::Object(object)) => {
+            if value.is_null() {
+                object.shift_remove(name);
+            } else {
+                object.insert(name.clone(), value.clone());
+            }
+            Ok(())
+        }
+        (Segment::Index(index), Json::Array(items)) if *index < items.len() => {
+            items[*index] = value.clone();
+            Ok(())
+        }
+        (Segment::Index(index), Json::Array(items)) if *index == items.len() => {
+            items.push(value.clone());
+            Ok(())
+        }
+        _ => Err(rfc_text(parents)),
     }
 }
 
@@ -148,16 +240,22 @@ impl Target {
 /// A value given in a scenario: a literal, a value captured earlier, or a fresh file name.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    /// Used as written (a string, a number, an object for `!body`, …).
+    /// Used as written (a string, a number, an object for `!body`, …); `null` removes the
+    /// header or body property it targets, as in ApiDoctor.
     Literal(Json),
     /// `[name]`: the value captured under that name earlier in the scenario.
     Captured(String),
-    /// `!random-filename-EXT`: a new random file name ending in `.EXT` each time.
+    /// A value holding `!random-filename…` (the whole value, kept to be filled each time it is
+    /// used; see [`random_filename`]).
     RandomFilename(String),
 }
 
+/// What marks a fresh file name in a value.
+pub const RANDOM_FILENAME: &str = "!random-filename";
+
 impl Value {
-    /// Reads a value; a string that is exactly `[name]` refers to a capture.
+    /// Reads a value; a string that is exactly `[name]` refers to a capture, one holding
+    /// `!random-filename` is filled afresh each time it is used.
     pub fn parse(value: &Json) -> Result<Value, String> {
         let Json::String(text) = value else {
             return Ok(Value::Literal(value.clone()));
@@ -165,21 +263,70 @@ impl Value {
         if let Some(name) = captured_name(text) {
             return Ok(Value::Captured(name.to_owned()));
         }
-        if let Some(extension) = text.strip_prefix("!random-filename-") {
-            if extension.is_empty() || !extension.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Err(format!(
-                    "`{text}` needs a file extension of letters and digits, such as `!random-filename-txt`"
-                ));
-            }
-            return Ok(Value::RandomFilename(extension.to_owned()));
-        }
-        if text.starts_with('!') && !text.contains(char::is_whitespace) {
-            return Err(format!(
-                "`{text}` is not a known value: the only `!` value is `!random-filename-EXT`"
-            ));
+        if text.contains(RANDOM_FILENAME) {
+            return Ok(Value::RandomFilename(text.clone()));
         }
         Ok(Value::Literal(value.clone()))
     }
+}
+
+/// `value` with its `!random-filename…` filled as ApiDoctor fills it
+/// (`ApiDoctor.Validation/Params/requestdefinitionextensions.cs:240-281`): the placeholder runs
+/// from `!random-filename` to the next `!`; `!random-filename!` becomes `apidoctor-<guid>`,
+/// `!random-filename-EXT!` `apidoctor-<guid>.EXT` (the character after the prefix is skipped,
+/// whatever it is). Without a closing `!` the placeholder is the rest of the value, and unless
+/// it is the bare `!random-filename`, a `/` is put in front of the whole value. Every
+/// occurrence of the placeholder gets the same name. `guid` gives the 36-character GUID.
+pub fn random_filename(value: &str, guid: impl FnOnce() -> String) -> String {
+    let Some(index) = value.find(RANDOM_FILENAME) else {
+        return value.to_owned();
+    };
+    let mut value = value.to_owned();
+    let placeholder = match value[index + 1..].find('!') {
+        Some(end) => value[index..index + 1 + end + 1].to_owned(),
+        None => {
+            let rest = value[index..].to_owned();
+            let closed = format!("{rest}!");
+            value = if rest == RANDOM_FILENAME {
+                value.replace(&rest, &closed)
+            } else {
+                format!("/{}", value.replace(&rest, &closed))
+            };
+            closed
+        }
+    };
+    let name = if placeholder == format!("{RANDOM_FILENAME}!") {
+        format!("apidoctor-{}", guid())
+    } else {
+        // Skips one character after the prefix (normally `-`), drops the closing `!`.
+        let extension: String = placeholder[RANDOM_FILENAME.len()..placeholder.len() - 1]
+            .chars()
+            .skip(1)
+            .collect();
+        format!("apidoctor-{}.{extension}", guid())
+    };
+    value.replace(&placeholder, &name)
+}
+
+/// Why ApiDoctor reads past a `request-parameters` key that is none of the forms it applies
+/// (`BasicRequestDefinition.cs:114-134`, `requestdefinitionextensions.cs:110-143`): `[x]`,
+/// `#…` and any other text are dropped without a word there.
+pub fn ignored_key(key: &str) -> String {
+    if captured_name(key).is_some() {
+        format!("`{key}` is a stored value, not a place in the request: ApiDoctor drops such a key without a word, and so does this run")
+    } else if key.starts_with('#') {
+        format!("`{key}` is a C# key: ApiDoctor drops such a key without a word, and so does this run")
+    } else if header_name(&format!("{key}:")).is_some() {
+        format!("`{key}` is not a request parameter; ApiDoctor drops it without a word, and so does this run: a header needs its colon, `{key}:`")
+    } else {
+        format!("`{key}` is not a request parameter (`{{placeholder}}`, `$.json.path`, `!body`, `!body.base64`, `!url` or `Header-Name:`); ApiDoctor drops it without a word, and so does this run")
+    }
+}
+
+/// The message for a `#…` value: ApiDoctor compiles it as C# with CodeDom, which the .NET it
+/// targets today no longer has (`requestdefinitionextensions.cs:227-229`, `CSharpEval.cs`).
+pub fn csharp_value(text: &str) -> String {
+    format!("`{text}` is a C# expression (ApiDoctor evaluates `#…` values with CodeDom): C# expressions are not supported, so this scenario cannot run; give the value itself")
 }
 
 /// One request parameter: what to replace, and with what.
@@ -209,7 +356,8 @@ impl Param {
 /// Decodes the value of `!body.base64`.
 pub fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
     base64::engine::general_purpose::STANDARD
-        .decode(text.trim())
+        // .NET's Convert.FromBase64String, which ApiDoctor uses, skips white space anywhere.
+        .decode(text.split_ascii_whitespace().collect::<String>())
         .map_err(|error| format!("`!body.base64` is not base64: {error}"))
 }
 
@@ -397,18 +545,93 @@ mod tests {
         );
         assert_eq!(
             Value::parse(&json!("!random-filename-txt")),
-            Ok(Value::RandomFilename("txt".into()))
+            Ok(Value::RandomFilename("!random-filename-txt".into()))
         );
         assert_eq!(Value::parse(&json!(3)), Ok(Value::Literal(json!(3))));
         assert_eq!(
             Value::parse(&json!("[not a capture")),
             Ok(Value::Literal(json!("[not a capture")))
         );
-        assert!(Value::parse(&json!("!random-filename-")).is_err());
-        assert!(Value::parse(&json!("!bogus")).is_err());
+        // Any other `!` value is text to ApiDoctor (ConvertToPlaceholderValue,
+        // requestdefinitionextensions.cs:216-270).
+        assert_eq!(Value::parse(&json!("!bogus")), Ok(Value::Literal(json!("!bogus"))));
         assert!(Param::parse("!body.base64", &json!("aGVsbG8=")).is_ok());
         let error = Param::parse("!body.base64", &json!("not base64!")).unwrap_err();
         assert!(error.contains("not base64"), "{error}");
+    }
+
+    /// requestdefinitionextensions.cs:240-281 (ApiDoctor eb5043e): the placeholder runs to the
+    /// next `!`; the GUID is `{0:D}`; without the closing `!` a `/` goes in front of the whole
+    /// value, except for the bare `!random-filename`.
+    #[test]
+    fn random_filenames_are_filled_as_apidoctor_fills_them() {
+        let guid = || "0f8fad5b-d9cb-469f-a165-70867728950e".to_owned();
+        let name = |value: &str| random_filename(value, guid);
+        assert_eq!(name("!random-filename!"), "apidoctor-0f8fad5b-d9cb-469f-a165-70867728950e");
+        assert_eq!(name("!random-filename"), "apidoctor-0f8fad5b-d9cb-469f-a165-70867728950e");
+        assert_eq!(
+            name("!random-filename-txt!"),
+            "apidoctor-0f8fad5b-d9cb-469f-a165-70867728950e.txt"
+        );
+        assert_eq!(
+            name("!random-filename-txt"),
+            "/apidoctor-0f8fad5b-d9cb-469f-a165-70867728950e.txt"
+        );
+        assert_eq!(
+            name("/drive/root:/!random-filename-docx!:/content"),
+            "/drive/root:/apidoctor-0f8fad5b-d9cb-469f-a165-70867728950e.docx:/content"
+        );
+        // No closing `!`: the placeholder is the rest, and the slash goes before everything.
+        assert_eq!(
+            name("folder/!random-filename-png"),
+            "/folder/apidoctor-0f8fad5b-d9cb-469f-a165-70867728950e.png"
+        );
+        // The character after the prefix is skipped, whatever it is.
+        assert_eq!(
+            name("!random-filename.vnd!"),
+            "apidoctor-0f8fad5b-d9cb-469f-a165-70867728950e.vnd"
+        );
+        assert_eq!(name("plain"), "plain");
+    }
+
+    /// .NET's Convert.FromBase64String, which `!body.base64` goes through
+    /// (requestdefinitionextensions.cs:119-135), skips white space.
+    #[test]
+    fn base64_bodies_may_hold_white_space() {
+        assert_eq!(decode_base64("aGVs bG8=\r\n").unwrap(), b"hello");
+        assert_eq!(decode_base64(" aGVsbG8= ").unwrap(), b"hello");
+    }
+
+    /// BasicRequestDefinition.cs:114-134 and requestdefinitionextensions.cs:110-143: `[x]`,
+    /// `#…` and other keys are dropped without a word by ApiDoctor; the message says so and,
+    /// for a header written without its colon, how to write it.
+    #[test]
+    fn keys_apidoctor_drops_are_explained() {
+        assert!(Target::parse("Content-Type").is_err());
+        assert!(ignored_key("Content-Type").contains("a header needs its colon, `Content-Type:`"));
+        assert!(ignored_key("[item-id]").contains("stored value"));
+        assert!(ignored_key("#DateTime.Now").contains("C# key"));
+        assert!(csharp_value("#DateTime.Now").contains("C# expressions are not supported"));
+    }
+
+    /// Json/JsonPath.cs:131-247: `$.a.b`, `[0]` and `$.['quoted']` (after a dot) are its
+    /// dialect; each is read as the RFC 9535 path it means.
+    #[test]
+    fn apidoctor_paths_map_onto_rfc_9535() {
+        let rfc = |text: &str| JsonPath::parse(text).unwrap().rfc();
+        assert_eq!(
+            rfc("$.['@microsoft.graph.conflictBehavior']"),
+            "$['@microsoft.graph.conflictBehavior']"
+        );
+        assert_eq!(rfc("$.children[0].id"), "$['children'][0]['id']");
+        assert_eq!(rfc("$.@odata.type"), "$['@odata']['type']");
+        assert_eq!(rfc("$"), "$");
+        // RFC 9535 forms that are not the dialect are kept as they are.
+        assert_eq!(rfc("$.value[?@.id=='1']"), "$.value[?@.id=='1']");
+        let body = json!({"@microsoft.graph.conflictBehavior": "rename", "children": [{"id": "7"}]});
+        let read = |text: &str| JsonPath::parse(text).unwrap().first(&body).cloned();
+        assert_eq!(read("$.['@microsoft.graph.conflictBehavior']"), Some(json!("rename")));
+        assert_eq!(read("$.children[0].id"), Some(json!("7")));
     }
 
     #[test]
@@ -460,10 +683,22 @@ mod tests {
             body,
             json!({"displayName": "new", "nested": {"a": 1, "b": 2}, "added": true})
         );
-        let error = JsonPath::parse("$.none.deeper")
+        // JsonPath.cs:101-122, 300-302: setting creates the missing parents as objects.
+        JsonPath::parse("$.none.deeper")
+            .unwrap()
+            .set(&mut body, &json!(1))
+            .unwrap();
+        assert_eq!(body["none"], json!({"deeper": 1}));
+        // JsonPath.cs:344-351: null removes the property.
+        JsonPath::parse("$.['added']")
+            .unwrap()
+            .set(&mut body, &Json::Null)
+            .unwrap();
+        assert!(body.get("added").is_none());
+        let error = JsonPath::parse("$.displayName.x")
             .unwrap()
             .set(&mut body, &json!(1))
             .unwrap_err();
-        assert!(error.contains("is not an object there"), "{error}");
+        assert!(error.contains("is not an object"), "{error}");
     }
 }

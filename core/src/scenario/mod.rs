@@ -29,8 +29,19 @@ pub struct Scenario {
     pub method: String,
     /// Disabled scenarios do not run; a request whose scenarios are all disabled is skipped.
     pub enabled: bool,
-    /// The API versions it applies to; empty for all.
+    /// The API versions it applies to; empty for all. An account runs it only when it
+    /// provides every one of them (ApiDoctor's `apiVersions`).
     pub versions: Vec<String>,
+    /// Tags an account must have to run it.
+    pub tags: Vec<String>,
+    /// Scopes an account must have been granted to run it.
+    pub scopes: Vec<String>,
+    /// Statuses of its request's answer that the docs do not show but the scenario allows:
+    /// such an answer is a warning, not a failure (ApiDoctor's scenario `allowed-status-codes`).
+    pub allowed_status: Vec<u16>,
+    /// While its request is answered with one of these, the request is sent again (a
+    /// long-running operation's 202), when it is safe to repeat.
+    pub retry_status: Vec<u16>,
     /// The scenario file, as found (relative to the cases folder when under it).
     pub file: String,
     /// 1-based line where the scenario starts.
@@ -64,6 +75,8 @@ pub struct Step {
     pub capture: Vec<Capture>,
     /// Status codes that count as success; empty for any 2xx.
     pub allowed_status: Vec<u16>,
+    /// Sent with the second account's token (ApiDoctor's `secondary-account`).
+    pub secondary_account: bool,
     /// 1-based line in the scenario file.
     pub line: usize,
 }
@@ -109,6 +122,20 @@ pub struct Loaded {
     pub canned: HashMap<String, Step>,
     /// Problems in the files, each naming the file and line.
     pub findings: Vec<Finding>,
+    /// The first `.json` met whose top has `accounts` or `checkServiceEnabledBranches`:
+    /// ApiDoctor's accounts file, found as ApiDoctor's console finds it (`Program.cs:170-182`).
+    pub accounts_file: Option<PathBuf>,
+}
+
+/// True for ApiDoctor's accounts file: JSON (read as Newtonsoft reads it) whose top has
+/// `accounts` or `checkServiceEnabledBranches`, in any case.
+pub fn is_accounts_file(text: &str) -> bool {
+    match crate::json::parse_lenient(text) {
+        Ok((serde_json::Value::Object(top), _)) => top.keys().any(|k| {
+            k.eq_ignore_ascii_case("accounts") || k.eq_ignore_ascii_case("checkServiceEnabledBranches")
+        }),
+        _ => false,
+    }
 }
 
 /// True for a file that may hold scenarios: any `.json` (ApiDoctor), or a TOML file whose
@@ -185,6 +212,9 @@ pub fn load(root: &Path, found: Vec<PathBuf>, extra: &[PathBuf]) -> Loaded {
             }
         };
         let Some(contents) = read(&name, &text, format) else {
+            if loaded.accounts_file.is_none() && is_accounts_file(&text) {
+                loaded.accounts_file = Some(path);
+            }
             continue;
         };
         loaded.findings.extend(contents.findings);
@@ -192,11 +222,12 @@ pub fn load(root: &Path, found: Vec<PathBuf>, extra: &[PathBuf]) -> Loaded {
         for (canned_name, step) in contents.canned {
             let here = format!("{name}:{}", step.line);
             if let Some(first) = canned_at.get(&canned_name) {
+                // testsetuprequestdefinition.cs:108-115: the first of that name is used.
                 loaded.findings.push(Finding::new(
-                    Rule::ScenarioFile,
+                    Rule::ScenarioIgnored,
                     &name,
                     step.line,
-                    format!("canned request `{canned_name}` is defined twice (first at {first}); rename one"),
+                    format!("canned request `{canned_name}` is defined twice; the first (at {first}) is used, as in ApiDoctor, and this one never is: rename or remove one"),
                 ));
                 continue;
             }

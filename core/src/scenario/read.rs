@@ -4,7 +4,7 @@
 //! that knows each format's key names; every problem names the file and the line of the
 //! offending key, and only the scenario it is in stops working.
 
-use super::grammar::{Capture, Expectation, Param};
+use super::grammar::{csharp_value, ignored_key, Capture, Expectation, Param, Target};
 use super::{Scenario, Step, StepSource};
 use crate::finding::{Finding, Located, Rule};
 use crate::text::LineIndex;
@@ -33,13 +33,17 @@ struct Keys {
     use_canned: &'static str,
     raw: &'static str,
     versions: &'static str,
+    /// A scenario's statuses that make its request be sent again (a long-running operation).
+    retry: &'static str,
     /// Scenario keys this format has besides the shared ones.
     scenario_extra: &'static [&'static str],
-    /// Keys read and ignored (documented in README).
-    ignored: &'static [&'static str],
     enabled_by_default: bool,
     /// Whether a scenario must have a `name` (ApiDoctor runs one without).
     name_required: bool,
+    /// ApiDoctor's files are read as Newtonsoft reads them: a key matches in any case, and a
+    /// key nothing reads is ignored (a `scenario-ignored` warning here). Our TOML is strict:
+    /// an unknown key is an error that stops the scenario.
+    lenient: bool,
 }
 
 const APIDOCTOR: Keys = Keys {
@@ -52,10 +56,11 @@ const APIDOCTOR: Keys = Keys {
     use_canned: "canned-request",
     raw: "http-request",
     versions: "apiVersions",
+    retry: "status-codes-to-retry",
     scenario_extra: &[],
-    ignored: &["status-codes-to-retry", "scopes", "tags", "description"],
     enabled_by_default: false,
     name_required: false,
+    lenient: true,
 };
 
 const TOML: Keys = Keys {
@@ -68,10 +73,11 @@ const TOML: Keys = Keys {
     use_canned: "use",
     raw: "http",
     versions: "versions",
+    retry: "retry-status",
     scenario_extra: &["capture", "teardown"],
-    ignored: &[],
     enabled_by_default: true,
     name_required: true,
+    lenient: false,
 };
 
 /// What one file holds.
@@ -113,10 +119,9 @@ pub fn read(file: &str, text: &str, format: Format) -> Option<FileContents> {
             contents
         });
     };
-    if format == Format::ApiDoctor
-        && !top.contains_key(keys.scenarios)
-        && !top.contains_key(keys.canned)
-    {
+    let reader_keys = keys;
+    let has = |key: &str| field(top, key, reader_keys.lenient).is_some();
+    if format == Format::ApiDoctor && !has(keys.scenarios) && !has(keys.canned) {
         return None;
     }
     let mut reader = Reader {
@@ -125,23 +130,13 @@ pub fn read(file: &str, text: &str, format: Format) -> Option<FileContents> {
         lines,
         findings: Vec::new(),
     };
-    for key in top.keys() {
-        if key != keys.scenarios && key != keys.canned {
-            reader.problem(
-                &child("", key),
-                format!(
-                    "unknown key `{key}`: a scenario file holds `{}` and `{}`",
-                    keys.scenarios, keys.canned
-                ),
-            );
-        }
-    }
-    for (index, item) in array(top.get(keys.canned)).iter().enumerate() {
+    let _ = reader.check_keys(top, "", &[keys.scenarios, keys.canned]);
+    for (index, item) in array(reader.get(top, keys.canned)).iter().enumerate() {
         let at = format!("/{}/{index}", keys.canned);
         let Some(object) = reader.object(item, &at) else {
             continue;
         };
-        let name = object.get("name").and_then(Json::as_str);
+        let name = reader.get(object, "name").and_then(Json::as_str);
         let Some(name) = name else {
             reader.problem(&at, "a canned request needs a `name`".to_owned());
             continue;
@@ -150,7 +145,7 @@ pub fn read(file: &str, text: &str, format: Format) -> Option<FileContents> {
             contents.canned.push((name.to_owned(), step));
         }
     }
-    for (index, item) in array(top.get(keys.scenarios)).iter().enumerate() {
+    for (index, item) in array(reader.get(top, keys.scenarios)).iter().enumerate() {
         let at = format!("/{}/{index}", keys.scenarios);
         if let Some(object) = reader.object(item, &at) {
             if let Some(scenario) = reader.scenario(object, &at) {
@@ -289,6 +284,17 @@ fn index_toml_value(
     }
 }
 
+/// `key` of `object`; with `any_case`, as Newtonsoft matches a key when none is spelt exactly
+/// so: ignoring ASCII case.
+fn field<'v>(object: &'v Map<String, Json>, key: &str, any_case: bool) -> Option<&'v Json> {
+    object.get(key).or_else(|| {
+        any_case
+            .then(|| object.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)))
+            .flatten()
+            .map(|(_, v)| v)
+    })
+}
+
 fn array(value: Option<&Json>) -> &[Json] {
     match value {
         Some(Json::Array(items)) => items,
@@ -336,6 +342,15 @@ impl Reader<'_> {
         }
     }
 
+    /// `key` of `object`; in ApiDoctor's files, as Newtonsoft matches it, in any case when no
+    /// key is spelt exactly so.
+    fn get<'v>(&self, object: &'v Map<String, Json>, key: &str) -> Option<&'v Json> {
+        field(object, key, self.keys.lenient)
+    }
+
+    /// Reports every key of `object` that is not `known`. In our TOML that is an error and the
+    /// first is returned (the scenario stops); ApiDoctor ignores such a key, so in its files it
+    /// is a `scenario-ignored` warning and reading goes on.
     fn check_keys(
         &mut self,
         object: &Map<String, Json>,
@@ -344,21 +359,38 @@ impl Reader<'_> {
     ) -> Result<(), Reported> {
         let mut first = Ok(());
         for key in object.keys() {
-            if !known.contains(&key.as_str()) && !self.keys.ignored.contains(&key.as_str()) {
-                let close = crate::text::suggestion(key, known.iter().copied());
-                let reported = self.problem(
-                    &child(at, key),
-                    format!(
-                        "unknown key `{key}`{close}; expected one of: {}",
-                        known.join(", ")
-                    ),
-                );
-                if first.is_ok() {
-                    first = Err(reported);
-                }
+            let is_known = known.iter().any(|k| {
+                k == key || (self.keys.lenient && k.eq_ignore_ascii_case(key))
+            });
+            if is_known {
+                continue;
+            }
+            let close = crate::text::suggestion(key, known.iter().copied());
+            let message = format!(
+                "unknown key `{key}`{close}; expected one of: {}",
+                known.join(", ")
+            );
+            if self.keys.lenient {
+                self.ignored(&child(at, key), format!("{message}; ApiDoctor ignores it, and so does this run"));
+                continue;
+            }
+            let reported = self.problem(&child(at, key), message);
+            if first.is_ok() {
+                first = Err(reported);
             }
         }
         first
+    }
+
+    /// A `scenario-ignored` warning: something ApiDoctor reads past without a word.
+    fn ignored(&mut self, pointer: &str, message: String) {
+        let line = self.lines.of(pointer);
+        self.findings.push(Finding::new(
+            Rule::ScenarioIgnored,
+            self.file,
+            line,
+            format!("{message} (at {})", readable(pointer)),
+        ));
     }
 
     fn scenario(&mut self, object: &Map<String, Json>, at: &str) -> Option<Scenario> {
@@ -371,10 +403,14 @@ impl Reader<'_> {
             keys.params,
             keys.expect,
             keys.versions,
+            keys.allowed,
+            keys.retry,
+            "tags",
+            "scopes",
         ];
         known.extend(keys.scenario_extra);
         let mut broken: Option<Reported> = self.check_keys(object, at, &known).err();
-        let Some(method) = object.get("method").and_then(Json::as_str) else {
+        let Some(method) = self.get(object, "method").and_then(Json::as_str) else {
             self.problem(
                 at,
                 "a scenario needs `method`: the `name` of the documented request it drives"
@@ -382,7 +418,7 @@ impl Reader<'_> {
             );
             return None;
         };
-        let name = match object.get("name").and_then(Json::as_str) {
+        let name = match self.get(object, "name").and_then(Json::as_str) {
             Some(name) if !name.trim().is_empty() => name.to_owned(),
             // ApiDoctor runs a scenario without a name; it is known by its method.
             _ if !self.keys.name_required => method.to_owned(),
@@ -393,23 +429,27 @@ impl Reader<'_> {
             }
         };
         let enabled = keep(self.enabled(object, at), &mut broken);
-        let versions = keep(self.versions(object, at), &mut broken);
+        let versions = keep(self.strings(object, at, keys.versions, "version names such as [\"v1.0\"]"), &mut broken);
+        let tags = keep(self.strings(object, at, "tags", "tags such as [\"files\"]"), &mut broken);
+        let scopes = keep(self.strings(object, at, "scopes", "scopes such as [\"Files.ReadWrite\"]"), &mut broken);
+        let allowed_status = keep(self.statuses(object, at, keys.allowed), &mut broken);
+        let retry_status = keep(self.statuses(object, at, keys.retry), &mut broken);
         let setup = self.steps(object, at, keys.setup, &mut broken);
         let teardown = if keys.scenario_extra.contains(&"teardown") {
             self.steps(object, at, "teardown", &mut broken)
         } else {
             Vec::new()
         };
-        let params = self.params(object.get(keys.params), &format!("{at}/{}", keys.params));
+        let params = self.params(self.get(object, keys.params), &format!("{at}/{}", keys.params));
         let params = keep(params, &mut broken);
         let expect = self.entries(
-            object.get(keys.expect),
+            self.get(object, keys.expect),
             &format!("{at}/{}", keys.expect),
             Expectation::parse,
         );
         let expect = keep(expect, &mut broken);
         let capture = self.entries(
-            object.get("capture"),
+            self.get(object, "capture"),
             &format!("{at}/capture"),
             Capture::parse,
         );
@@ -419,6 +459,10 @@ impl Reader<'_> {
             method: method.to_owned(),
             enabled,
             versions,
+            tags,
+            scopes,
+            allowed_status,
+            retry_status,
             file: self.file.to_owned(),
             line: self.lines.of(at),
             setup,
@@ -432,12 +476,15 @@ impl Reader<'_> {
 
     /// A scenario's `enabled`, or the format's default when it has none.
     fn enabled(&mut self, object: &Map<String, Json>, at: &str) -> Result<bool, Reported> {
-        match object.get("enabled") {
+        match self.get(object, "enabled") {
             None => Ok(self.keys.enabled_by_default),
             Some(Json::Bool(enabled)) => Ok(*enabled),
-            // Newtonsoft reads `"false"` and `"True"` as booleans, and so does ApiDoctor.
-            Some(Json::String(text)) if text.eq_ignore_ascii_case("true") => Ok(true),
-            Some(Json::String(text)) if text.eq_ignore_ascii_case("false") => Ok(false),
+            // Newtonsoft reads `"false"`, `"True"`, 0 and 1 as booleans, and so does ApiDoctor.
+            Some(Json::String(text)) if text.trim().eq_ignore_ascii_case("true") => Ok(true),
+            Some(Json::String(text)) if text.trim().eq_ignore_ascii_case("false") => Ok(false),
+            Some(Json::Number(n)) if self.keys.lenient && n.as_f64().is_some() => {
+                Ok(n.as_f64() != Some(0.0))
+            }
             Some(_) => Err(self.problem(
                 &format!("{at}/enabled"),
                 "`enabled` must be true or false".to_owned(),
@@ -445,11 +492,18 @@ impl Reader<'_> {
         }
     }
 
-    /// The API versions a scenario names; empty for all.
-    fn versions(&mut self, object: &Map<String, Json>, at: &str) -> Result<Vec<String>, Reported> {
-        let key = self.keys.versions;
-        match object.get(key) {
-            None => Ok(Vec::new()),
+    /// A list of strings under `key` (API versions, tags, scopes); empty when absent. ApiDoctor
+    /// also takes one string for a list of one.
+    fn strings(
+        &mut self,
+        object: &Map<String, Json>,
+        at: &str,
+        key: &str,
+        such_as: &str,
+    ) -> Result<Vec<String>, Reported> {
+        match self.get(object, key) {
+            None | Some(Json::Null) => Ok(Vec::new()),
+            Some(Json::String(one)) if self.keys.lenient => Ok(vec![one.clone()]),
             Some(Json::Array(items)) if items.iter().all(Json::is_string) => Ok(items
                 .iter()
                 .filter_map(Json::as_str)
@@ -457,7 +511,7 @@ impl Reader<'_> {
                 .collect()),
             Some(_) => Err(self.problem(
                 &format!("{at}/{key}"),
-                format!("`{key}` must be a list of version names such as [\"v1.0\"]"),
+                format!("`{key}` must be a list of {such_as}"),
             )),
         }
     }
@@ -472,8 +526,8 @@ impl Reader<'_> {
         broken: &mut Option<Reported>,
     ) -> Vec<Step> {
         let mut steps = Vec::new();
-        let items = match object.get(key) {
-            None => return steps,
+        let items = match self.get(object, key) {
+            None | Some(Json::Null) => return steps,
             Some(Json::Array(items)) => items,
             Some(_) => {
                 let reported = self.problem(
@@ -512,25 +566,49 @@ impl Reader<'_> {
         canned: bool,
     ) -> Result<Step, Reported> {
         let keys = self.keys;
-        let known = [
+        let mut known = vec![
             "name",
             "method",
             keys.raw,
-            keys.use_canned,
             keys.params,
             "capture",
             keys.allowed,
         ];
+        if !canned {
+            known.push(keys.use_canned);
+        }
+        if keys.lenient {
+            // ApiDoctor: a set-up step may use the second account; a canned request may name
+            // an implicit variable (TestSetupRequestDefinition.cs, CannedRequestDefinition.cs).
+            known.push(if canned { "implicit-variable" } else { "secondary-account" });
+        }
+        let said = self.lenient_step_keys(object, at, canned);
+        known.extend(said.iter().map(String::as_str));
         let mut first = self.check_keys(object, at, &known).err();
-        let label = object.get("name").and_then(Json::as_str).map(str::to_owned);
+        let label = self.get(object, "name").and_then(Json::as_str).map(str::to_owned);
         let source = self.source(object, at, canned)?;
-        let params = self.params(object.get(keys.params), &format!("{at}/{}", keys.params));
+        let mut params_value = self.get(object, keys.params);
+        if keys.lenient && matches!(source, StepSource::Canned(_)) && params_value.is_some() {
+            // testsetuprequestdefinition.cs:108-119: the canned request runs with its own
+            // parameters; the step's are never applied.
+            self.ignored(
+                &format!("{at}/{}", keys.params),
+                format!("a step that uses a canned request runs it with the canned request's own `{}`; ApiDoctor never applies the step's, and neither does this run", keys.params),
+            );
+            params_value = None;
+        }
+        let params = self.params(params_value, &format!("{at}/{}", keys.params));
         let capture = self.entries(
-            object.get("capture"),
+            self.get(object, "capture"),
             &format!("{at}/capture"),
             Capture::parse,
         );
-        let allowed = self.allowed(object, at);
+        let allowed = self.statuses(object, at, keys.allowed);
+        let secondary = match self.get(object, "secondary-account") {
+            Some(Json::Bool(true)) => true,
+            Some(Json::String(text)) => text.trim().eq_ignore_ascii_case("true"),
+            _ => false,
+        };
         let (params, capture, allowed) = match (params, capture, allowed) {
             (Ok(p), Ok(c), Ok(a)) => (p, c, a),
             (p, c, a) => {
@@ -552,8 +630,38 @@ impl Reader<'_> {
             params,
             capture,
             allowed_status: allowed,
+            secondary_account: secondary,
             line: self.lines.of(at),
         })
+    }
+
+    /// Keys ApiDoctor's classes have on a step but never act on there: read past with a
+    /// warning that says so, instead of the plain "unknown key" one; the keys said.
+    fn lenient_step_keys(
+        &mut self,
+        object: &Map<String, Json>,
+        at: &str,
+        canned: bool,
+    ) -> Vec<String> {
+        let mut said = Vec::new();
+        if !self.keys.lenient {
+            return said;
+        }
+        for key in object.keys() {
+            let is = |name: &str| key.eq_ignore_ascii_case(name);
+            let message = if canned && is(self.keys.setup) {
+                "a canned request has no `test-setup` (ApiDoctor's CannedRequestDefinition does not read one): these steps never run; move them to the scenarios that use this canned request"
+            } else if is(self.keys.expect) {
+                "`expectations` are checked on the scenario's own request only (ApiDoctor reads them on a step and never checks them): move them to the scenario"
+            } else if canned && is(self.keys.use_canned) {
+                "a canned request cannot name another canned request: ApiDoctor ignores `canned-request` here"
+            } else {
+                continue;
+            };
+            said.push(key.clone());
+            self.ignored(&child(at, key), message.to_owned());
+        }
+        said
     }
 
     /// Where a step's request comes from: exactly one of `method`, the raw request or (not
@@ -568,7 +676,7 @@ impl Reader<'_> {
         let sources: Vec<(&str, &str)> = ["method", keys.raw, keys.use_canned]
             .into_iter()
             .filter(|key| !(canned && *key == keys.use_canned))
-            .filter_map(|key| object.get(key).map(|v| (key, v)))
+            .filter_map(|key| self.get(object, key).map(|v| (key, v)))
             .map(|(key, value)| (key, value.as_str().unwrap_or_default()))
             .collect();
         match sources.as_slice() {
@@ -592,15 +700,16 @@ impl Reader<'_> {
         }
     }
 
-    /// A step's allowed status codes; empty for any 2xx.
-    fn allowed(&mut self, object: &Map<String, Json>, at: &str) -> Result<Vec<u16>, Reported> {
-        let key = self.keys.allowed;
-        match object.get(key) {
-            None => Ok(Vec::new()),
+    /// Status codes under `key` (allowed, or to retry on); empty when absent.
+    fn statuses(&mut self, object: &Map<String, Json>, at: &str, key: &str) -> Result<Vec<u16>, Reported> {
+        match self.get(object, key) {
+            None | Some(Json::Null) => Ok(Vec::new()),
             Some(Json::Array(items)) => items
                 .iter()
                 .map(|item| {
+                    // Newtonsoft reads "200" into an int too.
                     item.as_u64()
+                        .or_else(|| item.as_str().and_then(|t| t.trim().parse().ok()))
                         .filter(|s| (100..=599).contains(s))
                         .map(|s| s as u16)
                 })
@@ -616,8 +725,33 @@ impl Reader<'_> {
         })
     }
 
+    /// `request-parameters`. In ApiDoctor's files a key it does not apply (`[x]`, `#…`, a
+    /// header without its colon) is dropped with a warning, as ApiDoctor drops it; a `#…`
+    /// value (C#) stops this scenario only.
     fn params(&mut self, value: Option<&Json>, at: &str) -> Result<Vec<Param>, Reported> {
-        self.entries(value, at, Param::parse)
+        let object = match value {
+            Some(Json::Object(object)) if self.keys.lenient => object,
+            _ => return self.entries(value, at, Param::parse),
+        };
+        let mut kept = Map::new();
+        let mut first = None;
+        for (key, item) in object {
+            if !key.starts_with('$') && Target::parse(key).is_err() {
+                self.ignored(&child(at, key), ignored_key(key));
+                continue;
+            }
+            if let Some(text) = item.as_str().filter(|text| text.starts_with('#')) {
+                let reported = self.problem(&child(at, key), csharp_value(text));
+                first.get_or_insert(reported);
+                continue;
+            }
+            kept.insert(key.clone(), item.clone());
+        }
+        let params = self.entries(Some(&Json::Object(kept)), at, Param::parse);
+        match first {
+            Some(reported) => Err(reported),
+            None => params,
+        }
     }
 
     /// The entries of an object, each read by `parse`; the first problem is returned, every

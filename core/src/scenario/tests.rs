@@ -8,6 +8,7 @@ pub(crate) fn loaded(file: &str, text: &str, format: Format) -> Loaded {
         scenarios: contents.scenarios,
         canned: contents.canned.into_iter().collect(),
         findings: contents.findings,
+        accounts_file: None,
     }
 }
 

@@ -111,12 +111,9 @@ impl Values {
                     "no value was captured as [{name}]: capture it in an earlier step"
                 )),
             },
-            Value::RandomFilename(extension) => {
-                let stem: String = std::iter::repeat_with(fastrand::alphanumeric)
-                    .take(12)
-                    .collect();
-                Ok(Json::String(format!("contract-{stem}.{extension}")))
-            }
+            Value::RandomFilename(text) => Ok(Json::String(
+                crate::scenario::grammar::random_filename(text, guid),
+            )),
         }
     }
 
@@ -161,6 +158,25 @@ impl Values {
     }
 }
 
+/// A fresh GUID in the 36-character form .NET's `{0:D}` gives (lowercase, hyphenated), for
+/// random file names as ApiDoctor makes them.
+fn guid() -> String {
+    let hex: String = std::iter::repeat_with(|| {
+        char::from_digit(fastrand::u32(0..16), 16).expect("a hex digit")
+    })
+    .take(32)
+    .collect();
+    format!(
+        "{}-{}-4{}-{}{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[13..16],
+        ['8', '9', 'a', 'b'][fastrand::usize(0..4)],
+        &hex[17..20],
+        &hex[20..32]
+    )
+}
+
 /// The request of a step, with the scenario's parameters applied.
 fn build(
     runner: &Runner,
@@ -188,9 +204,13 @@ fn build(
     for param in params {
         let value = values.resolve(&param.value).map_err(Unsendable::Problem)?;
         match &param.target {
+            // A null placeholder leaves nothing in its place, as C#'s Replace(x, null) does.
+            Target::Placeholder(name) if value.is_null() => vars.insert(name.clone(), String::new()),
             Target::Placeholder(name) => vars.insert(name.clone(), as_text(&value)),
+            Target::Url if value.is_null() => {}
             Target::Url => request.url = values.inline(&as_text(&value)),
-            Target::Header(name) => headers.push((name.clone(), as_text(&value))),
+            // MethodDefinition.cs:479-482: a null header value removes the header.
+            Target::Header(name) => headers.push((name.clone(), (!value.is_null()).then(|| as_text(&value)))),
             target => body_edits.push((target, value)),
         }
     }
@@ -200,6 +220,7 @@ fn build(
         match target {
             Target::Body => {
                 planned.body = match value {
+                    Json::Null => Vec::new(),
                     Json::String(text) => text.into_bytes(),
                     other => serde_json::to_vec(&other).expect("a JSON value serialises"),
                 }
@@ -227,7 +248,9 @@ fn build(
         planned
             .headers
             .retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
-        planned.headers.push((name, value));
+        if let Some(value) = value {
+            planned.headers.push((name, value));
+        }
     }
     Ok(planned)
 }
