@@ -118,7 +118,12 @@ pub fn suggestion<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Strin
 /// was probably meant when no single name is close enough for [`suggestion`].
 pub fn nearest<'a>(name: &str, known: impl Iterator<Item = &'a str>, count: usize) -> Vec<&'a str> {
     let mut scored: Vec<(f64, &str)> = known
-        .map(|k| (strsim::jaro_winkler(&k.to_lowercase(), &name.to_lowercase()), k))
+        .map(|k| {
+            (
+                strsim::jaro_winkler(&k.to_lowercase(), &name.to_lowercase()),
+                k,
+            )
+        })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);

@@ -9,7 +9,7 @@ use crate::known::{KnownIssues, KnownIssuesError};
 use crate::report::Outputs;
 use crate::runner::RunOptions;
 use crate::schema::{SchemaError, Schemas};
-use crate::send::{read_ca_certificates, ClientCredentials, ClientOptions, Vars, VarsError};
+use crate::send::{read_ca_certificates, ClientOptions, OAuth, Vars, VarsError};
 use clap::{CommandFactory, Parser};
 use secrecy::{ExposeSecret, SecretString};
 use std::path::{Path, PathBuf};
@@ -160,6 +160,21 @@ pub struct TargetArgs {
     /// Largest response body read, in bytes; longer ones are cut and fail [default: 10 MiB]
     #[arg(long, env = "CONTRACT_MAX_BODY", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
+    /// ApiDoctor's accounts file: each enabled account runs every case against its
+    /// serviceUrl, signed in as it [default: the first .json with `accounts` among the cases
+    /// folder and the scenario files, as ApiDoctor finds it]
+    #[arg(long, env = "CONTRACT_ACCOUNTS", value_name = "FILE")]
+    pub accounts: Option<PathBuf>,
+    /// Run as this account of the accounts file only (enabled or not).
+    #[arg(long, env = "CONTRACT_ACCOUNT", value_name = "NAME")]
+    pub account: Option<String>,
+    /// The account `secondary-account` steps run as [default: the second enabled account]
+    #[arg(long, env = "CONTRACT_SECONDARY_ACCOUNT", value_name = "NAME")]
+    pub secondary_account: Option<String>,
+    /// The branch this run is on, for the accounts file's `checkServiceEnabledBranches`
+    /// [default: the CI's branch variable: GITHUB_HEAD_REF, GITHUB_REF_NAME, APPVEYOR_REPO_BRANCH, …]
+    #[arg(long, env = "CONTRACT_BRANCH", value_name = "NAME")]
+    pub branch: Option<String>,
 }
 
 /// Where the known issues are: every command that runs cases takes it.
@@ -282,6 +297,12 @@ pub enum ConfigError {
     /// The known-issues file cannot be used.
     #[error(transparent)]
     Known(#[from] KnownIssuesError),
+    /// The accounts file cannot be used.
+    #[error(transparent)]
+    Accounts(#[from] crate::accounts::AccountsError),
+    /// The accounts asked for are not there.
+    #[error("{0}")]
+    Account(String),
 }
 
 impl Config {
@@ -306,6 +327,7 @@ impl Config {
         config.target.vars.iter_mut().for_each(resolve);
         config.known.known_issues.iter_mut().for_each(resolve);
         config.target.cacert.iter_mut().for_each(resolve);
+        config.target.accounts.iter_mut().for_each(resolve);
         Ok(config)
     }
 }
@@ -340,12 +362,14 @@ impl TargetArgs {
                 .filter(|t| !t.expose_secret().trim().is_empty()),
         };
         let oauth = match (&self.token_url, &self.client_id, &self.client_secret) {
-            (Some(token_url), Some(client_id), Some(client_secret)) => Some(ClientCredentials {
-                token_url: token_url.clone(),
-                client_id: client_id.clone(),
-                client_secret: client_secret.clone(),
-                scope: self.scope.clone(),
-            }),
+            (Some(token_url), Some(client_id), Some(client_secret)) => {
+                Some(OAuth::client_credentials(
+                    token_url.clone(),
+                    client_id.clone(),
+                    client_secret.clone(),
+                    self.scope.clone(),
+                ))
+            }
             _ => None,
         };
         let defaults = ClientOptions::default();
@@ -372,6 +396,9 @@ impl TargetArgs {
             allow_writes: self.allow_writes,
             strict: self.strict,
             known: None,
+            accounts: Vec::new(),
+            secondary: None,
+            refused: None,
         })
     }
 }

@@ -11,6 +11,7 @@ pub use contract_core::{
     case, catalog, doc, finding, http, json, lint, scenario, schema, template, text,
 };
 
+pub mod accounts;
 pub mod check;
 pub mod config;
 pub mod known;

@@ -77,12 +77,23 @@ impl Session {
         // The docs' own types serve where the schemas folder has none.
         catalog.model.add_to(&mut schemas);
         let schemas = Arc::new(schemas);
-        let options = config.run_options()?;
+        let mut options = config.run_options()?;
         let stale = options.known.as_ref().map_or_else(Vec::new, |known| {
             known.stale(catalog.cases.iter().map(|c| c.id.as_str()))
         });
+        let accounts = crate::accounts::ForRun::read(
+            &config.target,
+            catalog.accounts_file.as_deref(),
+            &|name| std::env::var(name).ok(),
+        )?;
+        let mut findings = catalog.findings;
+        findings.extend(accounts.findings);
         let mut cases = catalog.cases;
         crate::lint::attach(&mut cases, &schemas);
+        let cases = per_account(cases, &accounts.accounts);
+        options.accounts = accounts.accounts;
+        options.secondary = accounts.secondary;
+        options.refused = accounts.refused;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?;
@@ -90,7 +101,7 @@ impl Session {
         Ok(Session {
             config,
             cases,
-            findings: catalog.findings,
+            findings,
             stale,
             runner,
             runtime,
@@ -144,6 +155,37 @@ impl Session {
         }
         report::write(&report, &secrets, outputs)?;
         Ok(Finished { report, secrets })
+    }
+}
+
+/// Each case once per account, as ApiDoctor runs every enabled account: with one account the
+/// ids stay as they are, with several each id ends in `@account`.
+fn per_account(cases: Vec<Case>, accounts: &[crate::accounts::Account]) -> Vec<Case> {
+    match accounts {
+        [] => cases,
+        [one] => cases
+            .into_iter()
+            .map(|mut case| {
+                case.account = Some(one.name.clone());
+                case
+            })
+            .collect(),
+        many => many
+            .iter()
+            .flat_map(|account| {
+                cases.iter().map(move |case| {
+                    let mut case = case.clone();
+                    case.id = format!("{}@{}", case.id, account.name);
+                    case.account = Some(account.name.clone());
+                    case
+                })
+            })
+            .enumerate()
+            .map(|(ordinal, mut case)| {
+                case.ordinal = ordinal;
+                case
+            })
+            .collect(),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::HeaderMap;
-use contract_harness::send::{Client, ClientCredentials, ClientOptions, PlannedRequest, SendError};
+use contract_harness::send::{Client, ClientOptions, OAuth, PlannedRequest, SendError};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -52,12 +52,12 @@ async fn target() -> url::Url {
 fn client(token_url: String, secret: &str, target: &url::Url) -> Client {
     Client::new(
         ClientOptions {
-            oauth: Some(ClientCredentials {
+            oauth: Some(OAuth::client_credentials(
                 token_url,
-                client_id: "app-id".into(),
-                client_secret: secret.to_owned().into(),
-                scope: "https://graph.microsoft.com/.default".into(),
-            }),
+                "app-id".into(),
+                secret.to_owned().into(),
+                "https://graph.microsoft.com/.default".into(),
+            )),
             ..ClientOptions::default()
         },
         target,

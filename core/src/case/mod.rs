@@ -55,6 +55,9 @@ pub struct Case {
     /// The scenario this case runs the request through, when one drives it (the catalog
     /// attaches it).
     pub scenario: Option<std::sync::Arc<crate::scenario::Scenario>>,
+    /// The account of ApiDoctor's accounts file this case runs as, when one is in use (a run
+    /// with several accounts runs each case once per account).
+    pub account: Option<String>,
 }
 
 impl Case {
@@ -275,6 +278,10 @@ pub enum SkipKind {
     WritesNotAllowed,
     /// The target proved unreachable earlier in the run.
     TargetUnreachable,
+    /// The account lacks a scope, API version or tag the example or its scenario needs.
+    AccountLacks,
+    /// The branch is not one the accounts file lets a live run use its accounts on.
+    BranchNotEnabled,
 }
 
 impl SkipKind {
@@ -292,6 +299,8 @@ impl SkipKind {
             SkipKind::UnbuildableUrl => "unbuildable-url",
             SkipKind::WritesNotAllowed => "writes-not-allowed",
             SkipKind::TargetUnreachable => "target-unreachable",
+            SkipKind::AccountLacks => "account-lacks",
+            SkipKind::BranchNotEnabled => "branch-not-enabled",
         }
     }
 }
@@ -311,6 +320,8 @@ impl fmt::Display for SkipKind {
             SkipKind::UnbuildableUrl => "request URL cannot be built",
             SkipKind::WritesNotAllowed => "writes not allowed",
             SkipKind::TargetUnreachable => "target unreachable",
+            SkipKind::AccountLacks => "the account lacks a scope, API version or tag",
+            SkipKind::BranchNotEnabled => "branch not enabled for live runs",
         })
     }
 }
@@ -410,6 +421,7 @@ pub fn cases_of_page(page: &Page, folder_version: Option<&str>) -> Vec<Case> {
             skip,
             findings: Vec::new(),
             scenario: None,
+            account: None,
         });
     }
     cases

@@ -80,8 +80,18 @@ pub struct Expectations {
     pub nullable_properties: Vec<String>,
     /// Properties allowed to be absent.
     pub optional_properties: Vec<String>,
-    /// Permission scopes the example needs.
+    /// Permission scopes the example needs (ApiDoctor: an account must grant them all).
     pub scopes: Vec<String>,
+    /// Tags an account must have to run the example (ApiDoctor's space-separated `tags`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// API versions an account must serve to run the example (`apiVersions`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub api_versions: Vec<String>,
+    /// `"target": "action"` or `"function"`: an account's `actions.prefix` transformation
+    /// goes before the URL's last segment.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub action: bool,
 }
 
 impl Expectations {
@@ -111,6 +121,9 @@ impl Expectations {
             nullable_properties: list(|a| &a.nullable_properties),
             optional_properties: list(|a| &a.optional_properties),
             scopes: list(|a| &a.scopes),
+            tags: list(|a| &a.tags),
+            api_versions: list(|a| &a.api_versions),
+            action: pick(|a| a.action),
         }
     }
 }
@@ -146,6 +159,21 @@ impl Annotation {
                 .collect(),
             _ => Vec::new(),
         };
+        // ApiDoctor splits scopes, tags and apiVersions on spaces (CodeBlockAnnotation.cs:
+        // 385-418); Graph pages also write "User.Read, Mail.Read".
+        let words = |key: &str| -> Vec<String> {
+            match raw.get(key) {
+                Some(Value::String(s)) => s
+                    .split([',', ' ', '\t'])
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                _ => list(key),
+            }
+        };
+        let action = text("target").is_some_and(|t| {
+            t.eq_ignore_ascii_case("action") || t.eq_ignore_ascii_case("function")
+        });
         let mut is_collection = flag("isCollection");
         let odata_type = text("@type")
             .or_else(|| text("@odata.type"))
@@ -187,7 +215,10 @@ impl Annotation {
                     .filter(|t| !t.is_empty()),
                 nullable_properties: list("nullableProperties"),
                 optional_properties: list("optionalProperties"),
-                scopes: list("scopes"),
+                scopes: words("scopes"),
+                tags: words("tags"),
+                api_versions: words("apiVersions"),
+                action,
             },
             raw,
             strict: strictness == crate::json::Strictness::Strict,

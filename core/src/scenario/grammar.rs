@@ -163,9 +163,7 @@ fn set_at(node: &mut Json, segments: &[Segment], value: &Json) -> Result<(), Str
             (Segment::Name(name), Json::Object(object)) => object
                 .entry(name.clone())
                 .or_insert_with(|| Json::Object(Default::default())),
-            (Segment::Index(index), Json::Array(items)) => {
-                items.get_mut(*index).ok_or_else(at)?
-            }
+            (Segment::Index(index), Json::Array(items)) => items.get_mut(*index).ok_or_else(at)?,
             _ => return Err(at()),
         };
     }
@@ -315,7 +313,9 @@ pub fn ignored_key(key: &str) -> String {
     if captured_name(key).is_some() {
         format!("`{key}` is a stored value, not a place in the request: ApiDoctor drops such a key without a word, and so does this run")
     } else if key.starts_with('#') {
-        format!("`{key}` is a C# key: ApiDoctor drops such a key without a word, and so does this run")
+        format!(
+            "`{key}` is a C# key: ApiDoctor drops such a key without a word, and so does this run"
+        )
     } else if header_name(&format!("{key}:")).is_some() {
         format!("`{key}` is not a request parameter; ApiDoctor drops it without a word, and so does this run: a header needs its colon, `{key}:`")
     } else {
@@ -554,7 +554,10 @@ mod tests {
         );
         // Any other `!` value is text to ApiDoctor (ConvertToPlaceholderValue,
         // requestdefinitionextensions.cs:216-270).
-        assert_eq!(Value::parse(&json!("!bogus")), Ok(Value::Literal(json!("!bogus"))));
+        assert_eq!(
+            Value::parse(&json!("!bogus")),
+            Ok(Value::Literal(json!("!bogus")))
+        );
         assert!(Param::parse("!body.base64", &json!("aGVsbG8=")).is_ok());
         let error = Param::parse("!body.base64", &json!("not base64!")).unwrap_err();
         assert!(error.contains("not base64"), "{error}");
@@ -567,8 +570,14 @@ mod tests {
     fn random_filenames_are_filled_as_apidoctor_fills_them() {
         let guid = || "0f8fad5b-d9cb-469f-a165-70867728950e".to_owned();
         let name = |value: &str| random_filename(value, guid);
-        assert_eq!(name("!random-filename!"), "apidoctor-0f8fad5b-d9cb-469f-a165-70867728950e");
-        assert_eq!(name("!random-filename"), "apidoctor-0f8fad5b-d9cb-469f-a165-70867728950e");
+        assert_eq!(
+            name("!random-filename!"),
+            "apidoctor-0f8fad5b-d9cb-469f-a165-70867728950e"
+        );
+        assert_eq!(
+            name("!random-filename"),
+            "apidoctor-0f8fad5b-d9cb-469f-a165-70867728950e"
+        );
         assert_eq!(
             name("!random-filename-txt!"),
             "apidoctor-0f8fad5b-d9cb-469f-a165-70867728950e.txt"
@@ -628,9 +637,13 @@ mod tests {
         assert_eq!(rfc("$"), "$");
         // RFC 9535 forms that are not the dialect are kept as they are.
         assert_eq!(rfc("$.value[?@.id=='1']"), "$.value[?@.id=='1']");
-        let body = json!({"@microsoft.graph.conflictBehavior": "rename", "children": [{"id": "7"}]});
+        let body =
+            json!({"@microsoft.graph.conflictBehavior": "rename", "children": [{"id": "7"}]});
         let read = |text: &str| JsonPath::parse(text).unwrap().first(&body).cloned();
-        assert_eq!(read("$.['@microsoft.graph.conflictBehavior']"), Some(json!("rename")));
+        assert_eq!(
+            read("$.['@microsoft.graph.conflictBehavior']"),
+            Some(json!("rename"))
+        );
         assert_eq!(read("$.children[0].id"), Some(json!("7")));
     }
 

@@ -132,7 +132,8 @@ pub struct Loaded {
 pub fn is_accounts_file(text: &str) -> bool {
     match crate::json::parse_lenient(text) {
         Ok((serde_json::Value::Object(top), _)) => top.keys().any(|k| {
-            k.eq_ignore_ascii_case("accounts") || k.eq_ignore_ascii_case("checkServiceEnabledBranches")
+            k.eq_ignore_ascii_case("accounts")
+                || k.eq_ignore_ascii_case("checkServiceEnabledBranches")
         }),
         _ => false,
     }

@@ -359,9 +359,9 @@ impl Reader<'_> {
     ) -> Result<(), Reported> {
         let mut first = Ok(());
         for key in object.keys() {
-            let is_known = known.iter().any(|k| {
-                k == key || (self.keys.lenient && k.eq_ignore_ascii_case(key))
-            });
+            let is_known = known
+                .iter()
+                .any(|k| k == key || (self.keys.lenient && k.eq_ignore_ascii_case(key)));
             if is_known {
                 continue;
             }
@@ -371,7 +371,10 @@ impl Reader<'_> {
                 known.join(", ")
             );
             if self.keys.lenient {
-                self.ignored(&child(at, key), format!("{message}; ApiDoctor ignores it, and so does this run"));
+                self.ignored(
+                    &child(at, key),
+                    format!("{message}; ApiDoctor ignores it, and so does this run"),
+                );
                 continue;
             }
             let reported = self.problem(&child(at, key), message);
@@ -429,9 +432,23 @@ impl Reader<'_> {
             }
         };
         let enabled = keep(self.enabled(object, at), &mut broken);
-        let versions = keep(self.strings(object, at, keys.versions, "version names such as [\"v1.0\"]"), &mut broken);
-        let tags = keep(self.strings(object, at, "tags", "tags such as [\"files\"]"), &mut broken);
-        let scopes = keep(self.strings(object, at, "scopes", "scopes such as [\"Files.ReadWrite\"]"), &mut broken);
+        let versions = keep(
+            self.strings(
+                object,
+                at,
+                keys.versions,
+                "version names such as [\"v1.0\"]",
+            ),
+            &mut broken,
+        );
+        let tags = keep(
+            self.strings(object, at, "tags", "tags such as [\"files\"]"),
+            &mut broken,
+        );
+        let scopes = keep(
+            self.strings(object, at, "scopes", "scopes such as [\"Files.ReadWrite\"]"),
+            &mut broken,
+        );
         let allowed_status = keep(self.statuses(object, at, keys.allowed), &mut broken);
         let retry_status = keep(self.statuses(object, at, keys.retry), &mut broken);
         let setup = self.steps(object, at, keys.setup, &mut broken);
@@ -440,7 +457,10 @@ impl Reader<'_> {
         } else {
             Vec::new()
         };
-        let params = self.params(self.get(object, keys.params), &format!("{at}/{}", keys.params));
+        let params = self.params(
+            self.get(object, keys.params),
+            &format!("{at}/{}", keys.params),
+        );
         let params = keep(params, &mut broken);
         let expect = self.entries(
             self.get(object, keys.expect),
@@ -580,12 +600,19 @@ impl Reader<'_> {
         if keys.lenient {
             // ApiDoctor: a set-up step may use the second account; a canned request may name
             // an implicit variable (TestSetupRequestDefinition.cs, CannedRequestDefinition.cs).
-            known.push(if canned { "implicit-variable" } else { "secondary-account" });
+            known.push(if canned {
+                "implicit-variable"
+            } else {
+                "secondary-account"
+            });
         }
         let said = self.lenient_step_keys(object, at, canned);
         known.extend(said.iter().map(String::as_str));
         let mut first = self.check_keys(object, at, &known).err();
-        let label = self.get(object, "name").and_then(Json::as_str).map(str::to_owned);
+        let label = self
+            .get(object, "name")
+            .and_then(Json::as_str)
+            .map(str::to_owned);
         let source = self.source(object, at, canned)?;
         let mut params_value = self.get(object, keys.params);
         if keys.lenient && matches!(source, StepSource::Canned(_)) && params_value.is_some() {
@@ -701,7 +728,12 @@ impl Reader<'_> {
     }
 
     /// Status codes under `key` (allowed, or to retry on); empty when absent.
-    fn statuses(&mut self, object: &Map<String, Json>, at: &str, key: &str) -> Result<Vec<u16>, Reported> {
+    fn statuses(
+        &mut self,
+        object: &Map<String, Json>,
+        at: &str,
+        key: &str,
+    ) -> Result<Vec<u16>, Reported> {
         match self.get(object, key) {
             None | Some(Json::Null) => Ok(Vec::new()),
             Some(Json::Array(items)) => items

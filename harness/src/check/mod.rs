@@ -176,6 +176,27 @@ impl Verdict {
         self.violations.append(&mut self.warnings);
         self
     }
+
+    /// A scenario's `allowed-status-codes` on its own request: a status the docs do not show
+    /// but the list allows is a warning, not a failure (ApiDoctor's `Http/httpresponse.cs:
+    /// 194-225`).
+    pub fn allow_statuses(&mut self, allowed: &[u16], status: u16) {
+        if !allowed.contains(&status) {
+            return;
+        }
+        let (allowed, kept): (Vec<Violation>, Vec<Violation>) =
+            std::mem::take(&mut self.violations)
+                .into_iter()
+                .partition(|v| v.kind == ViolationKind::Status);
+        self.violations = kept;
+        self.warnings.extend(allowed.into_iter().map(|mut v| {
+            v.message = format!(
+                "{}, which the scenario's allowed status codes include",
+                v.message
+            );
+            v
+        }));
+    }
 }
 
 /// A scenario's expectations on an answer: each place must hold one of its values (already

@@ -106,6 +106,9 @@ pub struct WireCase {
     /// Its position in the run's list of cases: merged shards are put back in this order.
     #[serde(default)]
     pub ordinal: usize,
+    /// The account of ApiDoctor's accounts file it ran as (added in version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// The page, relative to the cases folder.
     pub file: String,
     /// Line of the request block.
@@ -205,6 +208,7 @@ impl From<&CaseReport> for WireCase {
         let mut case = WireCase {
             id: c.id.clone(),
             ordinal: c.ordinal,
+            account: c.account.clone(),
             file: c.file.clone(),
             line: c.line,
             response_line: c.response_line,
@@ -314,6 +318,7 @@ impl WireCase {
         CaseReport {
             id: self.id,
             ordinal: self.ordinal,
+            account: self.account,
             file: self.file,
             line: self.line,
             response_line: self.response_line,

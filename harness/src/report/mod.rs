@@ -72,6 +72,8 @@ pub struct CaseReport {
     pub id: String,
     /// Its position in the run's list of cases ([`Case::ordinal`]).
     pub ordinal: usize,
+    /// The account of the accounts file it ran as, when one was in use.
+    pub account: Option<String>,
     /// The page, relative to the cases folder.
     pub file: String,
     /// Line of the request block's opening fence.
@@ -242,6 +244,7 @@ impl CaseReport {
         CaseReport {
             id: hide(&case.id),
             ordinal: case.ordinal,
+            account: case.account.clone(),
             file: case.file.clone(),
             line: case.line,
             response_line: case.response_line,

@@ -8,17 +8,18 @@
 #![allow(clippy::result_large_err)]
 
 pub mod scenario;
+mod target;
 
 pub use scenario::{Phase, PlannedStep, StepRecord};
+
+use target::{Target, TargetPlanError};
 
 use crate::case::{Case, SkipKind};
 use crate::check::{check, Verdict, Violation, ViolationKind};
 use crate::known::{Known, KnownIssues, KnownStatus};
 use crate::mock::{Mock, MockServer};
 use crate::schema::Schemas;
-use crate::send::{
-    is_loopback, plan, Client, ClientOptions, PlanError, PlannedRequest, SendError, Vars,
-};
+use crate::send::{is_loopback, Client, ClientOptions, PlanError, PlannedRequest, SendError, Vars};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -39,6 +40,13 @@ pub struct RunOptions {
     pub strict: bool,
     /// Recorded drift: a matching case that fails does not fail the run.
     pub known: Option<Arc<KnownIssues>>,
+    /// The accounts of ApiDoctor's accounts file to run as, each case once per account (the
+    /// session names each case's account); empty for a plain run.
+    pub accounts: Vec<crate::accounts::Account>,
+    /// The account `secondary-account` steps use.
+    pub secondary: Option<crate::accounts::Account>,
+    /// Why nothing may be sent (the branch gate of the accounts file), when nothing may.
+    pub refused: Option<String>,
 }
 
 /// How one case ended.
@@ -250,6 +258,8 @@ pub enum WarningKind {
     Teardown,
     /// A value a scenario captures was not in the answer.
     Capture,
+    /// A scenario's request was not polled again (it is not safe to repeat).
+    Poll,
 }
 
 impl WarningKind {
@@ -259,6 +269,7 @@ impl WarningKind {
             WarningKind::Check(kind) => kind.as_str(),
             WarningKind::Teardown => "teardown",
             WarningKind::Capture => "capture",
+            WarningKind::Poll => "poll",
         }
     }
 }
@@ -282,6 +293,7 @@ impl<'de> serde::Deserialize<'de> for WarningKind {
         match name.as_str() {
             "teardown" => Ok(WarningKind::Teardown),
             "capture" => Ok(WarningKind::Capture),
+            "poll" => Ok(WarningKind::Poll),
             other => ViolationKind::deserialize(other.into_deserializer()).map(WarningKind::Check),
         }
     }
@@ -364,12 +376,19 @@ pub enum RunError {
     /// The HTTP client could not be built.
     #[error("failed to build the HTTP client: {0}")]
     Client(SendError),
+    /// An account has no service to send to.
+    #[error("account `{0}` has no serviceUrl: add one to the accounts file, or pass --base-url")]
+    NoServiceUrl(String),
 }
 
 /// A target, a client and the schemas: everything needed to run cases.
 pub struct Runner {
-    client: Client,
-    base: Url,
+    /// Where cases go: one target, or one per account (in the accounts' order).
+    targets: Vec<Target>,
+    /// Where `secondary-account` steps go.
+    secondary: Option<Target>,
+    /// Why nothing may be sent, when nothing may.
+    refused: Option<String>,
     is_mock: bool,
     vars: Vars,
     allow_writes: bool,
@@ -392,8 +411,12 @@ impl Runner {
         schemas: Arc<Schemas>,
         options: RunOptions,
     ) -> Result<Runner, RunError> {
-        let (base, mock) = match options.base_url {
+        let (base, mock) = match options.base_url.clone() {
             Some(base) => (base, None),
+            // Each account has its own serviceUrl.
+            None if !options.accounts.is_empty() => {
+                (Url::parse("http://accounts.invalid/").expect("a URL"), None)
+            }
             None => {
                 let mock = Arc::new(Mock::from_cases(cases).validating(Arc::clone(&schemas)));
                 let server = crate::mock::start(mock, ([127, 0, 0, 1], 0).into(), false)
@@ -402,10 +425,29 @@ impl Runner {
                 (server.base_url(), Some(server))
             }
         };
+        let targets = if options.accounts.is_empty() {
+            vec![Target {
+                account: None,
+                client: Client::new(options.client.clone(), &base).map_err(RunError::Client)?,
+                base,
+                service_version: None,
+            }]
+        } else {
+            options
+                .accounts
+                .into_iter()
+                .map(|account| account_target(account, &options.client, options.base_url.as_ref()))
+                .collect::<Result<_, _>>()?
+        };
+        let secondary = options
+            .secondary
+            .map(|account| account_target(account, &options.client, options.base_url.as_ref()))
+            .transpose()?;
         Ok(Runner {
-            client: Client::new(options.client, &base).map_err(RunError::Client)?,
+            targets,
+            secondary,
+            refused: options.refused,
             is_mock: mock.is_some(),
-            base,
             vars: options.vars,
             allow_writes: options.allow_writes,
             strict: options.strict,
@@ -417,20 +459,61 @@ impl Runner {
         })
     }
 
-    /// Every secret known at this moment (token, client secret, each token fetched so far),
-    /// to redact output with when it is written.
+    /// Every secret known at this moment (tokens, client secrets, refresh tokens, passwords,
+    /// each token fetched so far), of every account, to redact output with when it is written.
     pub fn secrets(&self) -> crate::redact::Secrets {
-        crate::redact::Secrets::of(&self.client.secrets())
+        let all: Vec<secrecy::SecretString> = self
+            .targets
+            .iter()
+            .chain(&self.secondary)
+            .flat_map(|t| t.client.secrets())
+            .collect();
+        crate::redact::Secrets::of(&all)
     }
 
-    /// The target's base URL.
+    /// The (first) target's base URL.
     pub fn base_url(&self) -> &Url {
-        &self.base
+        &self.targets[0].base
     }
 
     /// True when requests carry a bearer token.
     pub fn authenticates(&self) -> bool {
-        self.client.authenticates()
+        self.targets.iter().any(|t| t.client.authenticates())
+    }
+
+    /// Where `case` goes: its account's target, else the one target.
+    fn target(&self, case: &Case) -> &Target {
+        case.account
+            .as_deref()
+            .and_then(|name| self.targets.iter().find(|t| t.name() == Some(name)))
+            .unwrap_or(&self.targets[0])
+    }
+
+    /// Where a scenario step of `case` goes: the case's target, or for a `secondary-account`
+    /// step the secondary account's.
+    fn step_target(&self, case: &Case, secondary: bool) -> Result<&Target, String> {
+        if !secondary {
+            return Ok(self.target(case));
+        }
+        self.secondary.as_ref().ok_or_else(|| {
+            "this step is marked `secondary-account` and no secondary account is chosen: pass --secondary-account NAME (CONTRACT_SECONDARY_ACCOUNT) with an account of the accounts file".to_owned()
+        })
+    }
+
+    /// Why `case` is not sent at all: the branch gate, or what its account lacks.
+    fn refusal(&self, case: &Case) -> Option<Outcome> {
+        if let Some(reason) = &self.refused {
+            return Some(Outcome::Skipped {
+                kind: SkipKind::BranchNotEnabled,
+                reason: reason.clone(),
+            });
+        }
+        self.target(case)
+            .lacks(case)
+            .map(|reason| Outcome::Skipped {
+                kind: SkipKind::AccountLacks,
+                reason,
+            })
     }
 
     /// True when the target is the embedded mock.
@@ -447,6 +530,9 @@ impl Runner {
                 reason: reason.to_string(),
             });
         }
+        if let Some(refusal) = self.refusal(case) {
+            return Err(refusal);
+        }
         if let Some(scenario) = &case.scenario {
             let chain = scenario::plan_chain(self, case, scenario)?;
             return chain
@@ -461,9 +547,43 @@ impl Runner {
                 });
         }
         if case.request.as_ref().is_some_and(|r| r.method.is_write()) {
-            self.writes_allowed()?;
+            self.writes_allowed(case)?;
         }
-        plan(case, &self.base, &self.vars, self.is_mock).map_err(|error| self.unsendable(error))
+        let request = case
+            .request
+            .as_ref()
+            .ok_or_else(|| self.unsendable(PlanError::NoRequest))?;
+        self.plan_request(case, request, &case.version)
+    }
+
+    /// Plans a documented request (the case's, or a scenario step's of API version
+    /// `version`) for the case's target; a request that cannot be planned is a skip.
+    fn plan_request(
+        &self,
+        case: &Case,
+        request: &crate::http::Request,
+        version: &str,
+    ) -> Result<PlannedRequest, Outcome> {
+        self.target(case)
+            .plan(
+                request,
+                version,
+                case.expect.action,
+                &self.vars,
+                self.is_mock,
+            )
+            .map_err(|error| self.unplannable(error))
+    }
+
+    /// Why a request cannot be planned for a target, as a skip.
+    fn unplannable(&self, error: TargetPlanError) -> Outcome {
+        match error {
+            TargetPlanError::Lacks(reason) => Outcome::Skipped {
+                kind: SkipKind::AccountLacks,
+                reason,
+            },
+            TargetPlanError::Plan(error) => self.unsendable(error),
+        }
     }
 
     /// The result of a case [`Runner::plan`] refuses (a skipped case), made without sending
@@ -484,6 +604,9 @@ impl Runner {
                 kind: reason.kind(),
                 reason: reason.to_string(),
             }));
+        }
+        if let Some(refusal) = self.refusal(case) {
+            return Some(Err(refusal));
         }
         if let Some(broken) = &scenario.broken {
             return Some(Err(Outcome::Error(CaseError::new(
@@ -516,15 +639,16 @@ impl Runner {
     }
 
     /// Writes go to this machine, or to a remote target only with `--allow-writes`.
-    fn writes_allowed(&self) -> Result<(), Outcome> {
-        if self.allow_writes || is_loopback(&self.base) {
+    fn writes_allowed(&self, case: &Case) -> Result<(), Outcome> {
+        let base = &self.target(case).base;
+        if self.allow_writes || is_loopback(base) {
             return Ok(());
         }
         Err(Outcome::Skipped {
             kind: SkipKind::WritesNotAllowed,
             reason: format!(
                 "writes are not allowed against {}: pass --allow-writes (CONTRACT_ALLOW_WRITES=1)",
-                self.base.host_str().unwrap_or_default()
+                base.host_str().unwrap_or_default()
             ),
         })
     }
@@ -600,7 +724,7 @@ impl Runner {
         plan: Option<Result<PlannedRequest, Outcome>>,
     ) -> CaseResult {
         if let Some(scenario) = case.scenario.as_ref().filter(|_| case.skip.is_none()) {
-            if let Some(outcome) = self.gate.closed() {
+            if let Some(outcome) = self.refusal(case).or_else(|| self.gate.closed()) {
                 return not_sent(case, outcome);
             }
             return scenario::run(self, case, scenario).await;
@@ -619,7 +743,7 @@ impl Runner {
     /// was reached.
     async fn exchange(&self, case: &Case, request: PlannedRequest) -> CaseResult {
         let started = Instant::now();
-        let exchange = self.client.send(&request).await;
+        let exchange = self.target(case).send(&request).await;
         self.record_contact(&exchange.result);
         let mut warnings = Vec::new();
         let outcome = match exchange.result {
@@ -678,6 +802,24 @@ impl Runner {
         results.sort_by_key(|(index, _)| *index);
         results.into_iter().map(|(_, result)| result).collect()
     }
+}
+
+/// The target of one account: its own client (its token, its headers after the run's).
+fn account_target(
+    account: crate::accounts::Account,
+    options: &ClientOptions,
+    base_url: Option<&Url>,
+) -> Result<Target, RunError> {
+    let base = base_url
+        .cloned()
+        .or_else(|| account.service_url.clone())
+        .ok_or_else(|| RunError::NoServiceUrl(account.name.clone()))?;
+    let mut client = options.clone();
+    client.token = None;
+    client.oauth = account.oauth.clone();
+    client.extra_headers.extend(account.headers.iter().cloned());
+    let client = Client::new(client, &base).map_err(RunError::Client)?;
+    Ok(Target::of_account(account, client, base))
 }
 
 /// A case that was not sent, and why; with its example's findings, as every result has (a

@@ -11,7 +11,7 @@ use crate::check::{check, check_expectations};
 use crate::http::Request;
 use crate::scenario::grammar::{as_text, decode_base64};
 use crate::scenario::{Capture, Param, Scenario, Step, StepSource, Target, Value};
-use crate::send::{plan_request, ActualResponse, PlannedRequest};
+use crate::send::{ActualResponse, PlannedRequest};
 use crate::text::shorten;
 use secrecy::SecretString;
 use serde::Serialize;
@@ -161,11 +161,10 @@ impl Values {
 /// A fresh GUID in the 36-character form .NET's `{0:D}` gives (lowercase, hyphenated), for
 /// random file names as ApiDoctor makes them.
 fn guid() -> String {
-    let hex: String = std::iter::repeat_with(|| {
-        char::from_digit(fastrand::u32(0..16), 16).expect("a hex digit")
-    })
-    .take(32)
-    .collect();
+    let hex: String =
+        std::iter::repeat_with(|| char::from_digit(fastrand::u32(0..16), 16).expect("a hex digit"))
+            .take(32)
+            .collect();
     format!(
         "{}-{}-4{}-{}{}-{}",
         &hex[..8],
@@ -177,6 +176,27 @@ fn guid() -> String {
     )
 }
 
+/// Who sends a request of a scenario, and so which account's token and renames it gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sender {
+    /// The case's own documented request, as the case's account.
+    Documented,
+    /// A set-up or teardown step, as the case's account.
+    Step,
+    /// A step marked `secondary-account`.
+    Secondary,
+}
+
+impl Sender {
+    fn of(step: &Step) -> Sender {
+        if step.secondary_account {
+            Sender::Secondary
+        } else {
+            Sender::Step
+        }
+    }
+}
+
 /// The request of a step, with the scenario's parameters applied.
 fn build(
     runner: &Runner,
@@ -184,6 +204,7 @@ fn build(
     source: &StepSource,
     params: &[Param],
     values: &Values,
+    sender: Sender,
 ) -> Result<PlannedRequest, Unsendable> {
     let (mut request, version): (Request, &str) = match source {
         StepSource::Documented {
@@ -205,17 +226,26 @@ fn build(
         let value = values.resolve(&param.value).map_err(Unsendable::Problem)?;
         match &param.target {
             // A null placeholder leaves nothing in its place, as C#'s Replace(x, null) does.
-            Target::Placeholder(name) if value.is_null() => vars.insert(name.clone(), String::new()),
+            Target::Placeholder(name) if value.is_null() => {
+                vars.insert(name.clone(), String::new())
+            }
             Target::Placeholder(name) => vars.insert(name.clone(), as_text(&value)),
             Target::Url if value.is_null() => {}
             Target::Url => request.url = values.inline(&as_text(&value)),
             // MethodDefinition.cs:479-482: a null header value removes the header.
-            Target::Header(name) => headers.push((name.clone(), (!value.is_null()).then(|| as_text(&value)))),
+            Target::Header(name) => {
+                headers.push((name.clone(), (!value.is_null()).then(|| as_text(&value))))
+            }
             target => body_edits.push((target, value)),
         }
     }
-    let mut planned = plan_request(&request, version, &runner.base, &vars, runner.is_mock)
-        .map_err(|error| Unsendable::Skip(Box::new(runner.unsendable(error))))?;
+    let target = runner
+        .step_target(case, sender == Sender::Secondary)
+        .map_err(Unsendable::Problem)?;
+    let action = sender == Sender::Documented && case.expect.action;
+    let mut planned = target
+        .plan(&request, version, action, &vars, runner.is_mock)
+        .map_err(|error| Unsendable::Skip(Box::new(runner.unplannable(error))))?;
     for (target, value) in body_edits {
         match target {
             Target::Body => {
@@ -290,7 +320,14 @@ pub fn plan_chain(
     let plan_steps = |phase: Phase, steps: &[Step], planned: &mut Vec<PlannedStep>| {
         for (index, step) in steps.iter().enumerate() {
             let label = step_label(phase, index, step);
-            let request = match build(runner, case, &step.source, &step.params, &values) {
+            let request = match build(
+                runner,
+                case,
+                &step.source,
+                &step.params,
+                &values,
+                Sender::of(step),
+            ) {
                 Ok(request) => Ok(request),
                 Err(Unsendable::Skip(outcome)) => {
                     return Err(match *outcome {
@@ -312,8 +349,16 @@ pub fn plan_chain(
         Ok(())
     };
     plan_steps(Phase::Setup, &scenario.setup, &mut planned)?;
-    let main =
-        documented(case).and_then(|source| build(runner, case, &source, &scenario.params, &values));
+    let main = documented(case).and_then(|source| {
+        build(
+            runner,
+            case,
+            &source,
+            &scenario.params,
+            &values,
+            Sender::Documented,
+        )
+    });
     planned.push(PlannedStep {
         phase: Phase::Request,
         label: REQUEST_LABEL.to_owned(),
@@ -329,7 +374,7 @@ pub fn plan_chain(
         .filter_map(|step| step.request.as_ref().ok())
         .any(|request| request.method.is_write());
     if writes {
-        runner.writes_allowed()?;
+        runner.writes_allowed(case)?;
     }
     Ok(planned)
 }
@@ -407,9 +452,16 @@ async fn request(
     values: &mut Values,
     result: &mut CaseResult,
 ) -> Outcome {
-    let planned = match documented(case)
-        .and_then(|source| build(runner, case, &source, &scenario.params, values))
-    {
+    let planned = match documented(case).and_then(|source| {
+        build(
+            runner,
+            case,
+            &source,
+            &scenario.params,
+            values,
+            Sender::Documented,
+        )
+    }) {
         Ok(planned) => planned,
         Err(Unsendable::Skip(outcome)) => return *outcome,
         Err(Unsendable::Problem(problem)) => {
@@ -420,9 +472,7 @@ async fn request(
         }
     };
     let started = Instant::now();
-    let exchange = runner.client.send(&planned).await;
-    runner.record_contact(&exchange.result);
-    result.retries.extend(exchange.retries);
+    let exchange = send_polling(runner, case, scenario, &planned, result).await;
     let mut record = StepRecord {
         phase: Phase::Request,
         label: REQUEST_LABEL.to_owned(),
@@ -441,6 +491,7 @@ async fn request(
         }
         Ok(answer) => {
             let mut verdict = check(case, &answer, &runner.schemas);
+            verdict.allow_statuses(&scenario.allowed_status, answer.status);
             let expectations: Vec<_> = scenario
                 .expect
                 .iter()
@@ -481,6 +532,67 @@ async fn request(
     outcome
 }
 
+/// At most this many more requests poll a long-running operation (ApiDoctor's
+/// `RetryAttemptsOnServiceUnavailableResponse`, `ValidationConfig.cs:34`).
+const POLLS: u32 = 7;
+
+/// The longest wait between two polls, whatever `Retry-After` asks.
+const LONGEST_POLL_WAIT: Duration = Duration::from_secs(60);
+
+/// Sends the scenario's own request, and sends it again while its answer's status is one of
+/// the scenario's `status-codes-to-retry` (a long-running operation's 202), at most
+/// [`POLLS`] times: after `Retry-After` when the answer gives one, else after ApiDoctor's full
+/// jitter (`BackoffHelper.cs:51-67`: up to 1 s, 2 s, 4 s, … 30 s). Only a request that is safe
+/// to repeat is sent again; otherwise a warning says why it was not.
+async fn send_polling(
+    runner: &Runner,
+    case: &Case,
+    scenario: &Scenario,
+    planned: &PlannedRequest,
+    result: &mut CaseResult,
+) -> crate::send::Exchange {
+    let target = runner.target(case);
+    let mut exchange = target.send(planned).await;
+    runner.record_contact(&exchange.result);
+    result.retries.append(&mut exchange.retries);
+    for poll in 0..POLLS {
+        let Ok(answer) = &exchange.result else { break };
+        if !scenario.retry_status.contains(&answer.status) {
+            break;
+        }
+        if !planned.method.is_idempotent() {
+            result.warnings.push(Warning::new(
+                WarningKind::Poll,
+                format!(
+                    "{REQUEST_LABEL} answered {}, which `status-codes-to-retry` lists, but {} is not safe to send again: it was not",
+                    answer.status, planned.method
+                ),
+            ));
+            break;
+        }
+        let wait = answer
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("retry-after"))
+            .and_then(|(_, v)| crate::send::parse_retry_after(v))
+            .unwrap_or_else(|| {
+                let ceiling = (1000u64 << poll).min(30_000);
+                Duration::from_millis(fastrand::u64(0..=ceiling))
+            })
+            .min(LONGEST_POLL_WAIT);
+        result.retries.push(format!(
+            "{} (listed in status-codes-to-retry): polled again after {} ms",
+            answer.status,
+            wait.as_millis()
+        ));
+        tokio::time::sleep(wait).await;
+        exchange = target.send(planned).await;
+        runner.record_contact(&exchange.result);
+        result.retries.append(&mut exchange.retries);
+    }
+    exchange
+}
+
 /// Sends one set-up or teardown step, records it, and captures from its answer; the error
 /// says why the step failed, with the answer's status and body.
 async fn exchange_step(
@@ -492,10 +604,21 @@ async fn exchange_step(
     values: &mut Values,
     result: &mut CaseResult,
 ) -> Result<(), String> {
-    let planned = build(runner, case, &step.source, &step.params, values)
-        .map_err(|e| format!("not sent: {}", e.text()))?;
+    let planned = build(
+        runner,
+        case,
+        &step.source,
+        &step.params,
+        values,
+        Sender::of(step),
+    )
+    .map_err(|e| format!("not sent: {}", e.text()))?;
     let started = Instant::now();
-    let exchange = runner.client.send(&planned).await;
+    let exchange = runner
+        .step_target(case, step.secondary_account)
+        .expect("build chose the target")
+        .send(&planned)
+        .await;
     runner.record_contact(&exchange.result);
     result
         .retries

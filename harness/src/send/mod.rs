@@ -8,7 +8,7 @@ mod plan;
 mod retry;
 mod vars;
 
-pub use auth::ClientCredentials;
+pub use auth::{Grant, OAuth};
 pub use plan::{plan, plan_request, service_path, PlanError, PlannedRequest};
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use vars::{Vars, VarsError};
@@ -55,8 +55,8 @@ pub struct ClientOptions {
     /// Bearer token for the `Authorization` header; held so that it cannot be printed by
     /// accident (`Debug` shows `[REDACTED]`).
     pub token: Option<SecretString>,
-    /// OAuth 2.0 client credentials, used when there is no `token`.
-    pub oauth: Option<ClientCredentials>,
+    /// How to get a token from an OAuth 2.0 endpoint, used when there is no `token`.
+    pub oauth: Option<OAuth>,
     /// Headers added to every request (after the documented ones).
     pub extra_headers: Vec<(String, String)>,
     /// When to retry.
@@ -88,7 +88,7 @@ impl ClientOptions {
     /// The secrets known before anything is sent: the token and the client secret.
     pub fn secrets(&self) -> Vec<SecretString> {
         let mut secrets: Vec<SecretString> = self.token.iter().cloned().collect();
-        secrets.extend(self.oauth.iter().map(|o| o.client_secret.clone()));
+        secrets.extend(self.oauth.iter().flat_map(OAuth::secrets));
         secrets
     }
 }
