@@ -23,6 +23,50 @@ pub(crate) struct MockArgs {
     /// Do not log each request (for load tests).
     #[arg(long)]
     quiet: bool,
+    /// Answer every request as documented: forget what clients create, change and delete.
+    #[arg(long)]
+    stateless: bool,
+    /// Origins whose pages may call the mock (CORS; repeatable) [default: any origin]
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    cors_origins: Vec<String>,
+    /// No CORS headers, no preflight answers.
+    #[arg(long, conflicts_with = "cors_origins")]
+    no_cors: bool,
+    /// Answer this share of requests (0 to 1) with 429 (with Retry-After) or 503, to try a
+    /// client's handling of throttling and outages.
+    #[arg(long, value_name = "SHARE", default_value = "0", value_parser = share)]
+    failure_rate: f64,
+    /// Wait this long before every answer: `200ms`, `1.5s`, or milliseconds.
+    #[arg(long, value_name = "DURATION", default_value = "0ms", value_parser = latency)]
+    latency: std::time::Duration,
+}
+
+/// A share between 0 and 1.
+fn share(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| (0.0..=1.0).contains(n))
+        .ok_or_else(|| "expected a share between 0 and 1, such as 0.2".to_owned())
+}
+
+/// `200ms`, `1.5s` or a number of milliseconds.
+fn latency(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, scale) = if let Some(ms) = text.strip_suffix("ms") {
+        (ms, 0.001)
+    } else if let Some(s) = text.strip_suffix('s') {
+        (s, 1.0)
+    } else {
+        (text, 0.001)
+    };
+    number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+        .and_then(|n| std::time::Duration::try_from_secs_f64(n * scale).ok())
+        .ok_or_else(|| "expected a duration such as 200ms or 1.5s".to_owned())
 }
 
 /// An IP address and port, or a host name that resolves to one (`localhost:8080`).
@@ -56,7 +100,14 @@ pub(crate) fn run(args: MockArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let server = mock::start(Arc::clone(&mock), args.addr, !args.quiet)
+        let options = mock::ServeOptions {
+            log: !args.quiet,
+            cors: (!args.no_cors).then(|| args.cors_origins.clone()),
+            stateful: !args.stateless,
+            failure_rate: args.failure_rate,
+            latency: args.latency,
+        };
+        let server = mock::start(Arc::clone(&mock), args.addr, options)
             .await
             .map_err(|e| anyhow::anyhow!("failed to listen on {}: {e}", args.addr))?;
         super::output::note!(

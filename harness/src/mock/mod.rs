@@ -9,22 +9,23 @@
 //! its documented shape is refused as the service would refuse it; `$select` and `$top` shape
 //! the documented answer.
 
+mod batch;
 mod query;
 mod route;
+mod serve;
+mod state;
 mod validate;
+
+pub use serve::{start, MockServer, ServeOptions};
 
 use crate::case::Case;
 use crate::http::Body;
 use crate::schema::Schemas;
 use crate::send::service_path;
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use route::{Route, RouteMatch};
 use std::collections::HashMap;
-use std::io::Write as _;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// The documented examples, as routes.
@@ -300,85 +301,6 @@ fn body_bytes(body: &Body) -> Vec<u8> {
         Body::Json { value, .. } => serde_json::to_vec(value).expect("a JSON value serialises"),
         Body::Text { text, .. } => text.as_bytes().to_vec(),
     }
-}
-
-/// A running mock server; it stops when this is dropped.
-#[derive(Debug)]
-pub struct MockServer {
-    /// Where it listens.
-    pub addr: SocketAddr,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl MockServer {
-    /// `http://127.0.0.1:PORT/`.
-    pub fn base_url(&self) -> url::Url {
-        url::Url::parse(&format!("http://{}/", self.addr)).expect("a socket address makes a URL")
-    }
-}
-
-impl Drop for MockServer {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-    }
-}
-
-struct Served {
-    mock: Arc<Mock>,
-    log: bool,
-}
-
-/// Starts serving `mock` on `addr` (use port 0 for any free port) on the current tokio runtime.
-/// With `log`, each request is printed to stderr with the example that answered it.
-pub async fn start(mock: Arc<Mock>, addr: SocketAddr, log: bool) -> std::io::Result<MockServer> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    let addr = listener.local_addr()?;
-    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-    let app = axum::Router::new()
-        .fallback(handle)
-        .with_state(Arc::new(Served { mock, log }));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    Ok(MockServer {
-        addr,
-        shutdown: Some(shutdown),
-    })
-}
-
-async fn handle(
-    State(served): State<Arc<Served>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let answer = served
-        .mock
-        .answer(method.as_str(), uri.path(), uri.query(), &headers, &body);
-    if served.log {
-        let by = answer.case_id.as_deref().unwrap_or("no documented example");
-        let by = match &answer.note {
-            Some(note) => format!("{by}: {note}"),
-            None => by.to_owned(),
-        };
-        // A closed stderr (`contract mock | head`) must not take the answer down with it.
-        let _ = writeln!(
-            std::io::stderr(),
-            "{method} {uri} → {} ({by})",
-            answer.status
-        );
-    }
-    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    // A plain `Body`, not `Vec<u8>`, so that no Content-Type is invented for an empty answer.
-    let body = axum::body::Body::from(answer.body.clone());
-    (status, answer.wire_headers.clone(), body).into_response()
 }
 
 #[cfg(test)]

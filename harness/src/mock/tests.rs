@@ -137,9 +137,13 @@ async fn the_server_answers_over_http() {
         "GET /me",
         "HTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"id\": \"1\"}",
     )));
-    let server = start(mock, "127.0.0.1:0".parse().unwrap(), false)
-        .await
-        .unwrap();
+    let server = start(
+        mock,
+        "127.0.0.1:0".parse().unwrap(),
+        ServeOptions::default(),
+    )
+    .await
+    .unwrap();
     let response = reqwest::get(format!("{}v1.0/me", server.base_url()))
         .await
         .unwrap();

@@ -419,9 +419,10 @@ impl Runner {
             }
             None => {
                 let mock = Arc::new(Mock::from_cases(cases).validating(Arc::clone(&schemas)));
-                let server = crate::mock::start(mock, ([127, 0, 0, 1], 0).into(), false)
-                    .await
-                    .map_err(RunError::Mock)?;
+                let server =
+                    crate::mock::start(mock, ([127, 0, 0, 1], 0).into(), Default::default())
+                        .await
+                        .map_err(RunError::Mock)?;
                 (server.base_url(), Some(server))
             }
         };

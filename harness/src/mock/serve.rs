@@ -1,0 +1,328 @@
+//! Serving the mock over HTTP, as a service front ends can build an app against: CORS for
+//! browsers, state (what a client creates it gets back), JSON batching, paging links that
+//! stay on the mock and end, and, on request, Dev Proxy's throttling and latency.
+//!
+//! The embedded mock of `contract run` and the suite uses none of these
+//! ([`ServeOptions::default`]): every case gets the documented answer whatever ran before.
+
+use super::state::{Store, Stored};
+use super::{Mock, MockAnswer};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How the mock serves.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// Print each request and the example that answered it to stderr.
+    pub log: bool,
+    /// Answer CORS: `Some(origins)` allows those origins (empty: any origin); `None` is off.
+    pub cors: Option<Vec<String>>,
+    /// Remember what clients create, change and remove ([`Store`]).
+    pub stateful: bool,
+    /// This share of requests (0 to 1) is answered 429 (with `Retry-After`) or 503.
+    pub failure_rate: f64,
+    /// Every answer waits this long.
+    pub latency: Duration,
+}
+
+/// A running mock server; it stops when this is dropped.
+#[derive(Debug)]
+pub struct MockServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl MockServer {
+    /// `http://127.0.0.1:PORT/`.
+    pub fn base_url(&self) -> url::Url {
+        url::Url::parse(&format!("http://{}/", self.addr)).expect("a socket address makes a URL")
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+pub(super) struct Served {
+    mock: Arc<Mock>,
+    options: ServeOptions,
+    store: Option<Store>,
+}
+
+/// Starts serving `mock` on `addr` (use port 0 for any free port) on the current tokio runtime.
+pub async fn start(
+    mock: Arc<Mock>,
+    addr: SocketAddr,
+    options: ServeOptions,
+) -> std::io::Result<MockServer> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    let cors = options.cors.clone();
+    let served = Served {
+        mock,
+        store: options.stateful.then(Store::default),
+        options,
+    };
+    let mut app = axum::Router::new()
+        .fallback(handle)
+        .with_state(Arc::new(served));
+    if let Some(origins) = cors {
+        app = app.layer(cors_layer(&origins));
+    }
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    Ok(MockServer {
+        addr,
+        shutdown: Some(shutdown),
+    })
+}
+
+/// Preflights answered, every answer readable by a page of an allowed origin (any, when
+/// `origins` is empty), its headers (`Location`, `Retry-After`, `x-contract-findings`) too.
+fn cors_layer(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+    let allow = if origins.is_empty() {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok()),
+        )
+    };
+    CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods(Any)
+        .allow_headers(Any)
+        .expose_headers(Any)
+        .max_age(Duration::from_secs(600))
+}
+
+/// One exchange, as the mock answers it.
+pub(super) struct Answer {
+    pub(super) status: u16,
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) body: Bytes,
+    by: String,
+}
+
+impl Answer {
+    pub(super) fn json(status: u16, body: &Value, by: &str) -> Answer {
+        Answer {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: if body.is_null() {
+                Bytes::new()
+            } else {
+                serde_json::to_vec(body)
+                    .expect("a JSON value serialises")
+                    .into()
+            },
+            by: by.to_owned(),
+        }
+    }
+
+    fn from_mock(answer: &MockAnswer) -> Answer {
+        let by = answer.case_id.as_deref().unwrap_or("no documented example");
+        Answer {
+            status: answer.status,
+            headers: answer.headers.clone(),
+            body: answer.body.clone(),
+            by: match &answer.note {
+                Some(note) => format!("{by}: {note}"),
+                None => by.to_owned(),
+            },
+        }
+    }
+
+    pub(super) fn error(status: u16, code: &str, message: &str) -> Answer {
+        let body = serde_json::json!({"error": {"code": code, "message": message}});
+        Answer::json(status, &body, message)
+    }
+}
+
+async fn handle(
+    State(served): State<Arc<Served>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let options = &served.options;
+    if !options.latency.is_zero() {
+        tokio::time::sleep(options.latency).await;
+    }
+    let answer = if options.failure_rate > 0.0 && fastrand::f64() < options.failure_rate {
+        chaos()
+    } else {
+        let own = own_base(&headers);
+        let path = uri.path();
+        if method == Method::POST && path.ends_with("/$batch") {
+            super::batch::answer(&served, path, &own, &body)
+        } else {
+            served.answer(method.as_str(), path, uri.query(), &headers, &body, &own)
+        }
+    };
+    if options.log {
+        // A closed stderr (`contract mock | head`) must not take the answer down with it.
+        let _ = writeln!(
+            std::io::stderr(),
+            "{method} {uri} → {} ({})",
+            answer.status,
+            answer.by
+        );
+    }
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    // A plain `Body`, not `Vec<u8>`, so that no Content-Type is invented for an empty answer.
+    (
+        status,
+        super::wire_headers(&answer.headers),
+        axum::body::Body::from(answer.body),
+    )
+        .into_response()
+}
+
+/// A throttled or unavailable answer, as Dev Proxy's random errors give them.
+fn chaos() -> Answer {
+    if fastrand::bool() {
+        let mut answer = Answer::error(
+            429,
+            "TooManyRequests",
+            "Too many requests (contract mock --failure-rate).",
+        );
+        answer.headers.push(("Retry-After".into(), "1".into()));
+        answer
+    } else {
+        Answer::error(
+            503,
+            "ServiceUnavailable",
+            "Service unavailable (contract mock --failure-rate).",
+        )
+    }
+}
+
+/// `http://host:port`, as the client addressed the mock: where paging links point.
+fn own_base(headers: &HeaderMap) -> String {
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    format!("http://{host}")
+}
+
+impl Served {
+    /// One request (a batch's inner ones too): the store first, then the documented answer,
+    /// then what the store and paging make of it.
+    pub(super) fn answer(
+        &self,
+        method: &str,
+        path: &str,
+        query: Option<&str>,
+        headers: &HeaderMap,
+        body: &[u8],
+        own: &str,
+    ) -> Answer {
+        if let Some(store) = &self.store {
+            match store.before(method, path, body) {
+                Stored::Entity(status, entity) => return Answer::json(status, &entity, "remembered"),
+                Stored::Gone => {
+                    return Answer::error(
+                        404,
+                        "itemNotFound",
+                        "The resource was deleted (contract mock remembers deletes; --stateless forgets).",
+                    )
+                }
+                Stored::Documented => {}
+            }
+        }
+        let documented = self.mock.answer(method, path, query, headers, body);
+        let mut answer = Answer::from_mock(&documented);
+        if let Some(store) = &self.store {
+            if method.eq_ignore_ascii_case("POST") && answer.status == 201 {
+                if let Some(entity) = store.create(path, &answer.body, body) {
+                    let id = entity["id"].as_str().unwrap_or_default().to_owned();
+                    answer = Answer::json(201, &entity, &answer.by);
+                    answer
+                        .headers
+                        .push(("Location".into(), format!("{own}{path}/{id}")));
+                }
+            } else if method.eq_ignore_ascii_case("GET") && answer.status == 200 {
+                if let Some(listed) = store.list(path, &answer.body) {
+                    answer.body = listed.into();
+                }
+            }
+        }
+        page_links(&mut answer, query, own);
+        answer
+    }
+}
+
+/// Paging that stays on the mock and ends: `@odata.nextLink` and `@odata.deltaLink` point at
+/// the mock (a client must never send its token to the real service from here), and the page
+/// a next link asks for (`$skiptoken`, `$skip`, `$deltatoken`) is the last: no next link.
+fn page_links(answer: &mut Answer, query: Option<&str>, own: &str) {
+    const LINKS: [&str; 2] = ["@odata.nextLink", "@odata.deltaLink"];
+    if !answer.body.windows(7).any(|w| w == b"@odata.") {
+        return;
+    }
+    let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(&answer.body) else {
+        return;
+    };
+    let followed = query.is_some_and(|q| {
+        q.split('&').any(|pair| {
+            let name = pair
+                .split('=')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            matches!(
+                name.as_str(),
+                "$skiptoken"
+                    | "%24skiptoken"
+                    | "$skip"
+                    | "%24skip"
+                    | "$deltatoken"
+                    | "%24deltatoken"
+            )
+        })
+    });
+    let mut changed = false;
+    if followed && body.remove("@odata.nextLink").is_some() {
+        changed = true;
+    }
+    for link in LINKS {
+        if let Some(Value::String(url)) = body.get_mut(link) {
+            if let Ok(parsed) = url::Url::parse(url) {
+                let rest = &parsed[url::Position::BeforePath..];
+                *url = format!("{own}{rest}");
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        answer.body = serde_json::to_vec(&body)
+            .expect("a JSON value serialises")
+            .into();
+        answer
+            .headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("content-length"));
+    }
+}

@@ -1,0 +1,397 @@
+//! `contract mock` as a service a front end can build an app against: CORS, state, JSON
+//! batching, paging that stays on the mock and ends, throttling and latency on request. Each
+//! test serves a small docs folder on 127.0.0.1 port 0 and talks to it with an HTTP client.
+
+use contract_harness::catalog::Catalog;
+use contract_harness::mock::{start, Mock, MockServer, ServeOptions};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+const EVENTS: &str = r#"# Events
+
+<!-- { "blockType": "request", "name": "create_event" } -->
+```http
+POST https://graph.microsoft.com/v1.0/me/events
+Content-Type: application/json
+
+{"subject": "Documented"}
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 201 Created
+Content-Type: application/json
+
+{"id": "AAMkAGI1AAAt9AHjAAA=", "subject": "Documented", "isOnlineMeeting": false}
+```
+
+<!-- { "blockType": "request", "name": "get_event" } -->
+```http
+GET https://graph.microsoft.com/v1.0/me/events/{id}
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"id": "AAMkAGI1AAAt9AHjAAA=", "subject": "Documented"}
+```
+
+<!-- { "blockType": "request", "name": "update_event" } -->
+```http
+PATCH https://graph.microsoft.com/v1.0/me/events/{id}
+Content-Type: application/json
+
+{"subject": "Changed"}
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"subject": "Changed"}
+```
+
+<!-- { "blockType": "request", "name": "delete_event" } -->
+```http
+DELETE https://graph.microsoft.com/v1.0/me/events/{id}
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 204 No Content
+```
+
+<!-- { "blockType": "request", "name": "list_events" } -->
+```http
+GET https://graph.microsoft.com/v1.0/me/events
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"value": [{"id": "AAMkAGI1AAAt9AHjAAA=", "subject": "Documented"}],
+ "@odata.nextLink": "https://graph.microsoft.com/v1.0/me/events?$skiptoken=X1"}
+```
+
+<!-- { "blockType": "request", "name": "get_me" } -->
+```http
+GET https://graph.microsoft.com/v1.0/me
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"id": "u1", "displayName": "Megan"}
+```
+"#;
+
+async fn serve(options: ServeOptions) -> (MockServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("events.md"), EVENTS).unwrap();
+    let catalog = Catalog::read(dir.path()).unwrap();
+    let mock = Arc::new(Mock::from_cases(&catalog.cases));
+    let server = start(mock, "127.0.0.1:0".parse().unwrap(), options)
+        .await
+        .unwrap();
+    (server, dir)
+}
+
+fn url(server: &MockServer, path: &str) -> String {
+    format!("{}{}", server.base_url(), path.trim_start_matches('/'))
+}
+
+#[tokio::test]
+async fn cors_preflights_are_answered_and_answers_are_readable_from_other_origins() {
+    let (server, _dir) = serve(ServeOptions {
+        cors: Some(Vec::new()),
+        ..ServeOptions::default()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let preflight = client
+        .request(reqwest::Method::OPTIONS, url(&server, "/v1.0/me/events"))
+        .header("Origin", "http://localhost:3000")
+        .header("Access-Control-Request-Method", "POST")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization, content-type",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+    let methods = preflight.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap();
+    assert!(methods == "*" || methods.contains("POST"), "{methods}");
+    let get = client
+        .get(url(&server, "/v1.0/me"))
+        .header("Origin", "http://localhost:3000")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.headers()["access-control-allow-origin"], "*");
+
+    // With origins named, only those are allowed.
+    let (named, _dir) = serve(ServeOptions {
+        cors: Some(vec!["http://localhost:3000".into()]),
+        ..ServeOptions::default()
+    })
+    .await;
+    let allowed = client
+        .get(url(&named, "/v1.0/me"))
+        .header("Origin", "http://localhost:3000")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "http://localhost:3000"
+    );
+    let other = client
+        .get(url(&named, "/v1.0/me"))
+        .header("Origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn what_a_client_creates_it_gets_changes_lists_and_deletes() {
+    let (server, _dir) = serve(ServeOptions {
+        stateful: true,
+        ..ServeOptions::default()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let created = client
+        .post(url(&server, "/v1.0/me/events"))
+        .json(&json!({"subject": "Mine"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let created: Value = created.json().await.unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_ne!(id, "AAMkAGI1AAAt9AHjAAA=", "a fresh id");
+    assert_eq!(
+        created["subject"], "Mine",
+        "the request's properties over the documented ones"
+    );
+    assert_eq!(
+        created["isOnlineMeeting"], false,
+        "the documented ones kept"
+    );
+    assert!(
+        location.ends_with(&format!("/v1.0/me/events/{id}")),
+        "{location}"
+    );
+
+    let got: Value = client
+        .get(url(&server, &format!("/v1.0/me/events/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got, created);
+
+    let patched = client
+        .patch(url(&server, &format!("/v1.0/me/events/{id}")))
+        .json(&json!({"subject": "Changed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    let patched: Value = patched.json().await.unwrap();
+    assert_eq!(patched["id"], id.as_str(), "a PATCH answer keeps the id");
+    assert_eq!(patched["subject"], "Changed");
+
+    let list: Value = client
+        .get(url(&server, "/v1.0/me/events"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = list["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["AAMkAGI1AAAt9AHjAAA=", id.as_str()],
+        "documented items, then the created one"
+    );
+
+    let deleted = client
+        .delete(url(&server, &format!("/v1.0/me/events/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    let gone = client
+        .get(url(&server, &format!("/v1.0/me/events/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 404);
+    // A documented entity deleted stays deleted, and leaves its collection.
+    client
+        .delete(url(&server, "/v1.0/me/events/AAMkAGI1AAAt9AHjAAA="))
+        .send()
+        .await
+        .unwrap();
+    let list: Value = client
+        .get(url(&server, "/v1.0/me/events"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["value"], json!([]));
+
+    // Stateless (the embedded mock of `contract run`): every request as documented.
+    let (stateless, _dir) = serve(ServeOptions::default()).await;
+    let created: Value = client
+        .post(url(&stateless, "/v1.0/me/events"))
+        .json(&json!({"subject": "Mine"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(created["id"], "AAMkAGI1AAAt9AHjAAA=");
+    assert_eq!(created["subject"], "Documented");
+}
+
+#[tokio::test]
+async fn a_json_batch_is_answered_request_by_request() {
+    let (server, _dir) = serve(ServeOptions {
+        stateful: true,
+        ..ServeOptions::default()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let batch = json!({"requests": [
+        {"id": "1", "method": "GET", "url": "/me"},
+        {"id": "2", "method": "POST", "url": "me/events", "dependsOn": ["1"],
+         "headers": {"Content-Type": "application/json"}, "body": {"subject": "Batched"}},
+        {"id": "3", "method": "GET", "url": "/nothing/here"},
+        {"id": "4", "method": "GET", "url": "/me", "dependsOn": ["3"]}
+    ]});
+    let answer = client
+        .post(url(&server, "/v1.0/$batch"))
+        .json(&batch)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let answer: Value = answer.json().await.unwrap();
+    let responses = answer["responses"].as_array().unwrap();
+    let status = |id: &str| responses.iter().find(|r| r["id"] == id).unwrap()["status"].clone();
+    assert_eq!(status("1"), 200);
+    assert_eq!(responses[0]["body"]["displayName"], "Megan");
+    assert_eq!(status("2"), 201);
+    assert_eq!(responses[1]["body"]["subject"], "Batched");
+    assert_eq!(status("3"), 404);
+    assert_eq!(status("4"), 424, "its dependency failed");
+    // The batch's create is remembered like any other.
+    let id = responses[1]["body"]["id"].as_str().unwrap();
+    let got = client
+        .get(url(&server, &format!("/v1.0/me/events/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 200);
+
+    let too_many = json!({"requests": (0..21).map(|i| json!({"id": i.to_string(), "method": "GET", "url": "/me"})).collect::<Vec<_>>()});
+    let refused = client
+        .post(url(&server, "/v1.0/$batch"))
+        .json(&too_many)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let refused: Value = refused.json().await.unwrap();
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("maximum of 20"));
+}
+
+#[tokio::test]
+async fn paging_links_point_at_the_mock_and_end() {
+    let (server, _dir) = serve(ServeOptions::default()).await;
+    let client = reqwest::Client::new();
+    let first: Value = client
+        .get(url(&server, "/v1.0/me/events"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let next = first["@odata.nextLink"].as_str().unwrap();
+    assert_eq!(
+        next,
+        url(&server, "/v1.0/me/events?$skiptoken=X1"),
+        "on the mock, never graph.microsoft.com"
+    );
+    let last: Value = client.get(next).send().await.unwrap().json().await.unwrap();
+    assert!(
+        last.get("@odata.nextLink").is_none(),
+        "the page a next link gives is the last: {last}"
+    );
+    assert_eq!(last["value"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn throttling_and_latency_come_when_asked_for() {
+    let (server, _dir) = serve(ServeOptions {
+        failure_rate: 1.0,
+        latency: std::time::Duration::from_millis(50),
+        ..ServeOptions::default()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let mut statuses = std::collections::BTreeSet::new();
+    for _ in 0..40 {
+        let started = std::time::Instant::now();
+        let answer = client.get(url(&server, "/v1.0/me")).send().await.unwrap();
+        assert!(started.elapsed() >= std::time::Duration::from_millis(50));
+        let status = answer.status().as_u16();
+        if status == 429 {
+            assert_eq!(answer.headers()["retry-after"], "1");
+        }
+        statuses.insert(status);
+    }
+    assert_eq!(statuses.into_iter().collect::<Vec<_>>(), [429, 503]);
+    // Off by default: the documented answer.
+    let (calm, _dir) = serve(ServeOptions::default()).await;
+    assert_eq!(
+        client
+            .get(url(&calm, "/v1.0/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
