@@ -395,3 +395,256 @@ async fn throttling_and_latency_come_when_asked_for() {
         200
     );
 }
+
+const USERS: &str = r#"# Users
+
+<!-- { "blockType": "request", "name": "list_users" } -->
+```http
+GET https://graph.microsoft.com/v1.0/users
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"value": [
+  {"id": "1", "displayName": "Megan", "jobTitle": "Lead", "age": 40},
+  {"id": "2", "displayName": "Alex", "jobTitle": "Dev", "age": 30},
+  {"id": "3", "displayName": "Adele", "jobTitle": "Dev", "age": 35},
+  {"id": "4", "displayName": "Miriam", "jobTitle": "Dev", "age": 25},
+  {"id": "5", "displayName": "Lee", "jobTitle": "PM", "age": 50}
+]}
+```
+"#;
+
+#[tokio::test]
+async fn query_options_page_count_sort_and_filter_the_items() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("users.md"), USERS).unwrap();
+    let catalog = Catalog::read(dir.path()).unwrap();
+    let mock = Arc::new(Mock::from_cases(&catalog.cases));
+    let server = start(
+        mock,
+        "127.0.0.1:0".parse().unwrap(),
+        ServeOptions::default(),
+    )
+    .await
+    .unwrap();
+    let client = reqwest::Client::new();
+    let get = |query: &str| {
+        let client = client.clone();
+        let url = url(&server, &format!("/v1.0/users?{query}"));
+        async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let names = |page: &Value| -> Vec<String> {
+        page["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["displayName"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // $top pages the collection; the next link stays on the mock and ends.
+    let mut page = get("$top=2").await;
+    let mut seen = names(&page);
+    let mut pages = 1;
+    while let Some(next) = page["@odata.nextLink"].as_str() {
+        assert!(next.starts_with(&server.base_url().to_string()), "{next}");
+        page = client.get(next).send().await.unwrap().json().await.unwrap();
+        seen.extend(names(&page));
+        pages += 1;
+        assert!(pages < 10, "paging must end");
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen, ["Megan", "Alex", "Adele", "Miriam", "Lee"]);
+    // $count, $filter, $orderby, $skip, $select together.
+    let page = get(
+        "$count=true&$filter=jobTitle%20eq%20'Dev'&$orderby=age%20desc&$skip=1&$select=displayName",
+    )
+    .await;
+    assert_eq!(page["@odata.count"], 3);
+    assert_eq!(names(&page), ["Alex", "Miriam"]);
+    assert_eq!(page["value"][0], json!({"id": "2", "displayName": "Alex"}));
+    let page = get("$filter=startswith(displayName,'M')%20or%20age%20eq%2050").await;
+    assert_eq!(names(&page), ["Megan", "Miriam", "Lee"]);
+    let refused = client
+        .get(url(&server, "/v1.0/users?$filter=age%20gt%203"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+}
+
+const ADDRESSES: &str = r#"# Addresses
+
+<!-- { "blockType": "request", "name": "get_by_path" } -->
+```http
+GET https://graph.microsoft.com/v1.0/me/drive/root:/{item-path}
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"id": "01BYE5RZ", "name": "by path"}
+```
+
+<!-- { "blockType": "request", "name": "children_by_path" } -->
+```http
+GET https://graph.microsoft.com/v1.0/me/drive/root:/{item-path}:/children
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"value": [{"id": "1", "name": "child"}]}
+```
+
+<!-- { "blockType": "request", "name": "get_chat" } -->
+```http
+GET https://graph.microsoft.com/v1.0/chats/19:8b081ef6-4792-4def-b2c9-c363a1bf41d5_5031bb31@unq.gbl.spaces
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"id": "documented chat"}
+```
+
+<!-- { "blockType": "request", "name": "get_site" } -->
+```http
+GET https://graph.microsoft.com/v1.0/sites/contoso.sharepoint.com,2C712604-1370-44E7-A1F5-426573FDA80A,2D2244C3-251A-49EA-93A8-39E1C3A060FE
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"id": "documented site"}
+```
+
+<!-- { "blockType": "request", "name": "get_user_by_mail" } -->
+```http
+GET https://graph.microsoft.com/v1.0/users/AdeleV@contoso.onmicrosoft.com
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"id": "documented user"}
+```
+
+<!-- { "blockType": "request", "name": "get_user_by_key" } -->
+```http
+GET https://graph.microsoft.com/v1.0/users('AdeleV@contoso.onmicrosoft.com')/manager
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"id": "documented manager"}
+```
+
+<!-- { "blockType": "request", "name": "get_thumbnail_content" } -->
+```http
+GET https://graph.microsoft.com/v1.0/me/drive/items/{item-id}/thumbnails/0/small/content
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: image/png
+
+Binary data for the image
+```
+"#;
+
+#[tokio::test]
+async fn every_address_form_the_docs_use_reaches_its_example() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("addresses.md"), ADDRESSES).unwrap();
+    let catalog = Catalog::read(dir.path()).unwrap();
+    let mock = Arc::new(Mock::from_cases(&catalog.cases));
+    let server = start(
+        mock,
+        "127.0.0.1:0".parse().unwrap(),
+        ServeOptions::default(),
+    )
+    .await
+    .unwrap();
+    let client = reqwest::Client::new();
+    let get = |path: &str| {
+        let client = client.clone();
+        let url = url(&server, path);
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let id = |path: &'static str| {
+        let get = get(path);
+        async move {
+            let answer = get.await;
+            assert_eq!(answer.status(), 200, "{path}");
+            answer.json::<Value>().await.unwrap()["id"].clone()
+        }
+    };
+    // A path of several folders is one address.
+    assert_eq!(
+        id("/v1.0/me/drive/root:/Documents/Reports/report.docx").await,
+        "01BYE5RZ"
+    );
+    let children: Value = get("/v1.0/me/drive/root:/Documents/Reports:/children")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(children["value"][0]["id"], "1");
+    // Ids of every kind the docs use stand for any id of that kind.
+    assert_eq!(
+        id("/v1.0/chats/19:0a1b2c3d4e5f@thread.v2").await,
+        "documented chat"
+    );
+    assert_eq!(
+        id("/v1.0/sites/fabrikam.sharepoint.com,11111111-2222-3333-4444-555555555555,66666666-7777-8888-9999-000000000000").await,
+        "documented site"
+    );
+    assert_eq!(
+        id("/v1.0/users/MeganB@fabrikam.com").await,
+        "documented user"
+    );
+    assert_eq!(
+        id("/v1.0/users('MeganB@fabrikam.com')/manager").await,
+        "documented manager"
+    );
+    // Binary answers are bytes of their type: a PNG a client can decode.
+    let thumbnail =
+        get("/v1.0/me/drive/items/01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K/thumbnails/0/small/content")
+            .await;
+    assert_eq!(thumbnail.headers()["content-type"], "image/png");
+    let bytes = thumbnail.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{bytes:?}");
+    // A photo's $value, which the pages never show, is a JPEG.
+    let photo = get("/v1.0/me/photo/$value").await;
+    assert_eq!(photo.status(), 200);
+    assert_eq!(photo.headers()["content-type"], "image/jpeg");
+    let bytes = photo.bytes().await.unwrap();
+    assert!(bytes.starts_with(&[0xff, 0xd8, 0xff]) && bytes.ends_with(&[0xff, 0xd9]));
+}

@@ -187,7 +187,9 @@ impl Mock {
             matching.pop()
         };
         let Some(route) = best else {
-            return Arc::new(self.not_found(method, path));
+            return Arc::new(
+                photo_value(method, &segments).unwrap_or_else(|| self.not_found(method, path)),
+            );
         };
         if let Some(schemas) = &self.validation {
             if let Some(refusal) = validate::refuse(route, schemas, headers, body) {
@@ -196,7 +198,9 @@ impl Mock {
         }
         // Query options cost nothing on the requests that have none.
         match query.filter(|q| query::may_shape(q)) {
-            Some(query) => query::shape(route, query).map_or_else(|| route.answer(), Arc::new),
+            Some(query) => {
+                query::shape(route, path, query).map_or_else(|| route.answer(), Arc::new)
+            }
             None => route.answer(),
         }
     }
@@ -292,6 +296,40 @@ fn wire_headers(headers: &[(String, String)]) -> HeaderMap {
         }
     }
     wire
+}
+
+/// A valid 1×1 image of `content_type` (`image/jpeg`, `image/png`, `image/gif`; other image
+/// types get the PNG), for answers the docs show as "binary data": a client can decode it.
+pub(crate) fn image_of(content_type: &str) -> Option<&'static [u8]> {
+    let media = content_type.split(';').next()?.trim().to_ascii_lowercase();
+    let subtype = media.strip_prefix("image/")?;
+    Some(match subtype {
+        "jpeg" | "jpg" | "pjpeg" => include_bytes!("images/one.jpeg"),
+        "gif" => include_bytes!("images/one.gif"),
+        _ => include_bytes!("images/one.png"),
+    })
+}
+
+/// The answer to `GET …/photo/$value` (or `…/photos/{size}/$value`) where no page documents
+/// one (Graph's pages show the request and say "binary data"): a 1×1 JPEG, as the service's
+/// photos are.
+fn photo_value(method: &str, segments: &[String]) -> Option<MockAnswer> {
+    let (last, rest) = segments.split_last()?;
+    let photo = rest
+        .iter()
+        .rev()
+        .take(2)
+        .any(|s| s == "photo" || s == "photos");
+    (method.eq_ignore_ascii_case("GET") && last == "$value" && photo).then(|| {
+        let mut answer = MockAnswer::new(
+            200,
+            vec![("Content-Type".into(), "image/jpeg".into())],
+            Bytes::from_static(include_bytes!("images/one.jpeg")),
+            None,
+        );
+        answer.note = Some("no page documents this photo: a 1×1 JPEG".into());
+        answer
+    })
 }
 
 /// The documented body as the mock sends it: JSON re-serialised strictly, text as written.

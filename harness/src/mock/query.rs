@@ -1,13 +1,19 @@
-//! `$select` and `$top` on a documented answer: a client that asks for less gets less, as from
-//! the service. Properties named in `$expand` are kept, as the service keeps them. Other query
-//! options are ignored, and a request with the documented example's own `$select` and `$top`
-//! gets the documented answer as it is, even where the page shows more than it selected.
+//! OData query options on a documented answer, as the service applies them: `$filter`
+//! (`eq`, `ne`, `startswith`, `and`, `or`), `$count=true`, `$orderby`, `$skip`, `$top` (a
+//! longer collection gets a next link to the rest) and `$select` on the items of a collection,
+//! `$select` on an entity. Properties named in `$expand` are kept, as the service keeps them.
+//! Other options are ignored, and a request with the documented example's own options gets
+//! the documented answer as it is, even where the page shows more than it selected.
 
 use super::route::{split_query, Route};
 use super::MockAnswer;
 use serde_json::{Map, Value};
+use std::cmp::Ordering;
 
-/// A cheap first look: false when the query cannot hold `$select` or `$top`.
+/// The options this module applies.
+const OPTIONS: [&str; 6] = ["$select", "$top", "$skip", "$count", "$orderby", "$filter"];
+
+/// A cheap first look: false when the query cannot hold an option this module applies.
 pub(super) fn may_shape(query: &str) -> bool {
     let bytes = query.as_bytes();
     let has = |word: &[u8]| {
@@ -15,12 +21,22 @@ pub(super) fn may_shape(query: &str) -> bool {
             .windows(word.len())
             .any(|w| w.eq_ignore_ascii_case(word))
     };
-    has(b"select") || has(b"top")
+    [
+        &b"select"[..],
+        b"top",
+        b"skip",
+        b"count",
+        b"orderby",
+        b"filter",
+    ]
+    .iter()
+    .any(|word| has(word))
 }
 
-/// The documented answer shaped by the query's `$select` and `$top`; `None` when neither is
-/// asked for or the answer is not a JSON object, so that the documented bytes go out.
-pub(super) fn shape(route: &Route, query: &str) -> Option<MockAnswer> {
+/// The documented answer shaped by the query's options; `None` when it asks for none of
+/// them (or for exactly the documented example's) or the answer is not a JSON object, so
+/// that the documented bytes go out. `path` is the request's, for the next link.
+pub(super) fn shape(route: &Route, path: &str, query: &str) -> Option<MockAnswer> {
     let options = split_query(query);
     let option = |options: &[(String, String)], name: &str| {
         options
@@ -28,69 +44,326 @@ pub(super) fn shape(route: &Route, query: &str) -> Option<MockAnswer> {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.trim().to_owned())
     };
-    let (select, top) = (option(&options, "$select"), option(&options, "$top"));
-    if select.is_none() && top.is_none()
-        || (select == option(&route.query, "$select") && top == option(&route.query, "$top"))
-    {
+    let asked: Vec<Option<String>> = OPTIONS.iter().map(|o| option(&options, o)).collect();
+    let documented_options: Vec<Option<String>> =
+        OPTIONS.iter().map(|o| option(&route.query, o)).collect();
+    if asked.iter().all(Option::is_none) || asked == documented_options {
         return None;
     }
-    let (select, top) = (select.as_deref(), top.as_deref());
     let documented = route.answer();
-    let top = match top.map(|t| t.trim().parse::<usize>()) {
-        Some(Ok(n)) => Some(n),
-        Some(Err(_)) => {
-            return Some(MockAnswer::error(
-                400,
-                "BadRequest",
-                format!(
-                    "Invalid $top value '{}': expected a non-negative integer.",
-                    top.unwrap_or_default()
-                ),
-                documented.case_id.clone(),
-            ))
+    let refuse = |message: String| {
+        Some(MockAnswer::error(
+            400,
+            "BadRequest",
+            message,
+            documented.case_id.clone(),
+        ))
+    };
+    let number = |name: &str| -> Result<Option<usize>, String> {
+        match option(&options, name) {
+            None => Ok(None),
+            Some(text) => text.parse::<usize>().map(Some).map_err(|_| {
+                format!("Invalid {name} value '{text}': expected a non-negative integer.")
+            }),
         }
+    };
+    let (top, skip) = match (number("$top"), number("$skip")) {
+        (Ok(top), Ok(skip)) => (top, skip),
+        (Err(message), _) | (_, Err(message)) => return refuse(message),
+    };
+    let filter = match option(&options, "$filter").map(|f| Filter::parse(&f)) {
+        Some(Err(message)) => return refuse(message),
+        Some(Ok(filter)) => Some(filter),
         None => None,
     };
     let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(&documented.body) else {
         return None;
     };
     let expanded = option(&options, "$expand").unwrap_or_default();
-    let selected: Option<Vec<String>> = select.map(|s| {
+    let selected: Option<Vec<String>> = option(&options, "$select").map(|s| {
         s.split(',')
             .chain(top_level_names(&expanded))
             .map(|p| p.trim().to_ascii_lowercase())
             .filter(|p| !p.is_empty())
             .collect()
     });
-    match body.get_mut(&route.collection_property) {
-        Some(Value::Array(items)) => {
-            if let Some(top) = top {
-                items.truncate(top);
-            }
-            if let Some(selected) = &selected {
-                for item in items.iter_mut() {
-                    if let Value::Object(item) = item {
-                        trim(item, selected);
-                    }
-                }
-            }
+    let collection = route.collection_property.clone();
+    let Some(Value::Array(items)) = body.get_mut(&collection) else {
+        if let Some(selected) = &selected {
+            trim(&mut body, selected);
         }
-        _ => {
-            if let Some(selected) = &selected {
-                trim(&mut body, selected);
+        return Some(shaped(documented.as_ref(), &body, query));
+    };
+    if let Some(filter) = &filter {
+        items.retain(|item| filter.matches(item));
+    }
+    let total = items.len();
+    if let Some(orderby) = option(&options, "$orderby") {
+        sort(items, &orderby);
+    }
+    let skip = skip.unwrap_or(0);
+    items.drain(..skip.min(items.len()));
+    let more = top.is_some_and(|top| items.len() > top);
+    if let Some(top) = top {
+        items.truncate(top);
+    }
+    if let Some(selected) = &selected {
+        for item in items.iter_mut() {
+            if let Value::Object(item) = item {
+                trim(item, selected);
             }
         }
     }
+    if option(&options, "$count").is_some_and(|c| c.eq_ignore_ascii_case("true")) {
+        body.insert("@odata.count".into(), Value::from(total));
+    }
+    if top.is_some() || skip > 0 {
+        // The documented next link led to the docs' next page; this one leads to the rest.
+        body.remove("@odata.nextLink");
+        if more {
+            let rest: Vec<String> = query
+                .split('&')
+                .filter(|pair| {
+                    let name = pair
+                        .split('=')
+                        .next()
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
+                    name != "$skip" && name != "%24skip"
+                })
+                .map(str::to_owned)
+                .chain(std::iter::once(format!(
+                    "$skip={}",
+                    skip + top.unwrap_or(0)
+                )))
+                .collect();
+            // On the service's host: the server points it at the address the client used.
+            body.insert(
+                "@odata.nextLink".into(),
+                Value::String(format!(
+                    "https://graph.microsoft.com{path}?{}",
+                    rest.join("&")
+                )),
+            );
+        }
+    }
+    Some(shaped(documented.as_ref(), &body, query))
+}
+
+fn shaped(documented: &MockAnswer, body: &Map<String, Value>, query: &str) -> MockAnswer {
+    let headers = documented
+        .headers
+        .iter()
+        .filter(|(name, _)| !name.eq_ignore_ascii_case("content-length"))
+        .cloned()
+        .collect();
     let mut answer = MockAnswer::new(
         documented.status,
-        documented.headers.clone(),
-        serde_json::to_vec(&body)
+        headers,
+        serde_json::to_vec(body)
             .expect("a JSON value serialises")
             .into(),
         documented.case_id.clone(),
     );
     answer.note = Some(format!("shaped by {query}"));
-    Some(answer)
+    answer
+}
+
+/// The value at an OData property path (`from/emailAddress/address`), in any case.
+fn property<'v>(item: &'v Value, path: &str) -> Option<&'v Value> {
+    path.trim().split('/').try_fold(item, |node, name| {
+        let object = node.as_object()?;
+        object.get(name).or_else(|| {
+            object
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        })
+    })
+}
+
+/// Sorts items by `$orderby` (`name desc, start/dateTime`): strings and numbers in their
+/// order, absent values first.
+fn sort(items: &mut [Value], orderby: &str) {
+    let keys: Vec<(String, bool)> = orderby
+        .split(',')
+        .filter_map(|key| {
+            let mut words = key.split_whitespace();
+            let name = words.next()?.to_owned();
+            let descending = words.next().is_some_and(|d| d.eq_ignore_ascii_case("desc"));
+            Some((name, descending))
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        keys.iter()
+            .map(|(name, descending)| {
+                let order = compare(property(a, name), property(b, name));
+                if *descending {
+                    order.reverse()
+                } else {
+                    order
+                }
+            })
+            .find(|o| *o != Ordering::Equal)
+            .unwrap_or(Ordering::Equal)
+    });
+}
+
+fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
+    match (a, b) {
+        (Some(Value::Number(a)), Some(Value::Number(b))) => a
+            .as_f64()
+            .unwrap_or_default()
+            .total_cmp(&b.as_f64().unwrap_or_default()),
+        (Some(Value::String(a)), Some(Value::String(b))) => a.to_lowercase().cmp(&b.to_lowercase()),
+        (Some(Value::Bool(a)), Some(Value::Bool(b))) => a.cmp(b),
+        (None | Some(Value::Null), None | Some(Value::Null)) => Ordering::Equal,
+        (None | Some(Value::Null), _) => Ordering::Less,
+        (_, None | Some(Value::Null)) => Ordering::Greater,
+        _ => Ordering::Equal,
+    }
+}
+
+/// A simple `$filter`: comparisons joined by `and` and `or` (`and` binding tighter).
+#[derive(Debug, PartialEq)]
+struct Filter {
+    /// Alternatives (`or`), each a list of comparisons that must all hold (`and`).
+    any_of: Vec<Vec<Comparison>>,
+}
+
+#[derive(Debug, PartialEq)]
+enum Comparison {
+    Eq(String, Value),
+    Ne(String, Value),
+    StartsWith(String, String),
+}
+
+impl Filter {
+    fn parse(text: &str) -> Result<Filter, String> {
+        let words = tokens(text);
+        let mut any_of = vec![Vec::new()];
+        let mut at = 0;
+        while at < words.len() {
+            let comparison = match words[at].to_ascii_lowercase().as_str() {
+                w if w.starts_with("startswith(") => {
+                    let inner = words[at]["startswith(".len()..].trim_end_matches(')');
+                    let (name, value) = inner.split_once(',').ok_or_else(|| unsupported(text))?;
+                    at += 1;
+                    Comparison::StartsWith(
+                        name.trim().to_owned(),
+                        literal(value.trim())?
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned(),
+                    )
+                }
+                _ => {
+                    let (name, op, value) = match &words[at..] {
+                        [name, op, value, ..] => (name, op.to_ascii_lowercase(), literal(value)?),
+                        _ => return Err(unsupported(text)),
+                    };
+                    at += 3;
+                    match op.as_str() {
+                        "eq" => Comparison::Eq(name.clone(), value),
+                        "ne" => Comparison::Ne(name.clone(), value),
+                        _ => return Err(unsupported(text)),
+                    }
+                }
+            };
+            any_of.last_mut().expect("one group").push(comparison);
+            match words.get(at).map(|w| w.to_ascii_lowercase()) {
+                None => break,
+                Some(word) if word == "and" => {}
+                Some(word) if word == "or" => any_of.push(Vec::new()),
+                Some(_) => return Err(unsupported(text)),
+            }
+            at += 1;
+        }
+        if any_of.iter().any(Vec::is_empty) {
+            return Err(unsupported(text));
+        }
+        Ok(Filter { any_of })
+    }
+
+    fn matches(&self, item: &Value) -> bool {
+        self.any_of.iter().any(|all| {
+            all.iter().all(|comparison| match comparison {
+                Comparison::Eq(name, value) => equal(property(item, name), value),
+                Comparison::Ne(name, value) => !equal(property(item, name), value),
+                Comparison::StartsWith(name, prefix) => property(item, name)
+                    .and_then(Value::as_str)
+                    .is_some_and(|v| v.to_lowercase().starts_with(&prefix.to_lowercase())),
+            })
+        })
+    }
+}
+
+fn equal(found: Option<&Value>, wanted: &Value) -> bool {
+    match (found, wanted) {
+        (None, Value::Null) => true,
+        (Some(Value::String(a)), Value::String(b)) => a.eq_ignore_ascii_case(b),
+        (Some(Value::Number(a)), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Some(found), wanted) => found == wanted,
+        (None, _) => false,
+    }
+}
+
+/// Words of a filter; a quoted string (with `''` for a quote) and `startswith(…)` are one word.
+fn tokens(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let (mut quoted, mut depth) = (false, 0usize);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' if quoted && chars.peek() == Some(&'\'') => {
+                word.push_str("''");
+                chars.next();
+            }
+            '\'' => {
+                quoted = !quoted;
+                word.push(c);
+            }
+            '(' if !quoted => {
+                depth += 1;
+                word.push(c);
+            }
+            ')' if !quoted => {
+                depth = depth.saturating_sub(1);
+                word.push(c);
+            }
+            c if c.is_whitespace() && !quoted && depth == 0 => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// `'text'`, a number, `true`, `false` or `null`.
+fn literal(text: &str) -> Result<Value, String> {
+    let text = text.trim();
+    if let Some(inner) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+        return Ok(Value::String(inner.replace("''", "'")));
+    }
+    match text {
+        "true" => Ok(Value::Bool(true)),
+        "false" => Ok(Value::Bool(false)),
+        "null" => Ok(Value::Null),
+        number => serde_json::from_str::<serde_json::Number>(number)
+            .map(Value::Number)
+            .map_err(|_| format!("Invalid $filter value {text}: expected a quoted string, a number, true, false or null.")),
+    }
+}
+
+fn unsupported(text: &str) -> String {
+    format!("The mock reads simple $filter expressions (eq, ne, startswith, joined by and/or); '{text}' is not one.")
 }
 
 /// The navigation properties an `$expand` names, without their nested options:
@@ -120,8 +393,23 @@ fn trim(object: &mut Map<String, Value>, selected: &[String]) {
 
 #[cfg(test)]
 mod tests {
-    use super::{top_level_names, trim};
+    use super::{top_level_names, trim, Filter};
     use serde_json::json;
+
+    #[test]
+    fn simple_filters_read_and_match() {
+        let filter = Filter::parse(
+            "startswith(displayName,'Meg') and accountEnabled eq true or mail eq 'x@y.com'",
+        )
+        .unwrap();
+        assert!(filter.matches(&json!({"displayName": "Megan", "accountEnabled": true})));
+        assert!(!filter.matches(&json!({"displayName": "Megan", "accountEnabled": false})));
+        assert!(filter.matches(&json!({"displayName": "Alex", "mail": "X@y.com"})));
+        let nested = Filter::parse("from/emailAddress/address ne 'a@b.c'").unwrap();
+        assert!(!nested.matches(&json!({"from": {"emailAddress": {"address": "a@b.c"}}})));
+        assert!(Filter::parse("it's").is_err());
+        assert!(Filter::parse("size gt 3").is_err());
+    }
 
     #[test]
     fn expand_names_its_properties_without_their_options() {

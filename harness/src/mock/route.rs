@@ -87,6 +87,12 @@ pub(super) enum IdKind {
     /// A long opaque token: 16 or more characters of a base64 or URL-safe alphabet with at
     /// least 4 digits or a trailing `=` (`AAMkADhAAATs28OAAA=`, `01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K`).
     Token,
+    /// A Teams chat or channel id: `19:…@thread.v2`, `19:…@unq.gbl.spaces`.
+    Thread,
+    /// A SharePoint site id: `contoso.sharepoint.com,{guid},{guid}`.
+    Site,
+    /// A mail address or user principal name: `AdeleV@contoso.com`.
+    Mail,
     /// A key the request annotation lists in `sampleKeys` whose shape is none of the above.
     Any,
 }
@@ -104,6 +110,12 @@ impl IdKind {
             && (text.ends_with('=') || text.bytes().filter(u8::is_ascii_digit).count() >= 4)
         {
             Some(IdKind::Token)
+        } else if text.starts_with("19:") && text.contains('@') {
+            Some(IdKind::Thread)
+        } else if is_site_id(text) {
+            Some(IdKind::Site)
+        } else if is_mail(text) {
+            Some(IdKind::Mail)
         } else {
             None
         }
@@ -128,6 +140,25 @@ fn is_guid(text: &str) -> bool {
             8 | 13 | 18 | 23 => *b == b'-',
             _ => b.is_ascii_hexdigit(),
         })
+}
+
+/// `host,guid,guid`.
+fn is_site_id(text: &str) -> bool {
+    let parts: Vec<&str> = text.split(',').collect();
+    matches!(parts.as_slice(), [host, a, b] if host.contains('.') && is_guid(a) && is_guid(b))
+}
+
+/// `name@domain.tld`, nothing a path or a key would hold.
+fn is_mail(text: &str) -> bool {
+    match text.split_once('@') {
+        Some((name, domain)) => {
+            !name.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !text.contains(['/', ':', '\'', '(', ')', '{', ',', ' '])
+        }
+        None => false,
+    }
 }
 
 fn is_token(text: &str) -> bool {
@@ -201,7 +232,11 @@ impl Route {
         let body = if case.expect.is_empty || status_has_no_body(response.status) {
             Vec::new()
         } else {
-            body_bytes(&response.body)
+            // "Binary data for the image" is what a page shows; a client needs an image.
+            match response.header("content-type").and_then(super::image_of) {
+                Some(image) => image.to_vec(),
+                None => body_bytes(&response.body),
+            }
         };
         Route {
             rules: RequestRules::of(case, request),
@@ -378,13 +413,32 @@ fn glob(pieces: &[Piece], text: &str) -> bool {
     }
 }
 
-/// Path segments, percent-decoded and lower-cased (Graph paths are case-insensitive).
+/// Path segments, percent-decoded and lower-cased (Graph paths are case-insensitive). A path
+/// address is one segment, however many folders it names: `root:/a/b/c.docx:/content` gives
+/// `root:/a/b/c.docx:` and `content`, as `root:/{item-path}:/content` gives
+/// `root:/{item-path}:` and `content`.
 pub(super) fn split_path(path: &str) -> Vec<String> {
-    path.trim_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| percent_decode_str(s).decode_utf8_lossy().to_lowercase())
-        .collect()
+    let mut segments: Vec<String> = Vec::new();
+    let mut address: Option<String> = None;
+    for segment in path.trim_matches('/').split('/').filter(|s| !s.is_empty()) {
+        let segment = percent_decode_str(segment)
+            .decode_utf8_lossy()
+            .to_lowercase();
+        match address.as_mut() {
+            Some(open) => {
+                open.push('/');
+                open.push_str(&segment);
+                if segment.ends_with(':') {
+                    segments.extend(address.take());
+                }
+            }
+            // `root:` (or `{item-id}:`) opens an address; `19:…@thread.v2` does not.
+            None if segment.ends_with(':') => address = Some(segment),
+            None => segments.push(segment),
+        }
+    }
+    segments.extend(address);
+    segments
 }
 
 /// Decoded `(name, value)` pairs, names in lower case.
@@ -419,10 +473,27 @@ fn segments_of(path: &str, sample_keys: &[String]) -> Vec<Segment> {
             match IdKind::of(&text) {
                 Some(kind) if !text.contains('{') => Segment::Id(text, kind),
                 None if sample => Segment::Id(text, IdKind::Any),
-                _ => Segment::parse(&text),
+                _ => match key_call(&text) {
+                    // `users('AdeleV@contoso.com')` stands for `users('{key}')`: any key.
+                    Some(name) => Segment::Pattern(vec![
+                        Piece::Literal(format!("{name}('")),
+                        Piece::Any,
+                        Piece::Literal("')".to_owned()),
+                    ]),
+                    None => Segment::parse(&text),
+                },
             }
         })
         .collect()
+}
+
+/// `users` from `users('…')`: a key given in parentheses, quoted.
+fn key_call(text: &str) -> Option<&str> {
+    let (name, rest) = text.split_once("('")?;
+    (rest.ends_with("')")
+        && !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.'))
+    .then_some(name)
 }
 
 /// The documented answer's headers, less those the server computes, with a JSON content type

@@ -277,7 +277,8 @@ impl Served {
 
 /// Paging that stays on the mock and ends: `@odata.nextLink` and `@odata.deltaLink` point at
 /// the mock (a client must never send its token to the real service from here), and the page
-/// a next link asks for (`$skiptoken`, `$skip`, `$deltatoken`) is the last: no next link.
+/// a documented next link asks for (`$skiptoken`, `$deltatoken`) is the last: no next link.
+/// (`$skip` pages are the query module's: it links to the rest while there is more.)
 fn page_links(answer: &mut Answer, query: Option<&str>, own: &str) {
     const LINKS: [&str; 2] = ["@odata.nextLink", "@odata.deltaLink"];
     if !answer.body.windows(7).any(|w| w == b"@odata.") {
@@ -295,12 +296,7 @@ fn page_links(answer: &mut Answer, query: Option<&str>, own: &str) {
                 .to_ascii_lowercase();
             matches!(
                 name.as_str(),
-                "$skiptoken"
-                    | "%24skiptoken"
-                    | "$skip"
-                    | "%24skip"
-                    | "$deltatoken"
-                    | "%24deltatoken"
+                "$skiptoken" | "%24skiptoken" | "$deltatoken" | "%24deltatoken"
             )
         })
     });

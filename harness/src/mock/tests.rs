@@ -359,7 +359,8 @@ fn select_and_top_shape_the_documented_answer() {
     let (_, body) = get("%24top=1&%24SELECT=mail");
     assert_eq!(
         body,
-        serde_json::json!({"@odata.context": "c", "value": [{"id": "1", "mail": "a"}]})
+        serde_json::json!({"@odata.context": "c", "value": [{"id": "1", "mail": "a"}],
+            "@odata.nextLink": "https://graph.microsoft.com/v1.0/users?%24top=1&%24SELECT=mail&$skip=1"})
     );
     let (status, body) = get("$top=many");
     assert_eq!(status, 400);
