@@ -648,3 +648,80 @@ async fn every_address_form_the_docs_use_reaches_its_example() {
     let bytes = photo.bytes().await.unwrap();
     assert!(bytes.starts_with(&[0xff, 0xd8, 0xff]) && bytes.ends_with(&[0xff, 0xd9]));
 }
+
+#[tokio::test]
+async fn a_documented_value_that_breaks_its_schema_is_answered_as_one_that_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("v1.0")).unwrap();
+    std::fs::write(
+        dir.path().join("v1.0/event.md"),
+        r#"# Get event
+
+<!-- { "blockType": "request", "name": "get_event" } -->
+```http
+GET https://graph.microsoft.com/v1.0/me/events/{id}
+```
+
+<!-- { "blockType": "response", "@odata.type": "microsoft.graph.event" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"id": "1", "subject": "Doc", "importance": "String", "createdDateTime": "datetime-value"}
+```
+"#,
+    )
+    .unwrap();
+    let catalog = Catalog::read(dir.path()).unwrap();
+    let schemas = contract_harness::schema::Schemas::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas"),
+    )
+    .unwrap();
+    let client = reqwest::Client::new();
+
+    let mut repaired = Mock::from_cases(&catalog.cases);
+    assert_eq!(repaired.repairing(&schemas), 1);
+    let server = start(
+        Arc::new(repaired),
+        "127.0.0.1:0".parse().unwrap(),
+        ServeOptions::default(),
+    )
+    .await
+    .unwrap();
+    let answer = client
+        .get(url(&server, "/v1.0/me/events/2"))
+        .send()
+        .await
+        .unwrap();
+    let findings = answer.headers()["x-contract-findings"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["createdDateTime"], "2024-01-01T00:00:00Z");
+    assert_eq!(body["importance"], "low", "the enumeration's first member");
+    assert_eq!(body["subject"], "Doc", "valid values stay");
+    assert!(
+        findings.contains("repaired /importance \"String\" -> \"low\""),
+        "{findings}"
+    );
+    assert!(findings.contains("--as-documented"), "{findings}");
+
+    // As documented: the page's values.
+    let server = start(
+        Arc::new(Mock::from_cases(&catalog.cases)),
+        "127.0.0.1:0".parse().unwrap(),
+        ServeOptions::default(),
+    )
+    .await
+    .unwrap();
+    let body: Value = client
+        .get(url(&server, "/v1.0/me/events/2"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["createdDateTime"], "datetime-value");
+}

@@ -294,3 +294,93 @@ impl Schemas {
         }
     }
 }
+
+/// One value [`Schemas::repair`] replaced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Repair {
+    /// Where, as a JSON pointer into the repaired value.
+    pub pointer: String,
+    /// What the example had.
+    pub was: Value,
+    /// What the schema accepts instead.
+    pub now: Value,
+}
+
+impl Schemas {
+    /// Replaces each scalar of `value` (of type `odata_type`) that breaks its schema with a
+    /// value the schema accepts: the enumeration's member in the schema's spelling (or its
+    /// first), a date, time or duration in the format's form, `0`, `false`, `""`. For an
+    /// answer a client can parse where a page shows `"datetime-value"` or `"String"`; the
+    /// repairs say what changed. A value the schemas do not describe is left alone.
+    pub fn repair(&self, odata_type: &str, value: &mut Value) -> Vec<Repair> {
+        let Some(doc) = self.find(odata_type).map(|d| self.index_of(d)) else {
+            return Vec::new();
+        };
+        let mut repairs = Vec::new();
+        for issue in self.validate(odata_type, value) {
+            if !issue.unevaluated.is_empty() {
+                continue;
+            }
+            let Some(found) = value.pointer(&issue.pointer) else {
+                continue;
+            };
+            if found.is_object() || found.is_array() {
+                continue;
+            }
+            let Some(now) = self
+                .node_at(doc, value, &issue.pointer)
+                .and_then(|(_, node)| stand_in(node, issue.canonical.as_deref()))
+            else {
+                continue;
+            };
+            if &now == found {
+                continue;
+            }
+            let was = found.clone();
+            if let Some(slot) = value.pointer_mut(&issue.pointer) {
+                *slot = now.clone();
+            }
+            repairs.push(Repair {
+                pointer: issue.pointer,
+                was,
+                now,
+            });
+        }
+        repairs
+    }
+}
+
+/// A value `node` (a concrete schema) accepts.
+fn stand_in(node: &Value, canonical: Option<&str>) -> Option<Value> {
+    if let Some(members) = node.get("enum").and_then(Value::as_array) {
+        return canonical
+            .map(|c| Value::String(c.to_owned()))
+            .or_else(|| members.iter().find(|m| !m.is_null()).cloned());
+    }
+    let kind = match node.get("type") {
+        Some(Value::String(kind)) => kind.as_str(),
+        Some(Value::Array(kinds)) => kinds
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|k| *k != "null")?,
+        _ => return None,
+    };
+    Some(match kind {
+        "string" => Value::String(
+            match node.get("format").and_then(Value::as_str) {
+                Some("date-time") => "2024-01-01T00:00:00Z",
+                Some("date") => "2024-01-01",
+                Some("time") => "00:00:00",
+                Some("duration") => "PT0S",
+                Some("uuid") => "00000000-0000-0000-0000-000000000000",
+                Some("byte") => "",
+                _ if node.get("pattern").is_some() => return None,
+                _ => "",
+            }
+            .to_owned(),
+        ),
+        "integer" | "number" => Value::from(0),
+        "boolean" => Value::Bool(false),
+        _ => return None,
+    })
+}

@@ -12,6 +12,8 @@
 
 pub mod csdl;
 mod declared;
+
+pub use declared::Repair;
 pub mod import;
 
 use crate::text::is_version;

@@ -23,6 +23,10 @@ pub(crate) struct MockArgs {
     /// Do not log each request (for load tests).
     #[arg(long)]
     quiet: bool,
+    /// Answer the pages' values as written, even where they break their schema (by default
+    /// such a value is replaced by one the schema accepts, and `x-contract-findings` says so).
+    #[arg(long)]
+    as_documented: bool,
     /// Answer every request as documented: forget what clients create, change and delete.
     #[arg(long)]
     stateless: bool,
@@ -92,6 +96,14 @@ pub(crate) fn run(args: MockArgs) -> anyhow::Result<ExitCode> {
     // Each answer whose example lint finds fault with says so (x-contract-findings).
     contract_harness::lint::attach(&mut list.cases, &schemas);
     let mut mock = Mock::from_cases(&list.cases);
+    if !args.as_documented {
+        let repaired = mock.repairing(&schemas);
+        if repaired > 0 {
+            super::output::note!(
+                "{repaired} documented answers break their schema: each is served with schema-valid values, x-contract-findings saying which (--as-documented sends them as written)"
+            );
+        }
+    }
     if !args.no_validate {
         mock = mock.validating(schemas);
     }

@@ -70,6 +70,15 @@ impl Bucket {
             .chain(&self.short)
     }
 
+    fn all_mut(&mut self) -> impl Iterator<Item = &mut Route> {
+        self.by_segment
+            .values_mut()
+            .flat_map(HashMap::values_mut)
+            .flatten()
+            .chain(self.any_segment.values_mut().flatten())
+            .chain(&mut self.short)
+    }
+
     fn all(&self) -> impl Iterator<Item = &Route> {
         self.by_segment
             .values()
@@ -149,6 +158,60 @@ impl Mock {
     pub fn validating(mut self, schemas: Arc<Schemas>) -> Mock {
         self.validation = Some(schemas);
         self
+    }
+
+    /// Answers a schema-valid value where a documented answer breaks its schema (a page's
+    /// `"datetime-value"` for a date, `"String"` for an enum member), so that a client's
+    /// parser gets what the service would send; `x-contract-findings` says what was replaced
+    /// (`contract mock --as-documented` leaves the pages' values). Returns how many answers
+    /// changed.
+    pub fn repairing(&mut self, schemas: &Schemas) -> usize {
+        let mut changed = 0;
+        for route in self.routes.values_mut().flat_map(Bucket::all_mut) {
+            let Some((odata_type, aka, collection)) = route.answer_type.clone() else {
+                continue;
+            };
+            let answer = route.answer();
+            let Ok(mut body) = serde_json::from_slice::<serde_json::Value>(&answer.body) else {
+                continue;
+            };
+            let schemas = schemas.for_version(&route.rules.version);
+            let known = [Some(odata_type), aka]
+                .into_iter()
+                .flatten()
+                .find(|t| schemas.knows(t));
+            let Some(odata_type) = known else { continue };
+            let mut repairs = Vec::new();
+            match body.get_mut(&route.collection_property) {
+                Some(serde_json::Value::Array(items)) if collection => {
+                    for (index, item) in items.iter_mut().enumerate() {
+                        for mut repair in schemas.repair(&odata_type, item) {
+                            repair.pointer =
+                                format!("/{}/{index}{}", route.collection_property, repair.pointer);
+                            repairs.push(repair);
+                        }
+                    }
+                }
+                _ => repairs = schemas.repair(&odata_type, &mut body),
+            }
+            if repairs.is_empty() {
+                continue;
+            }
+            let said: Vec<String> = repairs
+                .iter()
+                .take(3)
+                .map(|r| format!("{} {} -> {}", r.pointer, r.was, r.now))
+                .collect();
+            let more = repairs.len().saturating_sub(3);
+            let said = format!(
+                "repaired {}{} (the page breaks the {odata_type} schema; --as-documented sends it as written)",
+                said.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            );
+            route.replace_body(serde_json::to_vec(&body).expect("JSON serialises"), said);
+            changed += 1;
+        }
+        changed
     }
 
     /// How many documented examples the mock serves.

@@ -34,6 +34,9 @@ pub(super) struct Route {
     pub(super) rules: RequestRules,
     /// The property holding a collection's items, for `$top` and `$select`.
     pub(super) collection_property: String,
+    /// The documented answer's type (`@type`, `@odata.type`) and its alias, and whether it
+    /// is a collection of them, for [`super::Mock::repairing`].
+    pub(super) answer_type: Option<(String, Option<String>, bool)>,
     /// Built once: the mock answers the same bytes every time.
     answer: Arc<MockAnswer>,
 }
@@ -263,6 +266,13 @@ impl Route {
                 .map(|h| (h.name.to_ascii_lowercase(), h.value.clone()))
                 .collect(),
             request_body: request.body.json().cloned(),
+            answer_type: case.expect.odata_type.clone().map(|t| {
+                (
+                    t,
+                    case.expect.odata_type_aka.clone(),
+                    case.expect.is_collection,
+                )
+            }),
             answer: Arc::new(MockAnswer::new(
                 response.status,
                 headers,
@@ -271,6 +281,28 @@ impl Route {
             )),
             segments,
         }
+    }
+
+    /// Replaces the answer's body with `body`, saying in `x-contract-findings` what changed.
+    pub(super) fn replace_body(&mut self, body: Vec<u8>, said: String) {
+        let answer = &self.answer;
+        let mut headers: Vec<(String, String)> = answer
+            .headers
+            .iter()
+            .filter(|(n, _)| !n.eq_ignore_ascii_case("content-length"))
+            .cloned()
+            .collect();
+        match headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case("x-contract-findings"))
+        {
+            Some((_, value)) => *value = format!("{value}; {said}"),
+            None => headers.push(("x-contract-findings".into(), said)),
+        }
+        let mut replaced =
+            MockAnswer::new(answer.status, headers, body.into(), answer.case_id.clone());
+        replaced.note = answer.note.clone();
+        self.answer = Arc::new(replaced);
     }
 
     /// The version and the first literal segment after it (`v1.0` and `users` in

@@ -270,7 +270,7 @@ impl Served {
                 }
             }
         }
-        page_links(&mut answer, query, own);
+        page_links(&mut answer, path, query, own);
         answer
     }
 }
@@ -279,7 +279,7 @@ impl Served {
 /// the mock (a client must never send its token to the real service from here), and the page
 /// a documented next link asks for (`$skiptoken`, `$deltatoken`) is the last: no next link.
 /// (`$skip` pages are the query module's: it links to the rest while there is more.)
-fn page_links(answer: &mut Answer, query: Option<&str>, own: &str) {
+fn page_links(answer: &mut Answer, path: &str, query: Option<&str>, own: &str) {
     const LINKS: [&str; 2] = ["@odata.nextLink", "@odata.deltaLink"];
     if !answer.body.windows(7).any(|w| w == b"@odata.") {
         return;
@@ -306,11 +306,24 @@ fn page_links(answer: &mut Answer, query: Option<&str>, own: &str) {
     }
     for link in LINKS {
         if let Some(Value::String(url)) = body.get_mut(link) {
-            if let Ok(parsed) = url::Url::parse(url) {
-                let rest = &parsed[url::Position::BeforePath..];
-                *url = format!("{own}{rest}");
-                changed = true;
-            }
+            *url = match url::Url::parse(url) {
+                Ok(parsed) if parsed.path().len() > 1 => {
+                    format!("{own}{}", &parsed[url::Position::BeforePath..])
+                }
+                // A page's placeholder (`"https://..."`): the next page of this very request.
+                _ => {
+                    let token = if link == LINKS[0] {
+                        "$skiptoken"
+                    } else {
+                        "$deltatoken"
+                    };
+                    match query {
+                        Some(query) => format!("{own}{path}?{query}&{token}=next"),
+                        None => format!("{own}{path}?{token}=next"),
+                    }
+                }
+            };
+            changed = true;
         }
     }
     if changed {
