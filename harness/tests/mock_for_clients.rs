@@ -565,6 +565,19 @@ Content-Type: application/json
 {"id": "documented manager"}
 ```
 
+<!-- { "blockType": "request", "name": "get_item_in_drive" } -->
+```http
+GET https://graph.microsoft.com/v1.0/drives/{drive-id}/items/{item-id}
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"id": "by id"}
+```
+
 <!-- { "blockType": "request", "name": "get_thumbnail_content" } -->
 ```http
 GET https://graph.microsoft.com/v1.0/me/drive/items/{item-id}/thumbnails/0/small/content
@@ -617,6 +630,11 @@ async fn every_address_form_the_docs_use_reaches_its_example() {
         .await
         .unwrap();
     assert_eq!(children["value"][0]["id"], "1");
+    // A page that shows an item only by id answers it by path too.
+    assert_eq!(
+        id("/v1.0/drives/b!0a1b2c/root:/Documents/report.docx").await,
+        "by id"
+    );
     // Ids of every kind the docs use stand for any id of that kind.
     assert_eq!(
         id("/v1.0/chats/19:0a1b2c3d4e5f@thread.v2").await,

@@ -10,12 +10,12 @@ const require = createRequire(join(process.env.PROBE_JS_DIR, "package.json"));
 const { Client, BatchRequestContent, BatchResponseContent, ResponseType } =
   require("@microsoft/microsoft-graph-client");
 
+const mockHost = new URL(base).host;
 const client = Client.init({
   authProvider: (done) => done(null, "fake-token"),
   baseUrl: base,
   defaultVersion: "v1.0",
 });
-const mockHost = new URL(base).host;
 
 // A short reason: status, error code and the first sentence of the mock's message.
 function reason(e) {
@@ -50,7 +50,10 @@ async function followPages(path) {
     try { host = new URL(next).host; } catch { host = "(not a URL)"; }
     if (host !== mockHost) throw new Error(`page ${pages}: nextLink leaves the mock: ${next}`);
     if (pages >= 20) throw new Error("still a nextLink after 20 pages");
-    page = await client.api(next).get();
+    // The client reads an absolute URL only when it is https:// (GraphRequest.js parsePath);
+    // the mock is http://, so the link's path (version included) is what is sent.
+    const { pathname, search } = new URL(next);
+    page = await client.api(pathname.replace(/^\/v1\.0/, "") + search).get();
     pages += 1;
     items += (page.value || []).length;
   }
