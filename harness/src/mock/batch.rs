@@ -96,20 +96,24 @@ fn inner(
         Some(Value::String(text)) => text.clone().into_bytes(),
         Some(other) => serde_json::to_vec(other).expect("a JSON value serialises"),
     };
-    let answer = served.answer(method, &path, query.as_deref(), &headers, &body, own);
+    if let Ok(host) = HeaderValue::from_str(own.trim_start_matches("http://")) {
+        headers.insert("host", host);
+    }
+    let answer = served.answer(method, &path, query.as_deref(), &headers, &body);
     let headers: Map<String, Value> = answer
-        .headers
+        .headers()
         .iter()
         .filter(|(name, _)| !name.eq_ignore_ascii_case("content-length"))
         .map(|(name, value)| (name.clone(), Value::String(value.clone())))
         .collect();
-    let body = if answer.body.is_empty() {
+    let bytes = answer.body();
+    let body = if bytes.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(&answer.body)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&answer.body).into_owned()))
+        serde_json::from_slice(bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
     };
-    (answer.status, headers, body)
+    (answer.status(), headers, body)
 }
 
 /// The ids a request depends on (`dependsOn`: a list, or one id).

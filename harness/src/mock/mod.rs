@@ -105,6 +105,9 @@ pub struct MockAnswer {
     pub note: Option<String>,
     /// `headers` as the server sends them, built once per route.
     wire_headers: HeaderMap,
+    /// The body holds `@odata.nextLink` or `@odata.deltaLink`, which the server points at
+    /// itself: found once, so that other answers go out untouched.
+    links: bool,
 }
 
 impl Mock {
@@ -314,6 +317,9 @@ impl MockAnswer {
         body: Bytes,
         case_id: Option<String>,
     ) -> MockAnswer {
+        let links = [&b"@odata.nextLink"[..], b"@odata.deltaLink"]
+            .iter()
+            .any(|link| body.windows(link.len()).any(|w| w == *link));
         MockAnswer {
             status,
             wire_headers: wire_headers(&headers),
@@ -321,6 +327,7 @@ impl MockAnswer {
             body,
             case_id,
             note: None,
+            links,
         }
     }
 

@@ -8,12 +8,16 @@
 
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// The entities clients made, changed and removed.
 #[derive(Debug, Default)]
 pub struct Store {
     inner: Mutex<Inner>,
+    /// Set once anything is created or removed: until then every answer is the documented
+    /// one, and no request pays for a lookup.
+    touched: AtomicBool,
 }
 
 #[derive(Debug, Default)]
@@ -24,6 +28,8 @@ struct Inner {
     members: HashMap<String, Vec<String>>,
     /// Paths of entities removed: documented ones stay removed too.
     deleted: HashSet<String>,
+    /// Collections an entity was removed from.
+    deleted_in: HashSet<String>,
 }
 
 /// What the store makes of a request, before (or instead of) the documented answer.
@@ -47,12 +53,15 @@ pub fn key(path: &str) -> String {
 impl Store {
     /// A stored entity's answer to GET, PATCH, PUT or DELETE of `path`.
     pub fn before(&self, method: &str, path: &str, body: &[u8]) -> Stored {
+        let method = method.to_ascii_uppercase();
+        if !self.touched.load(Ordering::Relaxed) && method != "DELETE" {
+            return Stored::Documented;
+        }
         let key = key(path);
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if inner.deleted.contains(&key) {
             return Stored::Gone;
         }
-        let method = method.to_ascii_uppercase();
         match method.as_str() {
             "GET" => match inner.entities.get(&key) {
                 Some(entity) => Stored::Entity(200, Value::Object(entity.clone())),
@@ -79,7 +88,9 @@ impl Store {
             "DELETE" => {
                 let removed = inner.entities.remove(&key).is_some();
                 inner.deleted.insert(key.clone());
+                self.touched.store(true, Ordering::Relaxed);
                 if let Some((collection, _)) = key.rsplit_once('/') {
+                    inner.deleted_in.insert(collection.to_owned());
                     if let Some(members) = inner.members.get_mut(collection) {
                         members.retain(|m| m != &key);
                     }
@@ -111,20 +122,20 @@ impl Store {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner.entities.insert(member.clone(), entity.clone());
         inner.members.entry(collection).or_default().push(member);
+        self.touched.store(true, Ordering::Relaxed);
         Some(Value::Object(entity))
     }
 
     /// The documented collection answer at `path` with the entities created in it appended to
     /// its `value`, and the removed ones left out; `None` when nothing changed it.
     pub fn list(&self, path: &str, documented: &[u8]) -> Option<Vec<u8>> {
+        if !self.touched.load(Ordering::Relaxed) {
+            return None;
+        }
         let collection = key(path);
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let created = inner.members.get(&collection).filter(|m| !m.is_empty());
-        let removes = inner
-            .deleted
-            .iter()
-            .any(|d| d.rsplit_once('/').is_some_and(|(c, _)| c == collection));
-        if created.is_none() && !removes {
+        if created.is_none() && !inner.deleted_in.contains(&collection) {
             return None;
         }
         let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(documented) else {

@@ -145,9 +145,25 @@ impl Report {
     /// The target as the reports name it: `the embedded mock (http://127.0.0.1:…/)` or the URL.
     pub fn target_label(&self) -> String {
         if self.is_mock {
-            format!("the embedded mock ({})", self.target)
-        } else {
-            self.target.clone()
+            return format!("the embedded mock ({})", self.target);
+        }
+        // Accounts of ApiDoctor's accounts file: which ran, in order.
+        let mut accounts: Vec<&str> = Vec::new();
+        for account in self.cases.iter().filter_map(|c| c.account.as_deref()) {
+            if !accounts.contains(&account) {
+                accounts.push(account);
+            }
+        }
+        match accounts.as_slice() {
+            [] => self.target.clone(),
+            [one] => format!("{} as account `{one}`", self.target),
+            many => format!(
+                "the services of accounts {}",
+                many.iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 }

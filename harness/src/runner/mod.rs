@@ -493,7 +493,8 @@ impl Runner {
     /// Where a scenario step of `case` goes: the case's target, or for a `secondary-account`
     /// step the secondary account's.
     fn step_target(&self, case: &Case, secondary: bool) -> Result<&Target, String> {
-        if !secondary {
+        // A plain run has no accounts: its one target serves every step.
+        if !secondary || self.targets[0].account.is_none() {
             return Ok(self.target(case));
         }
         self.secondary.as_ref().ok_or_else(|| {
