@@ -11,6 +11,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+/// How many created entities a collection remembers; past that the oldest is forgotten.
+pub const REMEMBERED: usize = 1000;
+
 /// The entities clients made, changed and removed.
 #[derive(Debug, Default)]
 pub struct Store {
@@ -121,7 +124,13 @@ impl Store {
         let member = format!("{collection}/{}", id.to_lowercase());
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner.entities.insert(member.clone(), entity.clone());
-        inner.members.entry(collection).or_default().push(member);
+        let members = inner.members.entry(collection).or_default();
+        members.push(member);
+        // A load test creates without end: the oldest are forgotten, so memory stays bounded.
+        if members.len() > REMEMBERED {
+            let oldest = members.remove(0);
+            inner.entities.remove(&oldest);
+        }
         self.touched.store(true, Ordering::Relaxed);
         Some(Value::Object(entity))
     }
