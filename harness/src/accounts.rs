@@ -113,6 +113,9 @@ pub enum AccountsError {
         /// Why.
         source: std::io::Error,
     },
+    /// The accounts asked for are not there, or none is enabled in a file named.
+    #[error("{0}")]
+    Choice(String),
     /// The file is not JSON, or not an object with `accounts`.
     #[error("{path}:{line}: the accounts file cannot be read: {message}")]
     Syntax {
@@ -195,35 +198,13 @@ impl AccountsFile {
             let account = reader
                 .account(line)
                 .map_err(|message| syntax(line, message))?;
-            if !reader.missing.is_empty() && account.enabled {
-                file.findings.push(
-                    Finding::new(
-                        Rule::AccountsFile,
-                        &name,
-                        line,
-                        format!(
-                            "account `{}` is disabled: the environment variable{} {} {} not set (ApiDoctor disables it too); set {} to use it",
-                            account.name,
-                            if reader.missing.len() == 1 { "" } else { "s" },
-                            reader.missing.join(", "),
-                            if reader.missing.len() == 1 { "is" } else { "are" },
-                            if reader.missing.len() == 1 { "it" } else { "them" },
-                        ),
-                    )
-                    .with_severity(Severity::Warning),
-                );
-            }
-            if field(object, "oauthMode").is_some() && field(object, "oauthType").is_none() {
-                file.findings.push(
-                    Finding::new(
-                        Rule::AccountsFile,
-                        &name,
-                        line,
-                        format!("account `{}`: `oauthMode` is not read (ApiDoctor's documentation says `oauthMode`, its code reads `oauthType`), so this account signs in with a refresh token, the default; write `oauthType`", account.name),
-                    )
-                    .with_severity(Severity::Warning),
-                );
-            }
+            file.findings.extend(account_findings(
+                &name,
+                line,
+                &account,
+                &reader.missing,
+                object,
+            ));
             let mut account = account;
             account.enabled &= reader.missing.is_empty();
             file.accounts.push(account);
@@ -267,6 +248,39 @@ impl AccountsFile {
             )
         })
     }
+}
+
+/// What reading one account found: variables that are not set (the account is disabled, as
+/// ApiDoctor disables it), and `oauthMode`, which ApiDoctor's docs show and its code ignores.
+fn account_findings(
+    file: &str,
+    line: usize,
+    account: &Account,
+    missing: &[String],
+    object: &Map<String, Json>,
+) -> Vec<Finding> {
+    let warning = |message: String| {
+        Finding::new(Rule::AccountsFile, file, line, message).with_severity(Severity::Warning)
+    };
+    let mut findings = Vec::new();
+    if !missing.is_empty() && account.enabled {
+        let one = missing.len() == 1;
+        findings.push(warning(format!(
+            "account `{}` is disabled: the environment variable{} {} {} not set (ApiDoctor disables it too); set {} to use it",
+            account.name,
+            if one { "" } else { "s" },
+            missing.join(", "),
+            if one { "is" } else { "are" },
+            if one { "it" } else { "them" },
+        )));
+    }
+    if field(object, "oauthMode").is_some() && field(object, "oauthType").is_none() {
+        findings.push(warning(format!(
+            "account `{}`: `oauthMode` is not read (ApiDoctor's documentation says `oauthMode`, its code reads `oauthType`), so this account signs in with a refresh token, the default; write `oauthType`",
+            account.name
+        )));
+    }
+    findings
 }
 
 /// `key` of `object`, as Newtonsoft matches it: exactly, else in any case.
@@ -444,6 +458,20 @@ impl AccountReader<'_> {
     }
 }
 
+/// What a run asks of the accounts file: `--accounts`, `--account`, `--secondary-account`,
+/// `--branch`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Wanted<'a> {
+    /// The accounts file named; else the one found is used.
+    pub file: Option<&'a Path>,
+    /// The one account to run as.
+    pub account: Option<&'a str>,
+    /// The account `secondary-account` steps run as.
+    pub secondary: Option<&'a str>,
+    /// The branch, for `checkServiceEnabledBranches`.
+    pub branch: Option<&'a str>,
+}
+
 /// The accounts a run uses, and what reading them found.
 #[derive(Debug, Default)]
 pub struct ForRun {
@@ -463,35 +491,34 @@ impl ForRun {
     /// accounts are all disabled leaves a plain run, its findings saying why; a named one is
     /// an error then.
     pub fn read(
-        args: &crate::config::TargetArgs,
+        wanted: &Wanted,
         found: Option<&Path>,
         env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<ForRun, crate::config::ConfigError> {
-        use crate::config::ConfigError;
-        let Some(path) = args.accounts.as_deref().or(found) else {
+    ) -> Result<ForRun, AccountsError> {
+        let Some(path) = wanted.file.or(found) else {
             return Ok(ForRun::default());
         };
         let file = AccountsFile::load(path, env)?;
         let accounts: Vec<Account> = file
-            .selected(args.account.as_deref())
-            .map_err(ConfigError::Account)?
+            .selected(wanted.account)
+            .map_err(AccountsError::Choice)?
             .into_iter()
             .cloned()
             .collect();
-        if accounts.is_empty() && args.accounts.is_some() {
-            return Err(ConfigError::Account(format!(
+        if accounts.is_empty() && wanted.file.is_some() {
+            return Err(AccountsError::Choice(format!(
                 "{}: no account is enabled (or all lack a $env: variable); enable one, set its variables, or pick one with --account NAME",
                 path.display()
             )));
         }
-        let secondary = match &args.secondary_account {
+        let secondary = match wanted.secondary {
             Some(name) => Some(
                 file.accounts
                     .iter()
-                    .find(|a| &a.name == name)
+                    .find(|a| a.name == name)
                     .cloned()
                     .ok_or_else(|| {
-                        ConfigError::Account(format!(
+                        AccountsError::Choice(format!(
                             "--secondary-account {name}: {} has no account of that name",
                             path.display()
                         ))
@@ -502,7 +529,7 @@ impl ForRun {
         let refused = if accounts.is_empty() {
             None
         } else {
-            file.branch_refused(current_branch(args.branch.as_deref(), env).as_deref())
+            file.branch_refused(current_branch(wanted.branch, env).as_deref())
         };
         Ok(ForRun {
             findings: file.findings,

@@ -297,12 +297,9 @@ pub enum ConfigError {
     /// The known-issues file cannot be used.
     #[error(transparent)]
     Known(#[from] KnownIssuesError),
-    /// The accounts file cannot be used.
+    /// The accounts file cannot be used, or the accounts asked for are not in it.
     #[error(transparent)]
     Accounts(#[from] crate::accounts::AccountsError),
-    /// The accounts asked for are not there.
-    #[error("{0}")]
-    Account(String),
 }
 
 impl Config {
@@ -342,6 +339,16 @@ impl Config {
 }
 
 impl TargetArgs {
+    /// What these arguments ask of ApiDoctor's accounts file.
+    pub fn accounts_wanted(&self) -> crate::accounts::Wanted<'_> {
+        crate::accounts::Wanted {
+            file: self.accounts.as_deref(),
+            account: self.account.as_deref(),
+            secondary: self.secondary_account.as_deref(),
+            branch: self.branch.as_deref(),
+        }
+    }
+
     /// The run options these arguments describe: reads the variables file, the CA file and
     /// the `--token-env` variable.
     pub fn run_options(&self) -> Result<RunOptions, ConfigError> {

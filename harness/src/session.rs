@@ -82,7 +82,7 @@ impl Session {
             known.stale(catalog.cases.iter().map(|c| c.id.as_str()))
         });
         let accounts = crate::accounts::ForRun::read(
-            &config.target,
+            &config.target.accounts_wanted(),
             catalog.accounts_file.as_deref(),
             &|name| std::env::var(name).ok(),
         )?;

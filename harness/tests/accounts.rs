@@ -79,6 +79,11 @@ async fn serve(
     };
     match uri.path() {
         // The service spells the annotation its own way; the account renames it back.
+        // The scenario removes the documented `Prefer` with a null value (MethodDefinition.cs:
+        // 479-482): a request that still carries it is refused.
+        "/v1.0/items/1" if headers.contains_key("prefer") => {
+            StatusCode::BAD_REQUEST.into_response()
+        }
         "/v1.0/items/1" => {
             json(serde_json::json!({"id": "1", "@content.downloadUrl": "https://x/1"}))
         }
@@ -117,6 +122,7 @@ const PAGE: &str = r#"# Items
 <!-- { "blockType": "request", "name": "get_item" } -->
 ```http
 GET /v1.0/items/{item-id}
+Prefer: odata.maxpagesize=1
 ```
 
 <!-- { "blockType": "response" } -->
@@ -172,7 +178,7 @@ const SCENARIOS: &str = r#"{
   // Newtonsoft reads comments.
   "scenarios": [
     { "name": "get", "method": "get_item", "enabled": true,
-      "request-parameters": { "{item-id}": "1" } },
+      "request-parameters": { "{item-id}": "1", "Prefer:": null } },
     { "name": "copy", "method": "copy_item", "enabled": true,
       "request-parameters": { "{item-id}": "1" } },
     { "name": "poll", "method": "get_monitor", "enabled": true, "status-codes-to-retry": [202],

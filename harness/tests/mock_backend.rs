@@ -184,11 +184,26 @@ async fn an_answer_known_to_be_wrong_says_where_lint_found_fault() {
         "# Get user\n\n<!-- { \"blockType\": \"request\", \"name\": \"get_me\" } -->\n```http\nGET https://graph.microsoft.com/v1.0/me\n```\n\n<!-- { \"blockType\": \"response\", \"truncated\": true, \"@odata.type\": \"microsoft.graph.user\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\n  \"id\": \"1\",\n  \"createdDateTime\": \"datetime-value\"\n}\n```\n",
     )
     .unwrap();
-    let served = serve(dir.path(), &[]);
+    let served = serve(dir.path(), &["--as-documented"]);
     let response = reqwest::get(format!("{}v1.0/me", served.base))
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
     let label = response.headers()["x-contract-findings"].to_str().unwrap();
     assert_eq!(label, "1 (see v1.0/api/user-get.md:15)");
+    // By default the value is answered as one the schema accepts, and the label says which.
+    let served = serve(dir.path(), &[]);
+    let response = reqwest::get(format!("{}v1.0/me", served.base))
+        .await
+        .unwrap();
+    let label = response.headers()["x-contract-findings"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        label,
+        "1 (see v1.0/api/user-get.md:15); repaired /createdDateTime \"datetime-value\" -> \"2024-01-01T00:00:00Z\" (the page breaks the microsoft.graph.user schema; --as-documented sends it as written)"
+    );
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["createdDateTime"], "2024-01-01T00:00:00Z");
 }

@@ -145,32 +145,10 @@ impl Annotation {
             Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
             _ => false,
         };
-        let list = |key: &str| match raw.get(key) {
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
-            Some(Value::String(s)) => s
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            _ => Vec::new(),
-        };
+        let list = |key: &str| list(&raw, key, &[',']);
         // ApiDoctor splits scopes, tags and apiVersions on spaces (CodeBlockAnnotation.cs:
         // 385-418); Graph pages also write "User.Read, Mail.Read".
-        let words = |key: &str| -> Vec<String> {
-            match raw.get(key) {
-                Some(Value::String(s)) => s
-                    .split([',', ' ', '\t'])
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                _ => list(key),
-            }
-        };
+        let words = |key: &str| self::list(&raw, key, &[',', ' ', '\t']);
         let action = text("target").is_some_and(|t| {
             t.eq_ignore_ascii_case("action") || t.eq_ignore_ascii_case("function")
         });
@@ -223,6 +201,24 @@ impl Annotation {
             raw,
             strict: strictness == crate::json::Strictness::Strict,
         })
+    }
+}
+
+/// The strings of `key`: a list, or one string split at `separators`.
+fn list(raw: &Map<String, Value>, key: &str, separators: &[char]) -> Vec<String> {
+    match raw.get(key) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        Some(Value::String(s)) => s
+            .split(separators)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -155,47 +155,8 @@ pub fn format_of(path: &Path) -> Option<Format> {
 /// Reads the scenario files found under `root` (`found`, which the listing's one walk of the
 /// cases folder collects with [`format_of`]) and at each of `extra` (a file or a folder).
 pub fn load(root: &Path, found: Vec<PathBuf>, extra: &[PathBuf]) -> Loaded {
-    let mut files: Vec<(PathBuf, String)> = found
-        .into_iter()
-        .map(|path| {
-            let name = relative(root, &path);
-            (path, name)
-        })
-        .collect();
     let mut loaded = Loaded::default();
-    for base in extra {
-        if base.is_file() {
-            // Outside the cases folder: named in full, so that output never prefixes it.
-            let full = base.canonicalize().unwrap_or_else(|_| base.to_owned());
-            files.push((base.to_owned(), full.display().to_string()));
-            continue;
-        }
-        if !base.exists() {
-            loaded.findings.push(Finding::new(
-                Rule::ScenarioFile,
-                &base.display().to_string(),
-                1,
-                "no such file or folder: check --scenarios (CONTRACT_SCENARIOS)",
-            ));
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(base)
-            .sort_by_file_name()
-            .follow_links(true)
-            .into_iter()
-            .flatten()
-        {
-            if entry.file_type().is_file() && format_of(entry.path()).is_some() {
-                let name = entry
-                    .path()
-                    .canonicalize()
-                    .unwrap_or_else(|_| entry.path().to_owned())
-                    .display()
-                    .to_string();
-                files.push((entry.into_path(), name));
-            }
-        }
-    }
+    let files = files_to_read(root, found, extra, &mut loaded.findings);
     let mut canned_at: HashMap<String, String> = HashMap::new();
     for (path, name) in files {
         // A file named with --scenarios is read even when its name does not say its format.
@@ -237,6 +198,58 @@ pub fn load(root: &Path, found: Vec<PathBuf>, extra: &[PathBuf]) -> Loaded {
         }
     }
     loaded
+}
+
+/// The scenario files to read, each with the name output gives it: those the walk of the
+/// cases folder `found` (relative to `root`), then those at `extra` (files, or folders walked),
+/// named in full. An `extra` that does not exist is a finding.
+fn files_to_read(
+    root: &Path,
+    found: Vec<PathBuf>,
+    extra: &[PathBuf],
+    findings: &mut Vec<Finding>,
+) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = found
+        .into_iter()
+        .map(|path| {
+            let name = relative(root, &path);
+            (path, name)
+        })
+        .collect();
+    for base in extra {
+        if base.is_file() {
+            // Outside the cases folder: named in full, so that output never prefixes it.
+            let full = base.canonicalize().unwrap_or_else(|_| base.to_owned());
+            files.push((base.to_owned(), full.display().to_string()));
+            continue;
+        }
+        if !base.exists() {
+            findings.push(Finding::new(
+                Rule::ScenarioFile,
+                &base.display().to_string(),
+                1,
+                "no such file or folder: check --scenarios (CONTRACT_SCENARIOS)",
+            ));
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(base)
+            .sort_by_file_name()
+            .follow_links(true)
+            .into_iter()
+            .flatten()
+        {
+            if entry.file_type().is_file() && format_of(entry.path()).is_some() {
+                let name = entry
+                    .path()
+                    .canonicalize()
+                    .unwrap_or_else(|_| entry.path().to_owned())
+                    .display()
+                    .to_string();
+                files.push((entry.into_path(), name));
+            }
+        }
+    }
+    files
 }
 
 #[cfg(test)]

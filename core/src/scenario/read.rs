@@ -46,6 +46,28 @@ struct Keys {
     lenient: bool,
 }
 
+impl Keys {
+    /// The keys a scenario may have in this format.
+    fn scenario(&self) -> Vec<&'static str> {
+        [
+            "name",
+            "method",
+            "enabled",
+            self.setup,
+            self.params,
+            self.expect,
+            self.versions,
+            self.allowed,
+            self.retry,
+            "tags",
+            "scopes",
+        ]
+        .into_iter()
+        .chain(self.scenario_extra.iter().copied())
+        .collect()
+    }
+}
+
 const APIDOCTOR: Keys = Keys {
     scenarios: "scenarios",
     canned: "canned-requests",
@@ -309,6 +331,13 @@ fn child(at: &str, key: &str) -> String {
     pointer
 }
 
+/// A scenario's `apiVersions`, `tags` and `scopes`.
+struct Needs {
+    versions: Vec<String>,
+    tags: Vec<String>,
+    scopes: Vec<String>,
+}
+
 struct Reader<'a> {
     file: &'a str,
     keys: &'static Keys,
@@ -398,21 +427,7 @@ impl Reader<'_> {
 
     fn scenario(&mut self, object: &Map<String, Json>, at: &str) -> Option<Scenario> {
         let keys = self.keys;
-        let mut known = vec![
-            "name",
-            "method",
-            "enabled",
-            keys.setup,
-            keys.params,
-            keys.expect,
-            keys.versions,
-            keys.allowed,
-            keys.retry,
-            "tags",
-            "scopes",
-        ];
-        known.extend(keys.scenario_extra);
-        let mut broken: Option<Reported> = self.check_keys(object, at, &known).err();
+        let mut broken: Option<Reported> = self.check_keys(object, at, &keys.scenario()).err();
         let Some(method) = self.get(object, "method").and_then(Json::as_str) else {
             self.problem(
                 at,
@@ -432,23 +447,7 @@ impl Reader<'_> {
             }
         };
         let enabled = keep(self.enabled(object, at), &mut broken);
-        let versions = keep(
-            self.strings(
-                object,
-                at,
-                keys.versions,
-                "version names such as [\"v1.0\"]",
-            ),
-            &mut broken,
-        );
-        let tags = keep(
-            self.strings(object, at, "tags", "tags such as [\"files\"]"),
-            &mut broken,
-        );
-        let scopes = keep(
-            self.strings(object, at, "scopes", "scopes such as [\"Files.ReadWrite\"]"),
-            &mut broken,
-        );
+        let needs = self.needs(object, at, &mut broken);
         let allowed_status = keep(self.statuses(object, at, keys.allowed), &mut broken);
         let retry_status = keep(self.statuses(object, at, keys.retry), &mut broken);
         let setup = self.steps(object, at, keys.setup, &mut broken);
@@ -478,9 +477,9 @@ impl Reader<'_> {
             name,
             method: method.to_owned(),
             enabled,
-            versions,
-            tags,
-            scopes,
+            versions: needs.versions,
+            tags: needs.tags,
+            scopes: needs.scopes,
             allowed_status,
             retry_status,
             file: self.file.to_owned(),
@@ -492,6 +491,28 @@ impl Reader<'_> {
             teardown,
             broken: broken.map(|r| r.0),
         })
+    }
+
+    /// What an account must provide to run a scenario: API versions, tags, scopes.
+    fn needs(
+        &mut self,
+        object: &Map<String, Json>,
+        at: &str,
+        broken: &mut Option<Reported>,
+    ) -> Needs {
+        let versions = self.strings(
+            object,
+            at,
+            self.keys.versions,
+            "version names such as [\"v1.0\"]",
+        );
+        let tags = self.strings(object, at, "tags", "tags such as [\"files\"]");
+        let scopes = self.strings(object, at, "scopes", "scopes such as [\"Files.ReadWrite\"]");
+        Needs {
+            versions: keep(versions, broken),
+            tags: keep(tags, broken),
+            scopes: keep(scopes, broken),
+        }
     }
 
     /// A scenario's `enabled`, or the format's default when it has none.
@@ -586,29 +607,7 @@ impl Reader<'_> {
         canned: bool,
     ) -> Result<Step, Reported> {
         let keys = self.keys;
-        let mut known = vec![
-            "name",
-            "method",
-            keys.raw,
-            keys.params,
-            "capture",
-            keys.allowed,
-        ];
-        if !canned {
-            known.push(keys.use_canned);
-        }
-        if keys.lenient {
-            // ApiDoctor: a set-up step may use the second account; a canned request may name
-            // an implicit variable (TestSetupRequestDefinition.cs, CannedRequestDefinition.cs).
-            known.push(if canned {
-                "implicit-variable"
-            } else {
-                "secondary-account"
-            });
-        }
-        let said = self.lenient_step_keys(object, at, canned);
-        known.extend(said.iter().map(String::as_str));
-        let mut first = self.check_keys(object, at, &known).err();
+        let mut first = self.check_step_keys(object, at, canned).err();
         let label = self
             .get(object, "name")
             .and_then(Json::as_str)
@@ -660,6 +659,39 @@ impl Reader<'_> {
             secondary_account: secondary,
             line: self.lines.of(at),
         })
+    }
+
+    /// Reports the keys a step (or canned request) does not have, as [`Reader::check_keys`].
+    fn check_step_keys(
+        &mut self,
+        object: &Map<String, Json>,
+        at: &str,
+        canned: bool,
+    ) -> Result<(), Reported> {
+        let keys = self.keys;
+        let mut known = vec![
+            "name",
+            "method",
+            keys.raw,
+            keys.params,
+            "capture",
+            keys.allowed,
+        ];
+        if !canned {
+            known.push(keys.use_canned);
+        }
+        if keys.lenient {
+            // ApiDoctor: a set-up step may use the second account; a canned request may name
+            // an implicit variable (TestSetupRequestDefinition.cs, CannedRequestDefinition.cs).
+            known.push(if canned {
+                "implicit-variable"
+            } else {
+                "secondary-account"
+            });
+        }
+        let said = self.lenient_step_keys(object, at, canned);
+        known.extend(said.iter().map(String::as_str));
+        self.check_keys(object, at, &known)
     }
 
     /// Keys ApiDoctor's classes have on a step but never act on there: read past with a

@@ -2,7 +2,6 @@
 //! `method`, `url` (relative to the version), `headers`, `body` and `dependsOn`; the answers
 //! in `responses`, each served by the same routes (and state) as a request of its own.
 
-use super::serve::Served;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -10,18 +9,28 @@ use std::collections::HashMap;
 /// Graph's limit on the requests of one batch.
 const MOST: usize = 20;
 
-/// The answer to a batch at `path` (`/v1.0/$batch`).
-pub(super) fn answer(served: &Served, path: &str, own: &str, body: &[u8]) -> super::serve::Answer {
+/// One inner request's answer: its status, headers and body.
+pub(super) type Inner = (u16, Vec<(String, String)>, axum::body::Bytes);
+
+/// The answer to a batch at `path` (`/v1.0/$batch`): the `responses` document, or why the
+/// batch is refused (a 400). `serve` answers each inner request (method, path, query, headers,
+/// body) as a request of its own.
+pub(super) fn answer(
+    path: &str,
+    own: &str,
+    body: &[u8],
+    serve: impl Fn(&str, &str, Option<&str>, &HeaderMap, &[u8]) -> Inner,
+) -> Result<Value, String> {
     let version = path.trim_end_matches("/$batch");
     let requests = match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(mut top)) => match top.remove("requests") {
             Some(Value::Array(requests)) => requests,
-            _ => return bad("A batch needs `requests`: a list of {id, method, url}."),
+            _ => return Err("A batch needs `requests`: a list of {id, method, url}.".to_owned()),
         },
-        _ => return bad("A batch is a JSON object with `requests`."),
+        _ => return Err("A batch is a JSON object with `requests`.".to_owned()),
     };
     if requests.len() > MOST {
-        return bad(&format!(
+        return Err(format!(
             "Number of batch request steps exceeds the maximum of {MOST} ({} given).",
             requests.len()
         ));
@@ -30,16 +39,18 @@ pub(super) fn answer(served: &Served, path: &str, own: &str, body: &[u8]) -> sup
     let mut responses = Vec::with_capacity(requests.len());
     for request in &requests {
         let Value::Object(request) = request else {
-            return bad("Each batch request is an object with `id`, `method` and `url`.");
+            return Err(
+                "Each batch request is an object with `id`, `method` and `url`.".to_owned(),
+            );
         };
         let text = |key: &str| request.get(key).and_then(Value::as_str).unwrap_or_default();
         let id = match request.get("id") {
             Some(Value::String(id)) => id.clone(),
             Some(Value::Number(n)) => n.to_string(),
-            _ => return bad("Each batch request needs an `id`."),
+            _ => return Err("Each batch request needs an `id`.".to_owned()),
         };
         if text("method").is_empty() || text("url").is_empty() {
-            return bad(&format!("Batch request {id} needs `method` and `url`."));
+            return Err(format!("Batch request {id} needs `method` and `url`."));
         }
         let failed_dependency = depends_on(request)
             .into_iter()
@@ -50,7 +61,7 @@ pub(super) fn answer(served: &Served, path: &str, own: &str, body: &[u8]) -> sup
                 Map::new(),
                 json!({"error": {"code": "FailedDependency", "message": format!("Request {dependency}, which this one depends on, failed or did not run.")}}),
             ),
-            None => inner(served, version, own, request),
+            None => inner(&serve, version, own, request),
         };
         statuses.insert(id.clone(), status);
         let mut response = json!({"id": id, "status": status, "headers": headers});
@@ -59,12 +70,12 @@ pub(super) fn answer(served: &Served, path: &str, own: &str, body: &[u8]) -> sup
         }
         responses.push(response);
     }
-    super::serve::Answer::json(200, &json!({ "responses": responses }), "batch")
+    Ok(json!({ "responses": responses }))
 }
 
 /// One inner request, served as a request of its own.
 fn inner(
-    served: &Served,
+    serve: &impl Fn(&str, &str, Option<&str>, &HeaderMap, &[u8]) -> Inner,
     version: &str,
     own: &str,
     request: &Map<String, Value>,
@@ -99,21 +110,19 @@ fn inner(
     if let Ok(host) = HeaderValue::from_str(own.trim_start_matches("http://")) {
         headers.insert("host", host);
     }
-    let answer = served.answer(method, &path, query.as_deref(), &headers, &body);
-    let headers: Map<String, Value> = answer
-        .headers()
+    let (status, answer_headers, bytes) = serve(method, &path, query.as_deref(), &headers, &body);
+    let headers: Map<String, Value> = answer_headers
         .iter()
         .filter(|(name, _)| !name.eq_ignore_ascii_case("content-length"))
         .map(|(name, value)| (name.clone(), Value::String(value.clone())))
         .collect();
-    let bytes = answer.body();
     let body = if bytes.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
     };
-    (answer.status(), headers, body)
+    (status, headers, body)
 }
 
 /// The ids a request depends on (`dependsOn`: a list, or one id).
@@ -130,8 +139,4 @@ fn depends_on(request: &Map<String, Value>) -> Vec<String> {
         Some(Value::String(id)) => vec![id.clone()],
         _ => Vec::new(),
     }
-}
-
-fn bad(message: &str) -> super::serve::Answer {
-    super::serve::Answer::error(400, "BadRequest", message)
 }

@@ -33,17 +33,61 @@ pub(super) fn may_shape(query: &str) -> bool {
     .any(|word| has(word))
 }
 
+/// The options a request asks for, read and checked.
+struct Asked {
+    top: Option<usize>,
+    skip: usize,
+    filter: Option<Filter>,
+    orderby: Option<String>,
+    count: bool,
+    /// `$select` (with what `$expand` names), lower-cased.
+    selected: Option<Vec<String>>,
+}
+
+impl Asked {
+    /// The options of `options`; the error is the mock's `400` message.
+    fn read(options: &[(String, String)]) -> Result<Asked, String> {
+        let number = |name: &str| -> Result<Option<usize>, String> {
+            match option(options, name) {
+                None => Ok(None),
+                Some(text) => text.parse::<usize>().map(Some).map_err(|_| {
+                    format!("Invalid {name} value '{text}': expected a non-negative integer.")
+                }),
+            }
+        };
+        let expanded = option(options, "$expand").unwrap_or_default();
+        Ok(Asked {
+            top: number("$top")?,
+            skip: number("$skip")?.unwrap_or(0),
+            filter: option(options, "$filter")
+                .map(|f| Filter::parse(&f))
+                .transpose()?,
+            orderby: option(options, "$orderby"),
+            count: option(options, "$count").is_some_and(|c| c.eq_ignore_ascii_case("true")),
+            selected: option(options, "$select").map(|s| {
+                s.split(',')
+                    .chain(top_level_names(&expanded))
+                    .map(|p| p.trim().to_ascii_lowercase())
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            }),
+        })
+    }
+}
+
+/// The value of option `name` (lower-case, with its `$`), trimmed.
+fn option(options: &[(String, String)], name: &str) -> Option<String> {
+    options
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.trim().to_owned())
+}
+
 /// The documented answer shaped by the query's options; `None` when it asks for none of
 /// them (or for exactly the documented example's) or the answer is not a JSON object, so
 /// that the documented bytes go out. `path` is the request's, for the next link.
 pub(super) fn shape(route: &Route, path: &str, query: &str) -> Option<MockAnswer> {
     let options = split_query(query);
-    let option = |options: &[(String, String)], name: &str| {
-        options
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.trim().to_owned())
-    };
     let asked: Vec<Option<String>> = OPTIONS.iter().map(|o| option(&options, o)).collect();
     let documented_options: Vec<Option<String>> =
         OPTIONS.iter().map(|o| option(&route.query, o)).collect();
@@ -51,103 +95,89 @@ pub(super) fn shape(route: &Route, path: &str, query: &str) -> Option<MockAnswer
         return None;
     }
     let documented = route.answer();
-    let refuse = |message: String| {
-        Some(MockAnswer::error(
-            400,
-            "BadRequest",
-            message,
-            documented.case_id.clone(),
-        ))
-    };
-    let number = |name: &str| -> Result<Option<usize>, String> {
-        match option(&options, name) {
-            None => Ok(None),
-            Some(text) => text.parse::<usize>().map(Some).map_err(|_| {
-                format!("Invalid {name} value '{text}': expected a non-negative integer.")
-            }),
+    let asked = match Asked::read(&options) {
+        Ok(asked) => asked,
+        Err(message) => {
+            return Some(MockAnswer::error(
+                400,
+                "BadRequest",
+                message,
+                documented.case_id.clone(),
+            ))
         }
-    };
-    let (top, skip) = match (number("$top"), number("$skip")) {
-        (Ok(top), Ok(skip)) => (top, skip),
-        (Err(message), _) | (_, Err(message)) => return refuse(message),
-    };
-    let filter = match option(&options, "$filter").map(|f| Filter::parse(&f)) {
-        Some(Err(message)) => return refuse(message),
-        Some(Ok(filter)) => Some(filter),
-        None => None,
     };
     let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(&documented.body) else {
         return None;
     };
-    let expanded = option(&options, "$expand").unwrap_or_default();
-    let selected: Option<Vec<String>> = option(&options, "$select").map(|s| {
-        s.split(',')
-            .chain(top_level_names(&expanded))
-            .map(|p| p.trim().to_ascii_lowercase())
-            .filter(|p| !p.is_empty())
-            .collect()
-    });
-    let collection = route.collection_property.clone();
-    let Some(Value::Array(items)) = body.get_mut(&collection) else {
-        if let Some(selected) = &selected {
-            trim(&mut body, selected);
+    match body.get_mut(&route.collection_property) {
+        Some(Value::Array(items)) => {
+            let (total, more) = shape_items(items, &asked);
+            if asked.count {
+                body.insert("@odata.count".into(), Value::from(total));
+            }
+            if asked.top.is_some() || asked.skip > 0 {
+                // The documented next link led to the docs' next page; this one leads to the
+                // rest, on the service's host (the server points it at the client's address).
+                body.remove("@odata.nextLink");
+                if more {
+                    let next = format!(
+                        "https://graph.microsoft.com{path}?{}",
+                        with_skip(query, asked.skip + asked.top.unwrap_or(0))
+                    );
+                    body.insert("@odata.nextLink".into(), Value::String(next));
+                }
+            }
         }
-        return Some(shaped(documented.as_ref(), &body, query));
-    };
-    if let Some(filter) = &filter {
+        _ => {
+            if let Some(selected) = &asked.selected {
+                trim(&mut body, selected);
+            }
+        }
+    }
+    Some(shaped(documented.as_ref(), &body, query))
+}
+
+/// Filters, sorts, skips, takes and selects the items; how many matched the filter, and
+/// whether `$top` left some out.
+fn shape_items(items: &mut Vec<Value>, asked: &Asked) -> (usize, bool) {
+    if let Some(filter) = &asked.filter {
         items.retain(|item| filter.matches(item));
     }
     let total = items.len();
-    if let Some(orderby) = option(&options, "$orderby") {
-        sort(items, &orderby);
+    if let Some(orderby) = &asked.orderby {
+        sort(items, orderby);
     }
-    let skip = skip.unwrap_or(0);
-    items.drain(..skip.min(items.len()));
-    let more = top.is_some_and(|top| items.len() > top);
-    if let Some(top) = top {
+    items.drain(..asked.skip.min(items.len()));
+    let more = asked.top.is_some_and(|top| items.len() > top);
+    if let Some(top) = asked.top {
         items.truncate(top);
     }
-    if let Some(selected) = &selected {
+    if let Some(selected) = &asked.selected {
         for item in items.iter_mut() {
             if let Value::Object(item) = item {
                 trim(item, selected);
             }
         }
     }
-    if option(&options, "$count").is_some_and(|c| c.eq_ignore_ascii_case("true")) {
-        body.insert("@odata.count".into(), Value::from(total));
-    }
-    if top.is_some() || skip > 0 {
-        // The documented next link led to the docs' next page; this one leads to the rest.
-        body.remove("@odata.nextLink");
-        if more {
-            let rest: Vec<String> = query
-                .split('&')
-                .filter(|pair| {
-                    let name = pair
-                        .split('=')
-                        .next()
-                        .unwrap_or_default()
-                        .to_ascii_lowercase();
-                    name != "$skip" && name != "%24skip"
-                })
-                .map(str::to_owned)
-                .chain(std::iter::once(format!(
-                    "$skip={}",
-                    skip + top.unwrap_or(0)
-                )))
-                .collect();
-            // On the service's host: the server points it at the address the client used.
-            body.insert(
-                "@odata.nextLink".into(),
-                Value::String(format!(
-                    "https://graph.microsoft.com{path}?{}",
-                    rest.join("&")
-                )),
-            );
-        }
-    }
-    Some(shaped(documented.as_ref(), &body, query))
+    (total, more)
+}
+
+/// `query` with its `$skip` replaced by `skip`.
+fn with_skip(query: &str, skip: usize) -> String {
+    query
+        .split('&')
+        .filter(|pair| {
+            let name = pair
+                .split('=')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            name != "$skip" && name != "%24skip"
+        })
+        .map(str::to_owned)
+        .chain(std::iter::once(format!("$skip={skip}")))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn shaped(documented: &MockAnswer, body: &Map<String, Value>, query: &str) -> MockAnswer {

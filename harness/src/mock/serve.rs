@@ -275,12 +275,24 @@ async fn handle(
     } else {
         let path = uri.path();
         if method == Method::POST && path.ends_with("/$batch") {
-            Reply::Made(super::batch::answer(
-                &served,
-                path,
-                &own_base(&headers),
-                &body,
-            ))
+            let serve = |method: &str,
+                         path: &str,
+                         query: Option<&str>,
+                         headers: &HeaderMap,
+                         body: &[u8]| {
+                let reply = served.answer(method, path, query, headers, body);
+                (
+                    reply.status(),
+                    reply.headers().to_vec(),
+                    reply.body().clone(),
+                )
+            };
+            Reply::Made(
+                match super::batch::answer(path, &own_base(&headers), &body, serve) {
+                    Ok(responses) => Answer::json(200, &responses, "batch"),
+                    Err(message) => Answer::error(400, "BadRequest", &message),
+                },
+            )
         } else {
             served.answer(method.as_str(), path, uri.query(), &headers, &body)
         }

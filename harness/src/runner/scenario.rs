@@ -176,6 +176,41 @@ fn guid() -> String {
     )
 }
 
+/// Sets the body, or a property of it, as a `!body`, `!body.base64` or `$…` parameter says.
+fn apply_body_edit(
+    planned: &mut PlannedRequest,
+    target: &Target,
+    value: Json,
+) -> Result<(), Unsendable> {
+    match target {
+        Target::Body => {
+            planned.body = match value {
+                Json::Null => Vec::new(),
+                Json::String(text) => text.into_bytes(),
+                other => serde_json::to_vec(&other).expect("a JSON value serialises"),
+            }
+        }
+        Target::BodyBase64 => {
+            planned.body = decode_base64(&as_text(&value)).map_err(Unsendable::Problem)?
+        }
+        Target::BodyPath(path) => {
+            let mut json: Json = if planned.body.is_empty() {
+                Json::Object(Default::default())
+            } else {
+                serde_json::from_slice(&planned.body).map_err(|e| {
+                    Unsendable::Problem(format!(
+                        "`{path}` sets a property of the JSON request body, but the body is not JSON: {e}"
+                    ))
+                })?
+            };
+            path.set(&mut json, &value).map_err(Unsendable::Problem)?;
+            planned.body = serde_json::to_vec(&json).expect("a JSON value serialises");
+        }
+        Target::Placeholder(_) | Target::Url | Target::Header(_) => {}
+    }
+    Ok(())
+}
+
 /// Who sends a request of a scenario, and so which account's token and renames it gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sender {
@@ -247,32 +282,7 @@ fn build(
         .plan(&request, version, action, &vars, runner.is_mock)
         .map_err(|error| Unsendable::Skip(Box::new(runner.unplannable(error))))?;
     for (target, value) in body_edits {
-        match target {
-            Target::Body => {
-                planned.body = match value {
-                    Json::Null => Vec::new(),
-                    Json::String(text) => text.into_bytes(),
-                    other => serde_json::to_vec(&other).expect("a JSON value serialises"),
-                }
-            }
-            Target::BodyBase64 => {
-                planned.body = decode_base64(&as_text(&value)).map_err(Unsendable::Problem)?
-            }
-            Target::BodyPath(path) => {
-                let mut json: Json = if planned.body.is_empty() {
-                    Json::Object(Default::default())
-                } else {
-                    serde_json::from_slice(&planned.body).map_err(|e| {
-                        Unsendable::Problem(format!(
-                            "`{path}` sets a property of the JSON request body, but the body is not JSON: {e}"
-                        ))
-                    })?
-                };
-                path.set(&mut json, &value).map_err(Unsendable::Problem)?;
-                planned.body = serde_json::to_vec(&json).expect("a JSON value serialises");
-            }
-            Target::Placeholder(_) | Target::Url | Target::Header(_) => {}
-        }
+        apply_body_edit(&mut planned, target, value)?;
     }
     for (name, value) in headers {
         planned
@@ -492,25 +502,9 @@ async fn request(
         Ok(answer) => {
             let mut verdict = check(case, &answer, &runner.schemas);
             verdict.allow_statuses(&scenario.allowed_status, answer.status);
-            let expectations: Vec<_> = scenario
-                .expect
-                .iter()
-                .map(|e| {
-                    let wanted = e
-                        .any_of
-                        .iter()
-                        .map(|v| {
-                            values
-                                .resolve(v)
-                                .unwrap_or_else(|_| Json::String(format!("{v:?}")))
-                        })
-                        .collect();
-                    (&e.source, wanted)
-                })
-                .collect();
             verdict
                 .violations
-                .extend(check_expectations(&expectations, &answer));
+                .extend(expectations_broken(scenario, values, &answer));
             let (captured, missing) = values.capture(&scenario.capture, &answer);
             record.captured = captured;
             let mut warnings = Vec::new();
@@ -530,6 +524,31 @@ async fn request(
     };
     result.steps.push(record);
     outcome
+}
+
+/// The scenario's expectations the answer does not meet, captured values filled in.
+fn expectations_broken(
+    scenario: &Scenario,
+    values: &Values,
+    answer: &ActualResponse,
+) -> Vec<crate::check::Violation> {
+    let expectations: Vec<_> = scenario
+        .expect
+        .iter()
+        .map(|e| {
+            let wanted = e
+                .any_of
+                .iter()
+                .map(|v| {
+                    values
+                        .resolve(v)
+                        .unwrap_or_else(|_| Json::String(format!("{v:?}")))
+                })
+                .collect();
+            (&e.source, wanted)
+        })
+        .collect();
+    check_expectations(&expectations, answer)
 }
 
 /// At most this many more requests poll a long-running operation (ApiDoctor's
