@@ -743,3 +743,56 @@ Content-Type: application/json
         .unwrap();
     assert_eq!(body["createdDateTime"], "datetime-value");
 }
+
+#[tokio::test]
+async fn what_clients_create_is_listed_a_page_at_a_time() {
+    let (server, _dir) = serve(ServeOptions {
+        stateful: true,
+        ..ServeOptions::default()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let page = contract_harness::mock::CREATED_PAGE;
+    for n in 0..page + 5 {
+        client
+            .post(url(&server, "/v1.0/me/events"))
+            .json(&json!({"subject": format!("made {n}")}))
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut next = Some(url(&server, "/v1.0/me/events"));
+    let mut subjects = Vec::new();
+    let mut pages = 0;
+    while let Some(link) = next {
+        let body: Value = client
+            .get(&link)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let items = body["value"].as_array().unwrap();
+        assert!(
+            items.len() <= page + 1,
+            "a page holds the documented item and {page} created"
+        );
+        subjects.extend(
+            items
+                .iter()
+                .map(|e| e["subject"].as_str().unwrap().to_owned()),
+        );
+        next = body["@odata.nextLink"].as_str().map(str::to_owned);
+        pages += 1;
+        assert!(pages < 5, "paging ends");
+    }
+    assert_eq!(pages, 2);
+    assert_eq!(
+        subjects.len(),
+        1 + page + 5,
+        "every created event, once: {subjects:?}"
+    );
+    assert_eq!(subjects[0], "Documented");
+    assert_eq!(subjects.last().unwrap(), &format!("made {}", page + 4));
+}

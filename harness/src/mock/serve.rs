@@ -382,9 +382,10 @@ impl Served {
                     made = Some(answer);
                 }
             } else if method.eq_ignore_ascii_case("GET") && documented.status == 200 {
-                if let Some(listed) = store.list(path, &documented.body) {
+                if let Some(listed) = store.list(path, query, &documented.body, &own_base(headers))
+                {
                     let mut answer = Answer::from_mock(&documented);
-                    answer.body = listed.into();
+                    answer.body = listed;
                     made = Some(answer);
                 }
             }
@@ -423,11 +424,20 @@ fn page_links(answer: &mut Answer, path: &str, query: Option<&str>, own: &str) {
             )
         })
     });
+    // A link already on the mock is the store's own page of created entities: it stays.
+    let ours = |body: &serde_json::Map<String, Value>, link: &str| {
+        body.get(link)
+            .and_then(Value::as_str)
+            .is_some_and(|url| url.starts_with(own))
+    };
     let mut changed = false;
-    if followed && body.remove("@odata.nextLink").is_some() {
+    if followed && !ours(&body, LINKS[0]) && body.remove(LINKS[0]).is_some() {
         changed = true;
     }
     for link in LINKS {
+        if ours(&body, link) {
+            continue;
+        }
         if let Some(Value::String(url)) = body.get_mut(link) {
             *url = match url::Url::parse(url) {
                 Ok(parsed) if parsed.path().len() > 1 => {

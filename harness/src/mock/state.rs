@@ -6,10 +6,11 @@
 //! Entities are kept by their path (lowercased, version included), so `/me/events/{id}` and
 //! `/users/{id}/events/{id}` are different entities, as they are to a client.
 
+use axum::body::Bytes;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 /// How many created entities a collection remembers; past that the oldest is forgotten.
 pub const REMEMBERED: usize = 1000;
@@ -17,7 +18,10 @@ pub const REMEMBERED: usize = 1000;
 /// The entities clients made, changed and removed.
 #[derive(Debug, Default)]
 pub struct Store {
-    inner: Mutex<Inner>,
+    inner: RwLock<Inner>,
+    /// Pages answered, by collection, first created member and documented answer: a page
+    /// asked for again unchanged is not built again.
+    pages: Mutex<HashMap<(String, usize, usize), Page>>,
     /// Set once anything is created or removed: until then every answer is the documented
     /// one, and no request pays for a lookup.
     touched: AtomicBool,
@@ -33,6 +37,19 @@ struct Inner {
     deleted: HashSet<String>,
     /// Collections an entity was removed from.
     deleted_in: HashSet<String>,
+    /// Counts the changes that can alter a page already answered: a change to or removal of
+    /// an entity, a creation that pushes the oldest out. A creation alone does not: it lands
+    /// on the last page.
+    changes: u64,
+}
+
+/// A page of a collection as last answered, and what it was made of.
+#[derive(Debug)]
+struct Page {
+    changes: u64,
+    members: Vec<String>,
+    more: bool,
+    body: Bytes,
 }
 
 /// What the store makes of a request, before (or instead of) the documented answer.
@@ -61,15 +78,22 @@ impl Store {
             return Stored::Documented;
         }
         let key = key(path);
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if method == "GET" {
+            // Reads share the store; only changes wait for each other.
+            let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+            if inner.deleted.contains(&key) {
+                return Stored::Gone;
+            }
+            return match inner.entities.get(&key) {
+                Some(entity) => Stored::Entity(200, Value::Object(entity.clone())),
+                None => Stored::Documented,
+            };
+        }
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         if inner.deleted.contains(&key) {
             return Stored::Gone;
         }
         match method.as_str() {
-            "GET" => match inner.entities.get(&key) {
-                Some(entity) => Stored::Entity(200, Value::Object(entity.clone())),
-                None => Stored::Documented,
-            },
             "PATCH" | "PUT" => {
                 let Some(entity) = inner.entities.get_mut(&key) else {
                     return Stored::Documented;
@@ -86,11 +110,15 @@ impl Store {
                         }
                     }
                 }
-                Stored::Entity(200, Value::Object(entity.clone()))
+                let entity = Value::Object(entity.clone());
+                inner.changes += 1;
+                Stored::Entity(200, entity)
             }
             "DELETE" => {
                 let removed = inner.entities.remove(&key).is_some();
-                inner.deleted.insert(key.clone());
+                if inner.deleted.insert(key.clone()) {
+                    inner.changes += 1;
+                }
                 self.touched.store(true, Ordering::Relaxed);
                 if let Some((collection, _)) = key.rsplit_once('/') {
                     inner.deleted_in.insert(collection.to_owned());
@@ -122,7 +150,7 @@ impl Store {
         entity.insert("id".to_owned(), Value::String(id.clone()));
         let collection = key(path);
         let member = format!("{collection}/{}", id.to_lowercase());
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         inner.entities.insert(member.clone(), entity.clone());
         let members = inner.members.entry(collection).or_default();
         members.push(member);
@@ -130,22 +158,51 @@ impl Store {
         if members.len() > REMEMBERED {
             let oldest = members.remove(0);
             inner.entities.remove(&oldest);
+            inner.changes += 1;
         }
         self.touched.store(true, Ordering::Relaxed);
         Some(Value::Object(entity))
     }
 
     /// The documented collection answer at `path` with the entities created in it appended to
-    /// its `value`, and the removed ones left out; `None` when nothing changed it.
-    pub fn list(&self, path: &str, documented: &[u8]) -> Option<Vec<u8>> {
+    /// its `value` and the removed ones left out; `None` when nothing changed it. Like
+    /// Graph, it pages: the first page holds the documented items and the first [`PAGE`]
+    /// created ones, each further page (`$skiptoken=contract-created-N`, the next link's)
+    /// the next [`PAGE`]. Answers stay small however much a client creates.
+    pub fn list(
+        &self,
+        path: &str,
+        query: Option<&str>,
+        documented: &Bytes,
+        own: &str,
+    ) -> Option<Bytes> {
         if !self.touched.load(Ordering::Relaxed) {
             return None;
         }
         let collection = key(path);
-        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
         let created = inner.members.get(&collection).filter(|m| !m.is_empty());
         if created.is_none() && !inner.deleted_in.contains(&collection) {
             return None;
+        }
+        let offset = query.and_then(created_offset);
+        let members = created.map_or(&[][..], Vec::as_slice);
+        let start = offset.unwrap_or(0).min(members.len());
+        let end = (start + PAGE).min(members.len());
+        let more = end < members.len();
+        // Only the route's own answer is cached: its bytes live as long as the mock.
+        let cacheable = query.is_none_or(|q| created_offset(q).is_some() && !q.contains('&'));
+        let cache_key = (collection.clone(), start, documented.as_ptr() as usize);
+        if cacheable {
+            let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(page) = pages.get(&cache_key) {
+                if page.changes == inner.changes
+                    && page.more == more
+                    && page.members == members[start..end]
+                {
+                    return Some(page.body.clone());
+                }
+            }
         }
         let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(documented) else {
             return None;
@@ -153,19 +210,62 @@ impl Store {
         let Some(Value::Array(items)) = body.get_mut("value") else {
             return None;
         };
-        items.retain(|item| {
-            let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
-            !inner
-                .deleted
-                .contains(&format!("{collection}/{}", id.to_lowercase()))
-        });
-        for member in created.into_iter().flatten() {
-            if let Some(entity) = inner.entities.get(member) {
-                items.push(Value::Object(entity.clone()));
-            }
+        match offset {
+            // A later page: created entities only.
+            Some(_) => items.clear(),
+            None => items.retain(|item| {
+                let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
+                !inner
+                    .deleted
+                    .contains(&format!("{collection}/{}", id.to_lowercase()))
+            }),
         }
-        serde_json::to_vec(&body).ok()
+        items.extend(
+            members[start..end]
+                .iter()
+                .filter_map(|member| inner.entities.get(member))
+                .map(|entity| Value::Object(entity.clone())),
+        );
+        if more {
+            body.insert(
+                "@odata.nextLink".into(),
+                Value::String(format!("{own}{path}?$skiptoken={CREATED}{end}")),
+            );
+        } else if offset.is_some() {
+            body.remove("@odata.nextLink");
+        }
+        let bytes = Bytes::from(serde_json::to_vec(&body).ok()?);
+        if cacheable {
+            let page = Page {
+                changes: inner.changes,
+                members: members[start..end].to_vec(),
+                more,
+                body: bytes.clone(),
+            };
+            self.pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(cache_key, page);
+        }
+        Some(bytes)
     }
+}
+
+/// How many created entities one page of a collection holds.
+pub const PAGE: usize = 10;
+
+/// The skip token of the pages of created entities.
+const CREATED: &str = "contract-created-";
+
+/// `N` of `$skiptoken=contract-created-N`.
+fn created_offset(query: &str) -> Option<usize> {
+    query.split('&').find_map(|pair| {
+        let (name, value) = pair.split_once('=')?;
+        let name = name.to_ascii_lowercase();
+        (name == "$skiptoken" || name == "%24skiptoken")
+            .then(|| value.strip_prefix(CREATED)?.parse().ok())
+            .flatten()
+    })
 }
 
 /// A fresh id, in the GUID form Graph uses for most entities.
