@@ -182,6 +182,7 @@ const SCENARIOS: &str = r#"{
     { "name": "copy", "method": "copy_item", "enabled": true,
       "request-parameters": { "{item-id}": "1" } },
     { "name": "poll", "method": "get_monitor", "enabled": true, "status-codes-to-retry": [202],
+      "test-setup": [ { "method": "copy_item", "request-parameters": { "{item-id}": "1" } } ],
       "request-parameters": { "{monitor-id}": "9" } },
     { "name": "tagged", "method": "get_item", "enabled": true, "tags": ["service.sharepoint"],
       "request-parameters": { "{item-id}": "1" } },
@@ -372,6 +373,16 @@ async fn an_account_signs_in_runs_its_scenarios_and_no_secret_is_printed() {
         .find(|(method, _, _, _)| method == "POST")
         .unwrap_or_else(|| panic!("no POST: {seen:?}"));
     assert_eq!(copy.1, "/v1.0/items/1/oneDrive.copy");
+    // The set-up step by `method` got the action prefix too (requestdefinitionextensions.cs:78).
+    let copies = seen
+        .iter()
+        .filter(|(method, _, _, _)| method == "POST")
+        .count();
+    assert_eq!(copies, 2, "{seen:?}");
+    assert!(
+        seen.iter().all(|(_, path, _, _)| !path.ends_with("/copy")),
+        "{seen:?}"
+    );
     let body: serde_json::Value = serde_json::from_str(&copy.3).unwrap();
     assert_eq!(
         body,
@@ -411,7 +422,13 @@ async fn a_branch_the_accounts_file_does_not_list_sends_nothing() {
         printed.contains("branch `feature/x` is not in checkServiceEnabledBranches"),
         "{printed}"
     );
-    // On a listed branch the same run sends.
+    // On a listed branch the same run sends. A known issue written for the plain id covers
+    // the case of every account.
+    std::fs::write(
+        dir.path().join("known-issues.toml"),
+        "[[known]]\ncase = \"unversioned::items::get_item::get\"\nreason = \"the helper account has no renames\"\n",
+    )
+    .unwrap();
     let (dir_path, reports_path) = (dir.path().to_owned(), reports.path().to_owned());
     tokio::task::spawn_blocking(move || run(&dir_path, &reports_path, &["--branch", "main"]))
         .await
@@ -438,6 +455,11 @@ async fn a_branch_the_accounts_file_does_not_list_sends_nothing() {
         status("unversioned::items::get_monitor::poll@graph"),
         "passed"
     );
-    assert_eq!(status("unversioned::items::get_item::get@graph"), "passed");
-    assert_eq!(status("unversioned::items::get_item::get@helper"), "failed");
+    // The entry covers both accounts' cases: the failing one is a known failure, the passing
+    // one says the issue is fixed for it.
+    assert_eq!(status("unversioned::items::get_item::get@graph"), "fixed");
+    assert_eq!(
+        status("unversioned::items::get_item::get@helper"),
+        "known-failure"
+    );
 }

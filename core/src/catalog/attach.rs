@@ -215,6 +215,7 @@ impl Lookup<'_> {
                 name: name.clone(),
                 request: Box::new(request),
                 version: case.version.clone(),
+                action: case.expect.action,
             };
         }
         Ok(())

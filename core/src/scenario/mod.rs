@@ -96,6 +96,9 @@ pub enum StepSource {
         request: Box<Request>,
         /// The API version of its page.
         version: String,
+        /// Annotated `"target": "action"` or `"function"`: an account's action prefix goes
+        /// before its last URL segment.
+        action: bool,
     },
     /// A raw HTTP request, `[captured]` values substituted when it is sent.
     Raw(String),

@@ -698,7 +698,16 @@ impl Runner {
             Outcome::Failed(_) | Outcome::Error(_) => true,
             Outcome::Skipped { .. } => return,
         };
-        result.known = known.classify(&result.id, failed, self.today);
+        // With several accounts each case id ends in `@account`: an entry written for the
+        // plain id covers the case of every account, one naming the account only its own.
+        let plain = self
+            .targets
+            .iter()
+            .filter_map(Target::name)
+            .find_map(|name| result.id.strip_suffix(&format!("@{name}")));
+        result.known = known
+            .classify(&result.id, failed, self.today)
+            .or_else(|| plain.and_then(|id| known.classify(id, failed, self.today)));
         if let (true, Some(found)) = (self.strict, &result.known) {
             if found.status == KnownStatus::Fixed {
                 result.outcome = Outcome::Failed(Verdict {

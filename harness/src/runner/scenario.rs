@@ -214,10 +214,8 @@ fn apply_body_edit(
 /// Who sends a request of a scenario, and so which account's token and renames it gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sender {
-    /// The case's own documented request, as the case's account.
-    Documented,
-    /// A set-up or teardown step, as the case's account.
-    Step,
+    /// The case's account: its own request and its steps.
+    Primary,
     /// A step marked `secondary-account`.
     Secondary,
 }
@@ -227,7 +225,7 @@ impl Sender {
         if step.secondary_account {
             Sender::Secondary
         } else {
-            Sender::Step
+            Sender::Primary
         }
     }
 }
@@ -241,14 +239,19 @@ fn build(
     values: &Values,
     sender: Sender,
 ) -> Result<PlannedRequest, Unsendable> {
-    let (mut request, version): (Request, &str) = match source {
+    let (mut request, version, action): (Request, &str, bool) = match source {
+        // MethodDefinition.cs:350-393 and requestdefinitionextensions.cs:78: the action prefix
+        // goes on the scenario's own request and on set-up steps by `method` alike.
         StepSource::Documented {
-            request, version, ..
-        } => ((**request).clone(), version),
+            request,
+            version,
+            action,
+            ..
+        } => ((**request).clone(), version, *action),
         StepSource::Raw(text) => {
             let request = crate::http::parse_request(&values.inline(text), 1)
                 .map_err(|e| Unsendable::Problem(format!("the raw request cannot be read: {e}")))?;
-            (request, &case.version)
+            (request, &case.version, false)
         }
         StepSource::Method(name) | StepSource::Canned(name) => {
             return Err(Unsendable::Problem(format!("`{name}` names nothing")))
@@ -277,7 +280,6 @@ fn build(
     let target = runner
         .step_target(case, sender == Sender::Secondary)
         .map_err(Unsendable::Problem)?;
-    let action = sender == Sender::Documented && case.expect.action;
     let mut planned = target
         .plan(&request, version, action, &vars, runner.is_mock)
         .map_err(|error| Unsendable::Skip(Box::new(runner.unplannable(error))))?;
@@ -304,6 +306,7 @@ fn documented(case: &Case) -> Result<StepSource, Unsendable> {
         name: case.name.clone().unwrap_or_default(),
         request: Box::new(request),
         version: case.version.clone(),
+        action: case.expect.action,
     })
 }
 
@@ -366,7 +369,7 @@ pub fn plan_chain(
             &source,
             &scenario.params,
             &values,
-            Sender::Documented,
+            Sender::Primary,
         )
     });
     planned.push(PlannedStep {
@@ -469,7 +472,7 @@ async fn request(
             &source,
             &scenario.params,
             values,
-            Sender::Documented,
+            Sender::Primary,
         )
     }) {
         Ok(planned) => planned,
