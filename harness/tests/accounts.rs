@@ -337,8 +337,14 @@ async fn an_account_signs_in_runs_its_scenarios_and_no_secret_is_printed() {
     );
     // The page's own `tags` annotation keeps get_site from the account too.
     assert_eq!(case("get_site")["skip_kind"], "account-lacks");
-    // Each result says which account ran it.
+    // Each result says which account ran it: the JSON report, JUnit, the summary.
     assert_eq!(case("get_item::get")["account"], "graph");
+    let junit = std::fs::read_to_string(reports.path().join("junit.xml")).unwrap();
+    assert!(
+        junit.contains(r#"<property name="account" value="graph"/>"#),
+        "{junit}"
+    );
+    assert!(printed.contains("as account `graph`"), "{printed}");
 
     // The answer's `@content.` was renamed before the check: the case passes.
     assert_eq!(

@@ -111,6 +111,9 @@ fn test_case(case: &CaseReport) -> TestCase {
     if !case.warnings.is_empty() {
         test_case.add_property(("warnings", case.warnings.len().to_string().as_str()));
     }
+    if let Some(account) = &case.account {
+        test_case.add_property(("account", account.as_str()));
+    }
     let mut out = String::new();
     if let Some(known) = &case.known {
         test_case.add_property(("known-issue", known.status.as_str()));
