@@ -578,6 +578,22 @@ Content-Type: application/json
 {"id": "by id"}
 ```
 
+<!-- { "blockType": "request", "name": "upload_by_path" } -->
+```http
+PUT https://graph.microsoft.com/v1.0/me/drive/root:/FolderA/FileB.txt:/content
+Content-Type: text/plain
+
+The contents of the file goes here.
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 201 Created
+Content-Type: application/json
+
+{"id": "uploaded", "name": "FileB.txt"}
+```
+
 <!-- { "blockType": "request", "name": "get_thumbnail_content" } -->
 ```http
 GET https://graph.microsoft.com/v1.0/me/drive/items/{item-id}/thumbnails/0/small/content
@@ -635,6 +651,31 @@ async fn every_address_form_the_docs_use_reaches_its_example() {
         id("/v1.0/drives/b!0a1b2c/root:/Documents/report.docx").await,
         "by id"
     );
+    // A path the page shows stands for any path; `/drive` is the signed-in user's drive, as
+    // `/me/drive`; an address from a special folder, or with its slashes encoded, is one too.
+    let client_put = |path: &str| {
+        let client = client.clone();
+        let url = url(&server, path);
+        async move {
+            client
+                .put(url)
+                .header("content-type", "text/plain")
+                .body("hello")
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for path in [
+        "/v1.0/me/drive/root:/Reports/2026/q1.txt:/content",
+        "/v1.0/drive/root:/apidoctor-0f8fad5b.txt:/content",
+        "/v1.0/me/drive/items/root:%2FDocuments%2Fnotes.txt:/content",
+    ] {
+        let answer = client_put(path).await;
+        assert_eq!(answer.status(), 201, "{path}");
+        let body: Value = answer.json().await.unwrap();
+        assert_eq!(body["id"], "uploaded", "{path}");
+    }
     // Ids of every kind the docs use stand for any id of that kind.
     assert_eq!(
         id("/v1.0/chats/19:0a1b2c3d4e5f@thread.v2").await,

@@ -237,6 +237,20 @@ impl Mock {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Arc<MockAnswer> {
+        self.answer_at(method, path, query, headers, body, true)
+    }
+
+    /// [`Mock::answer`]; with `other_addresses`, a path no route matches is tried at the other
+    /// addresses of the same thing (an item by id, the user's drive), each tried once.
+    fn answer_at(
+        &self,
+        method: &str,
+        path: &str,
+        query: Option<&str>,
+        headers: &HeaderMap,
+        body: &[u8],
+        other_addresses: bool,
+    ) -> Arc<MockAnswer> {
         let segments = route::split_path(path);
         let mut matching: Vec<&Route> = crate::http::Method::parse(method)
             .and_then(|method| self.routes.get(&(method, segments.len())))
@@ -254,9 +268,18 @@ impl Mock {
             matching.pop()
         };
         let Some(route) = best else {
-            // An item by path where the pages show it only by id: the same item.
-            for by_id in items_by_id(&segments) {
-                let answer = self.answer(method, &by_id, query, headers, body);
+            // An item by path where the pages show it only by id, the drive as `/drive` where
+            // they show `/me/drive`: the same thing.
+            let mut others = items_by_id(&segments);
+            for other in others
+                .clone()
+                .iter()
+                .chain(std::iter::once(&path.to_owned()))
+            {
+                others.extend(my_drive(&route::split_path(other)));
+            }
+            for other in others.iter().filter(|_| other_addresses) {
+                let answer = self.answer_at(method, other, query, headers, body, false);
                 if answer.case_id.is_some() {
                     return answer;
                 }
@@ -389,16 +412,32 @@ pub(crate) fn image_of(content_type: &str) -> Option<&'static [u8]> {
 }
 
 /// `/v1.0/me/drive/root:/a/b.docx:/content` as `/v1.0/me/drive/items/{id}/content`, then (an
-/// item itself) as the drive's `root`: Graph addresses a drive item by its path or by its id,
-/// and most pages show an item only by id, or only the root.
+/// item itself) as the drive's `root`: Graph addresses a drive item by a path — from the root,
+/// a special folder or another item (`special/approot:/a.png:`, `items/{id}:/a.png:`) — or by
+/// its id, and most pages show an item only by id, or only the root.
 fn items_by_id(segments: &[String]) -> Vec<String> {
-    let Some(at) = segments.iter().position(|s| s.starts_with("root:/")) else {
+    let Some(at) = segments.iter().position(|s| s.contains(":/")) else {
         return Vec::new();
     };
+    // The drive the address is in: what follows `drive`, or `drives/{id}`.
+    let Some(drive) = segments[..at]
+        .iter()
+        .rposition(|s| s == "drive" || s == "drives")
+    else {
+        return Vec::new();
+    };
+    let keep = if segments[drive] == "drives" {
+        drive + 2
+    } else {
+        drive + 1
+    };
+    if keep > at {
+        return Vec::new();
+    }
     // A drive item id of the docs' kind (a long token), which their routes take as any id.
     const ITEM: &str = "01contractmockitembypath00";
     let join = |middle: &[&str]| {
-        let path: Vec<&str> = segments[..at]
+        let path: Vec<&str> = segments[..keep]
             .iter()
             .map(String::as_str)
             .chain(middle.iter().copied())
@@ -411,6 +450,29 @@ fn items_by_id(segments: &[String]) -> Vec<String> {
         candidates.push(join(&["root"]));
     }
     candidates
+}
+
+/// `/drive/…` as `/me/drive/…` and back: the signed-in user's drive, as OneDrive's own
+/// service and Graph address it.
+fn my_drive(segments: &[String]) -> Option<String> {
+    let at = segments.iter().position(|s| s == "drive")?;
+    let path: Vec<&str> = if at > 0 && segments[at - 1] == "me" {
+        segments[..at - 1]
+            .iter()
+            .chain(&segments[at..])
+            .map(String::as_str)
+            .collect()
+    } else if at == 0 || (at == 1 && crate::text::is_version(&segments[0])) {
+        segments[..at]
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::once("me"))
+            .chain(segments[at..].iter().map(String::as_str))
+            .collect()
+    } else {
+        return None;
+    };
+    Some(format!("/{}", path.join("/")))
 }
 
 /// The answer to `GET …/photo/$value` (or `…/photos/{size}/$value`) where no page documents

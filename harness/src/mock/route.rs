@@ -464,8 +464,9 @@ pub(super) fn split_path(path: &str) -> Vec<String> {
                     segments.extend(address.take());
                 }
             }
-            // `root:` (or `{item-id}:`) opens an address; `19:…@thread.v2` does not.
-            None if segment.ends_with(':') => address = Some(segment),
+            // `root:` (or `{item-id}:`) opens an address; `19:…@thread.v2` does not, nor does
+            // one already whole (`root:%2Fa%2Fb.txt:`, its slashes encoded).
+            None if segment.ends_with(':') && !segment.contains(":/") => address = Some(segment),
             None => segments.push(segment),
         }
     }
@@ -505,6 +506,15 @@ fn segments_of(path: &str, sample_keys: &[String]) -> Vec<Segment> {
             match IdKind::of(&text) {
                 Some(kind) if !text.contains('{') => Segment::Id(text, kind),
                 None if sample => Segment::Id(text, IdKind::Any),
+                // `root:/FolderA/FileB.txt:` stands for `root:/{path}:`: any path.
+                _ if !text.contains('{') && text.contains(":/") => {
+                    let (start, _) = text.split_once(":/").expect("just checked");
+                    let mut pieces = vec![Piece::Literal(format!("{start}:/")), Piece::Any];
+                    if text.ends_with(':') {
+                        pieces.push(Piece::Literal(":".to_owned()));
+                    }
+                    Segment::Pattern(pieces)
+                }
                 _ => match key_call(&text) {
                     // `users('AdeleV@contoso.com')` stands for `users('{key}')`: any key.
                     Some(name) => Segment::Pattern(vec![
