@@ -449,6 +449,15 @@ fn items_by_id(segments: &[String]) -> Vec<String> {
     if at + 1 == segments.len() {
         candidates.push(join(&["root"]));
     }
+    // `items/root:/a.txt:` is `root:/a.txt:`.
+    if at > 0 && segments[at - 1] == "items" && segments[at].starts_with("root:/") {
+        let path: Vec<&str> = segments[..at - 1]
+            .iter()
+            .chain(&segments[at..])
+            .map(String::as_str)
+            .collect();
+        candidates.push(format!("/{}", path.join("/")));
+    }
     candidates
 }
 
