@@ -496,9 +496,34 @@ impl ForRun {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<ForRun, AccountsError> {
         let Some(path) = wanted.file.or(found) else {
-            return Ok(ForRun::default());
+            return match wanted.account.or(wanted.secondary) {
+                Some(name) => Err(AccountsError::Choice(format!(
+                    "account `{name}` was asked for, and there is no accounts file: name one with --accounts FILE (CONTRACT_ACCOUNTS)"
+                ))),
+                None => Ok(ForRun::default()),
+            };
         };
-        let file = AccountsFile::load(path, env)?;
+        let file = match AccountsFile::load(path, env) {
+            Ok(file) => file,
+            // A file found, not named: the run goes on without accounts, and says why.
+            Err(error) if wanted.file.is_none() => {
+                let (line, message) = match &error {
+                    AccountsError::Syntax { line, message, .. } => (*line, message.clone()),
+                    other => (1, other.to_string()),
+                };
+                let finding = Finding::new(
+                    Rule::AccountsFile,
+                    &path.display().to_string(),
+                    line,
+                    format!("{message}; this run uses no account"),
+                );
+                return Ok(ForRun {
+                    findings: vec![finding],
+                    ..ForRun::default()
+                });
+            }
+            Err(error) => return Err(error),
+        };
         let accounts: Vec<Account> = file
             .selected(wanted.account)
             .map_err(AccountsError::Choice)?

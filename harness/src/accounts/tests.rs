@@ -216,3 +216,47 @@ fn property_renames_follow_the_first_matching_rule() {
         })
     );
 }
+
+/// A broken accounts file that was found (not named) does not stop the run: it is a finding
+/// naming the file and line, and the run goes on without accounts; one named is an error.
+#[test]
+fn a_broken_accounts_file_found_is_a_finding_and_one_named_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("accounts.json");
+    std::fs::write(&path, "{\n  \"accounts\": [ 7 ]\n}").unwrap();
+    let found = ForRun::read(&Wanted::default(), Some(&path), &env).unwrap();
+    assert!(found.accounts.is_empty());
+    assert_eq!(found.findings.len(), 1);
+    assert_eq!(found.findings[0].line, 2);
+    assert!(found.findings[0]
+        .message
+        .contains("each account must be an object; this run uses no account"));
+    let named = Wanted {
+        file: Some(&path),
+        ..Wanted::default()
+    };
+    let error = ForRun::read(&named, None, &env).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("accounts.json:2: the accounts file cannot be read"),
+        "{error}"
+    );
+}
+
+#[test]
+fn an_account_asked_for_without_an_accounts_file_is_an_error() {
+    let wanted = Wanted {
+        account: Some("prod"),
+        ..Wanted::default()
+    };
+    let error = ForRun::read(&wanted, None, &env).unwrap_err();
+    assert!(
+        error.to_string().contains("there is no accounts file"),
+        "{error}"
+    );
+    assert!(ForRun::read(&Wanted::default(), None, &env)
+        .unwrap()
+        .accounts
+        .is_empty());
+}
