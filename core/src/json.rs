@@ -66,6 +66,20 @@ pub(crate) fn strip_position(message: &str) -> &str {
     message.find(" at line ").map_or(message, |i| &message[..i])
 }
 
+/// `key` of `object` as Newtonsoft matches it for ApiDoctor's files: spelt exactly, else in
+/// any ASCII case.
+pub fn get_any_case<'v>(
+    object: &'v serde_json::Map<String, Value>,
+    key: &str,
+) -> Option<&'v Value> {
+    object.get(key).or_else(|| {
+        object
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
+}
+
 /// Appends `key` to a JSON pointer (RFC 6901) as one reference token: `~` and `/` escaped.
 pub fn pointer_push(pointer: &mut String, key: &str) {
     pointer.push('/');

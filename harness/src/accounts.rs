@@ -10,6 +10,7 @@
 
 use crate::finding::{Finding, Rule, Severity};
 use crate::send::{Grant, OAuth};
+use contract_core::json::get_any_case as field;
 use secrecy::SecretString;
 use serde_json::{Map, Value as Json};
 use std::path::{Path, PathBuf};
@@ -281,16 +282,6 @@ fn account_findings(
         )));
     }
     findings
-}
-
-/// `key` of `object`, as Newtonsoft matches it: exactly, else in any case.
-fn field<'v>(object: &'v Map<String, Json>, key: &str) -> Option<&'v Json> {
-    object.get(key).or_else(|| {
-        object
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
 }
 
 /// The strings of a list (or of one string).

@@ -93,8 +93,17 @@ Content-Type: application/json
 "#;
 
 async fn serve(options: ServeOptions) -> (MockServer, tempfile::TempDir) {
+    serve_page("events.md", EVENTS, options).await
+}
+
+/// The mock of one page, on 127.0.0.1, port 0; the folder lives as long as the test holds it.
+async fn serve_page(
+    name: &str,
+    page: &str,
+    options: ServeOptions,
+) -> (MockServer, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("events.md"), EVENTS).unwrap();
+    std::fs::write(dir.path().join(name), page).unwrap();
     let catalog = Catalog::read(dir.path()).unwrap();
     let mock = Arc::new(Mock::from_cases(&catalog.cases));
     let server = start(mock, "127.0.0.1:0".parse().unwrap(), options)
@@ -420,17 +429,7 @@ Content-Type: application/json
 
 #[tokio::test]
 async fn query_options_page_count_sort_and_filter_the_items() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("users.md"), USERS).unwrap();
-    let catalog = Catalog::read(dir.path()).unwrap();
-    let mock = Arc::new(Mock::from_cases(&catalog.cases));
-    let server = start(
-        mock,
-        "127.0.0.1:0".parse().unwrap(),
-        ServeOptions::default(),
-    )
-    .await
-    .unwrap();
+    let (server, _dir) = serve_page("users.md", USERS, ServeOptions::default()).await;
     let client = reqwest::Client::new();
     let get = |query: &str| {
         let client = client.clone();
@@ -610,17 +609,7 @@ Binary data for the image
 
 #[tokio::test]
 async fn every_address_form_the_docs_use_reaches_its_example() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("addresses.md"), ADDRESSES).unwrap();
-    let catalog = Catalog::read(dir.path()).unwrap();
-    let mock = Arc::new(Mock::from_cases(&catalog.cases));
-    let server = start(
-        mock,
-        "127.0.0.1:0".parse().unwrap(),
-        ServeOptions::default(),
-    )
-    .await
-    .unwrap();
+    let (server, _dir) = serve_page("addresses.md", ADDRESSES, ServeOptions::default()).await;
     let client = reqwest::Client::new();
     let get = |path: &str| {
         let client = client.clone();

@@ -306,15 +306,13 @@ fn index_toml_value(
     }
 }
 
-/// `key` of `object`; with `any_case`, as Newtonsoft matches a key when none is spelt exactly
-/// so: ignoring ASCII case.
+/// `key` of `object`; with `any_case`, in any case when none is spelt exactly so.
 fn field<'v>(object: &'v Map<String, Json>, key: &str, any_case: bool) -> Option<&'v Json> {
-    object.get(key).or_else(|| {
-        any_case
-            .then(|| object.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)))
-            .flatten()
-            .map(|(_, v)| v)
-    })
+    if any_case {
+        crate::json::get_any_case(object, key)
+    } else {
+        object.get(key)
+    }
 }
 
 fn array(value: Option<&Json>) -> &[Json] {

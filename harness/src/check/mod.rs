@@ -427,7 +427,7 @@ fn check_status(
 }
 
 /// The media type of a Content-Type value: parameters (`charset`, `odata.metadata`) dropped.
-fn media_type(value: &str) -> String {
+pub(crate) fn media_type(value: &str) -> String {
     value
         .split(';')
         .next()

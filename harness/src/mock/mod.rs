@@ -17,6 +17,7 @@ mod state;
 mod validate;
 
 pub use serve::{start, MockServer, ServeOptions};
+pub(crate) use state::fresh_id;
 pub use state::PAGE as CREATED_PAGE;
 
 use crate::case::Case;

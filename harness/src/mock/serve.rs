@@ -181,7 +181,7 @@ impl Reply {
     /// Which example answered, and why it was changed, for the log.
     fn by(&self) -> String {
         match self {
-            Reply::Documented(answer) => Answer::from_mock(answer).by,
+            Reply::Documented(answer) => answered_by(answer),
             Reply::Made(answer) => answer.by.clone(),
         }
     }
@@ -232,15 +232,11 @@ impl Answer {
     }
 
     fn from_mock(answer: &MockAnswer) -> Answer {
-        let by = answer.case_id.as_deref().unwrap_or("no documented example");
         Answer {
             status: answer.status,
             headers: answer.headers.clone(),
             body: answer.body.clone(),
-            by: match &answer.note {
-                Some(note) => format!("{by}: {note}"),
-                None => by.to_owned(),
-            },
+            by: answered_by(answer),
         }
     }
 
@@ -311,6 +307,15 @@ async fn handle(
         cors.expose(&origin, &mut response);
     }
     response
+}
+
+/// Which example answered, and why it was changed, for the log.
+fn answered_by(answer: &MockAnswer) -> String {
+    let by = answer.case_id.as_deref().unwrap_or("no documented example");
+    match &answer.note {
+        Some(note) => format!("{by}: {note}"),
+        None => by.to_owned(),
+    }
 }
 
 /// A throttled or unavailable answer, as Dev Proxy's random errors give them.

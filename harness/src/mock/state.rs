@@ -6,6 +6,7 @@
 //! Entities are kept by their path (lowercased, version included), so `/me/events/{id}` and
 //! `/users/{id}/events/{id}` are different entities, as they are to a client.
 
+use crate::http::Method;
 use axum::body::Bytes;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -73,12 +74,15 @@ pub fn key(path: &str) -> String {
 impl Store {
     /// A stored entity's answer to GET, PATCH, PUT or DELETE of `path`.
     pub fn before(&self, method: &str, path: &str, body: &[u8]) -> Stored {
-        let method = method.to_ascii_uppercase();
-        if !self.touched.load(Ordering::Relaxed) && method != "DELETE" {
+        // Parsed, not upper-cased: no allocation on every request.
+        let Some(method) = Method::parse(method) else {
+            return Stored::Documented;
+        };
+        if !self.touched.load(Ordering::Relaxed) && method != Method::Delete {
             return Stored::Documented;
         }
         let key = key(path);
-        if method == "GET" {
+        if method == Method::Get {
             // Reads share the store; only changes wait for each other.
             let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
             if inner.deleted.contains(&key) {
@@ -93,13 +97,13 @@ impl Store {
         if inner.deleted.contains(&key) {
             return Stored::Gone;
         }
-        match method.as_str() {
-            "PATCH" | "PUT" => {
+        match method {
+            Method::Patch | Method::Put => {
                 let Some(entity) = inner.entities.get_mut(&key) else {
                     return Stored::Documented;
                 };
                 if let Ok(Value::Object(changes)) = serde_json::from_slice::<Value>(body) {
-                    if method == "PUT" {
+                    if method == Method::Put {
                         let id = entity.get("id").cloned();
                         entity.clear();
                         entity.extend(id.map(|id| ("id".to_owned(), id)));
@@ -114,7 +118,7 @@ impl Store {
                 inner.changes += 1;
                 Stored::Entity(200, entity)
             }
-            "DELETE" => {
+            Method::Delete => {
                 let removed = inner.entities.remove(&key).is_some();
                 if inner.deleted.insert(key.clone()) {
                     inner.changes += 1;
@@ -268,18 +272,20 @@ fn created_offset(query: &str) -> Option<usize> {
     })
 }
 
-/// A fresh id, in the GUID form Graph uses for most entities.
-fn fresh_id() -> String {
+/// A fresh GUID (version 4, lowercase, hyphenated: .NET's `{0:D}`), the form Graph uses for
+/// most entities and ApiDoctor for random file names.
+pub(crate) fn fresh_id() -> String {
     let hex: String =
         std::iter::repeat_with(|| char::from_digit(fastrand::u32(0..16), 16).expect("a hex digit"))
             .take(32)
             .collect();
     format!(
-        "{}-{}-{}-{}-{}",
+        "{}-{}-4{}-{}{}-{}",
         &hex[..8],
         &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
+        &hex[13..16],
+        ['8', '9', 'a', 'b'][fastrand::usize(0..4)],
+        &hex[17..20],
+        &hex[20..32]
     )
 }

@@ -112,7 +112,7 @@ impl Values {
                 )),
             },
             Value::RandomFilename(text) => Ok(Json::String(
-                crate::scenario::grammar::random_filename(text, guid),
+                crate::scenario::grammar::random_filename(text, crate::mock::fresh_id),
             )),
         }
     }
@@ -156,24 +156,6 @@ impl Values {
         }
         (names, None)
     }
-}
-
-/// A fresh GUID in the 36-character form .NET's `{0:D}` gives (lowercase, hyphenated), for
-/// random file names as ApiDoctor makes them.
-fn guid() -> String {
-    let hex: String =
-        std::iter::repeat_with(|| char::from_digit(fastrand::u32(0..16), 16).expect("a hex digit"))
-            .take(32)
-            .collect();
-    format!(
-        "{}-{}-4{}-{}{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[13..16],
-        ['8', '9', 'a', 'b'][fastrand::usize(0..4)],
-        &hex[17..20],
-        &hex[20..32]
-    )
 }
 
 /// Sets the body, or a property of it, as a `!body`, `!body.base64` or `$…` parameter says.

@@ -183,18 +183,12 @@ fn prefix_last_segment(url: &mut Url, prefix: &str) {
     url.set_path(&format!("{}{prefix}{}", &trimmed[..cut], &trimmed[cut..]));
 }
 
-/// The media type of a header value, lowercased, parameters dropped.
+/// The media type of the `Content-Type` among `headers`.
 fn media_type(headers: &[(String, String)]) -> Option<String> {
     headers
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-        .map(|(_, v)| {
-            v.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        })
+        .map(|(_, v)| crate::check::media_type(v))
 }
 
 /// Renames property names in a JSON body, or in the JSON parts of a `multipart/related`
