@@ -10,6 +10,7 @@
 //! the documented answer.
 
 mod batch;
+mod links;
 mod query;
 mod route;
 mod serve;
@@ -28,7 +29,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use route::{Route, RouteMatch};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The documented examples, as routes.
 #[derive(Debug, Default)]
@@ -110,6 +111,9 @@ pub struct MockAnswer {
     /// The body holds `@odata.nextLink` or `@odata.deltaLink`, which the server points at
     /// itself: found once, so that other answers go out untouched.
     links: bool,
+    /// The body as a JSON object, parsed the first time the store needs it (every creation
+    /// on a route starts from it) and never again.
+    object: OnceLock<Option<state::Object>>,
 }
 
 impl Mock {
@@ -353,7 +357,15 @@ impl MockAnswer {
             case_id,
             note: None,
             links,
+            object: OnceLock::new(),
         }
+    }
+
+    /// The body as a JSON object, when it is one; parsed once per answer.
+    fn object(&self) -> Option<&state::Object> {
+        self.object
+            .get_or_init(|| state::Object::parse(&self.body))
+            .as_ref()
     }
 
     /// An OData error answer (`{"error": {"code", "message"}}`), noted in the log by its

@@ -5,6 +5,7 @@
 //! The embedded mock of `contract run` and the suite uses none of these
 //! ([`ServeOptions::default`]): every case gets the documented answer whatever ran before.
 
+use super::links;
 use super::state::{Store, Stored};
 use super::{Mock, MockAnswer};
 use axum::body::Bytes;
@@ -231,6 +232,20 @@ impl Answer {
         }
     }
 
+    /// A stored entity's JSON (empty for `204`).
+    fn stored(status: u16, body: Bytes, by: &str) -> Answer {
+        let headers = match body.is_empty() {
+            true => Vec::new(),
+            false => vec![("Content-Type".into(), "application/json".into())],
+        };
+        Answer {
+            status,
+            headers,
+            body,
+            by: by.to_owned(),
+        }
+    }
+
     fn from_mock(answer: &MockAnswer) -> Answer {
         Answer {
             status: answer.status,
@@ -311,11 +326,29 @@ async fn handle(
 
 /// Which example answered, and why it was changed, for the log.
 fn answered_by(answer: &MockAnswer) -> String {
-    let by = answer.case_id.as_deref().unwrap_or("no documented example");
-    match &answer.note {
-        Some(note) => format!("{by}: {note}"),
-        None => by.to_owned(),
+    match (&answer.case_id, &answer.note) {
+        (Some(by), Some(note)) => format!("{by}: {note}"),
+        (Some(by), None) => by.clone(),
+        (None, Some(note)) => note.clone(),
+        (None, None) => "no documented example".to_owned(),
     }
+}
+
+/// The answer to a removed entity, made once: a client that deletes and then reads what it
+/// deleted is common enough to take the prepared path.
+fn gone() -> Arc<MockAnswer> {
+    static GONE: std::sync::LazyLock<Arc<MockAnswer>> = std::sync::LazyLock::new(|| {
+        let mut gone = MockAnswer::error(
+            404,
+            "itemNotFound",
+            "The resource was deleted (contract mock remembers deletes; --stateless forgets)."
+                .into(),
+            None,
+        );
+        gone.note = Some("deleted earlier, remembered".into());
+        Arc::new(gone)
+    });
+    GONE.clone()
 }
 
 /// A throttled or unavailable answer, as Dev Proxy's random errors give them.
@@ -361,25 +394,19 @@ impl Served {
         if let Some(store) = &self.store {
             match store.before(method, path, body) {
                 Stored::Entity(status, entity) => {
-                    return Reply::Made(Answer::json(status, &entity, "remembered"))
+                    return Reply::Made(Answer::stored(status, entity, "remembered"))
                 }
-                Stored::Gone => {
-                    return Reply::Made(Answer::error(
-                        404,
-                        "itemNotFound",
-                        "The resource was deleted (contract mock remembers deletes; --stateless forgets).",
-                    ))
-                }
+                Stored::Gone => return Reply::Documented(gone()),
                 Stored::Documented => {}
             }
         }
-        let documented = self.mock.answer(method, path, query, headers, body);
+        let mut documented = self.mock.answer(method, path, query, headers, body);
         let mut made: Option<Answer> = None;
         if let Some(store) = &self.store {
             if method.eq_ignore_ascii_case("POST") && documented.status == 201 {
-                if let Some(entity) = store.create(path, &documented.body, body) {
-                    let id = entity["id"].as_str().unwrap_or_default().to_owned();
-                    let mut answer = Answer::json(201, &entity, "created, remembered");
+                if let Some(object) = documented.object() {
+                    let (id, entity) = store.create(path, object, body);
+                    let mut answer = Answer::stored(201, entity, "created, remembered");
                     let own = own_base(headers);
                     answer
                         .headers
@@ -387,11 +414,8 @@ impl Served {
                     made = Some(answer);
                 }
             } else if method.eq_ignore_ascii_case("GET") && documented.status == 200 {
-                if let Some(listed) = store.list(path, query, &documented.body, &own_base(headers))
-                {
-                    let mut answer = Answer::from_mock(&documented);
-                    answer.body = listed;
-                    made = Some(answer);
+                if let Some(page) = store.list(path, query, &documented, &own_base(headers)) {
+                    documented = page;
                 }
             }
         }
@@ -407,64 +431,12 @@ impl Served {
     }
 }
 
-/// Paging that stays on the mock and ends: `@odata.nextLink` and `@odata.deltaLink` point at
-/// the mock (a client must never send its token to the real service from here), and the page
-/// a documented next link asks for (`$skiptoken`, `$deltatoken`) is the last: no next link.
-/// (`$skip` pages are the query module's: it links to the rest while there is more.)
+/// Points the answer's paging links at the mock ([`links::point_at_mock`]).
 fn page_links(answer: &mut Answer, path: &str, query: Option<&str>, own: &str) {
-    const LINKS: [&str; 2] = ["@odata.nextLink", "@odata.deltaLink"];
     let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(&answer.body) else {
         return;
     };
-    let followed = query.is_some_and(|q| {
-        q.split('&').any(|pair| {
-            let name = pair
-                .split('=')
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            matches!(
-                name.as_str(),
-                "$skiptoken" | "%24skiptoken" | "$deltatoken" | "%24deltatoken"
-            )
-        })
-    });
-    // A link already on the mock is the store's own page of created entities: it stays.
-    let ours = |body: &serde_json::Map<String, Value>, link: &str| {
-        body.get(link)
-            .and_then(Value::as_str)
-            .is_some_and(|url| url.starts_with(own))
-    };
-    let mut changed = false;
-    if followed && !ours(&body, LINKS[0]) && body.remove(LINKS[0]).is_some() {
-        changed = true;
-    }
-    for link in LINKS {
-        if ours(&body, link) {
-            continue;
-        }
-        if let Some(Value::String(url)) = body.get_mut(link) {
-            *url = match url::Url::parse(url) {
-                Ok(parsed) if parsed.path().len() > 1 => {
-                    format!("{own}{}", &parsed[url::Position::BeforePath..])
-                }
-                // A page's placeholder (`"https://..."`): the next page of this very request.
-                _ => {
-                    let token = if link == LINKS[0] {
-                        "$skiptoken"
-                    } else {
-                        "$deltatoken"
-                    };
-                    match query {
-                        Some(query) => format!("{own}{path}?{query}&{token}=next"),
-                        None => format!("{own}{path}?{token}=next"),
-                    }
-                }
-            };
-            changed = true;
-        }
-    }
-    if changed {
+    if links::point_at_mock(&mut body, path, query, own) {
         answer.body = serde_json::to_vec(&body)
             .expect("a JSON value serialises")
             .into();

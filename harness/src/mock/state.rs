@@ -6,12 +6,13 @@
 //! Entities are kept by their path (lowercased, version included), so `/me/events/{id}` and
 //! `/users/{id}/events/{id}` are different entities, as they are to a client.
 
+use super::MockAnswer;
 use crate::http::Method;
 use axum::body::Bytes;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 
 /// How many created entities a collection remembers; past that the oldest is forgotten.
 pub const REMEMBERED: usize = 1000;
@@ -20,9 +21,9 @@ pub const REMEMBERED: usize = 1000;
 #[derive(Debug, Default)]
 pub struct Store {
     inner: RwLock<Inner>,
-    /// Pages answered, by collection, first created member and documented answer: a page
-    /// asked for again unchanged is not built again.
-    pages: Mutex<HashMap<(String, usize, usize), Page>>,
+    /// Pages answered, by collection and query: a page asked for again unchanged is not
+    /// built again.
+    pages: RwLock<HashMap<String, HashMap<String, Page>>>,
     /// Set once anything is created or removed: until then every answer is the documented
     /// one, and no request pays for a lookup.
     touched: AtomicBool,
@@ -30,8 +31,9 @@ pub struct Store {
 
 #[derive(Debug, Default)]
 struct Inner {
-    /// Entity path → the entity.
-    entities: HashMap<String, Map<String, Value>>,
+    /// Entity path → the entity as sent: JSON, serialised once, so a GET of it is a copy of
+    /// a pointer and a load test's thousands of creations stay small.
+    entities: HashMap<String, Bytes>,
     /// Collection path → the paths of the entities created in it, in order.
     members: HashMap<String, Vec<String>>,
     /// Paths of entities removed: documented ones stay removed too.
@@ -50,14 +52,18 @@ struct Page {
     changes: u64,
     members: Vec<String>,
     more: bool,
-    body: Bytes,
+    /// The documented answer it was made from (a query may shape it differently each time).
+    documented: Bytes,
+    /// The mock's address as the client gave it, in the next link.
+    own: String,
+    answer: Arc<MockAnswer>,
 }
 
 /// What the store makes of a request, before (or instead of) the documented answer.
 #[derive(Debug, PartialEq)]
 pub enum Stored {
-    /// An entity it holds: answer it with this status.
-    Entity(u16, Value),
+    /// An entity it holds (JSON; empty for `204`): answer it with this status.
+    Entity(u16, Bytes),
     /// The entity was removed: 404.
     Gone,
     /// Nothing stored here: the documented answer.
@@ -66,7 +72,12 @@ pub enum Stored {
 
 /// `/v1.0/me/events/` → `/v1.0/me/events`, lowercased: one key per address.
 pub fn key(path: &str) -> String {
-    percent_encoding::percent_decode_str(path.trim_end_matches('/'))
+    let path = path.trim_end_matches('/');
+    // Every request pays for this once anything is stored: one allocation in the usual case.
+    if path.is_ascii() && !path.contains('%') {
+        return path.to_ascii_lowercase();
+    }
+    percent_encoding::percent_decode_str(path)
         .decode_utf8_lossy()
         .to_lowercase()
 }
@@ -89,8 +100,16 @@ impl Store {
                 return Stored::Gone;
             }
             return match inner.entities.get(&key) {
-                Some(entity) => Stored::Entity(200, Value::Object(entity.clone())),
+                Some(entity) => Stored::Entity(200, entity.clone()),
                 None => Stored::Documented,
+            };
+        }
+        if !matches!(method, Method::Patch | Method::Put | Method::Delete) {
+            // A POST (an action, a creation) of a removed entity: only a read of the store.
+            let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+            return match inner.deleted.contains(&key) {
+                true => Stored::Gone,
+                false => Stored::Documented,
             };
         }
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
@@ -99,8 +118,11 @@ impl Store {
         }
         match method {
             Method::Patch | Method::Put => {
-                let Some(entity) = inner.entities.get_mut(&key) else {
+                let Some(stored) = inner.entities.get_mut(&key) else {
                     return Stored::Documented;
+                };
+                let Ok(Value::Object(mut entity)) = serde_json::from_slice::<Value>(stored) else {
+                    return Stored::Entity(200, stored.clone());
                 };
                 if let Ok(Value::Object(changes)) = serde_json::from_slice::<Value>(body) {
                     if method == Method::Put {
@@ -114,9 +136,10 @@ impl Store {
                         }
                     }
                 }
-                let entity = Value::Object(entity.clone());
+                *stored = Bytes::from(serde_json::to_vec(&entity).expect("JSON serialises"));
+                let changed = stored.clone();
                 inner.changes += 1;
-                Stored::Entity(200, entity)
+                Stored::Entity(200, changed)
             }
             Method::Delete => {
                 let removed = inner.entities.remove(&key).is_some();
@@ -131,7 +154,7 @@ impl Store {
                     }
                 }
                 if removed {
-                    Stored::Entity(204, Value::Null)
+                    Stored::Entity(204, Bytes::new())
                 } else {
                     Stored::Documented
                 }
@@ -141,17 +164,16 @@ impl Store {
     }
 
     /// Records what a POST to the collection at `path` created, from the documented 201
-    /// answer and the request body: a fresh id, the request's properties over the documented
-    /// ones. The created entity, to answer with.
-    pub fn create(&self, path: &str, documented: &[u8], request: &[u8]) -> Option<Value> {
-        let Ok(Value::Object(mut entity)) = serde_json::from_slice::<Value>(documented) else {
-            return None;
+    /// answer (parsed once per route) and the request body: a fresh id, the request's
+    /// properties over the documented ones, in the documented order. The created entity's id
+    /// and JSON, to answer with.
+    pub fn create(&self, path: &str, documented: &Object, request: &[u8]) -> (String, Bytes) {
+        let sent = match serde_json::from_slice::<Value>(request) {
+            Ok(Value::Object(sent)) => sent,
+            _ => Map::new(),
         };
-        if let Ok(Value::Object(sent)) = serde_json::from_slice::<Value>(request) {
-            entity.extend(sent);
-        }
         let id = fresh_id();
-        entity.insert("id".to_owned(), Value::String(id.clone()));
+        let entity = merged(documented, &sent, &id);
         let collection = key(path);
         let member = format!("{collection}/{}", id.to_lowercase());
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
@@ -165,21 +187,22 @@ impl Store {
             inner.changes += 1;
         }
         self.touched.store(true, Ordering::Relaxed);
-        Some(Value::Object(entity))
+        (id, entity)
     }
 
     /// The documented collection answer at `path` with the entities created in it appended to
     /// its `value` and the removed ones left out; `None` when nothing changed it. Like
     /// Graph, it pages: the first page holds the documented items and the first [`PAGE`]
     /// created ones, each further page (`$skiptoken=contract-created-N`, the next link's)
-    /// the next [`PAGE`]. Answers stay small however much a client creates.
+    /// the next [`PAGE`]. Answers stay small however much a client creates, and a page asked
+    /// for again unchanged goes out as built.
     pub fn list(
         &self,
         path: &str,
         query: Option<&str>,
-        documented: &Bytes,
+        documented: &MockAnswer,
         own: &str,
-    ) -> Option<Bytes> {
+    ) -> Option<Arc<MockAnswer>> {
         if !self.touched.load(Ordering::Relaxed) {
             return None;
         }
@@ -194,23 +217,22 @@ impl Store {
         let start = offset.unwrap_or(0).min(members.len());
         let end = (start + PAGE).min(members.len());
         let more = end < members.len();
-        // Only the route's own answer is cached: its bytes live as long as the mock.
-        let cacheable = query.is_none_or(|q| created_offset(q).is_some() && !q.contains('&'));
-        let cache_key = (collection.clone(), start, documented.as_ptr() as usize);
-        if cacheable {
-            let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(page) = pages.get(&cache_key) {
+        let query = query.unwrap_or_default();
+        {
+            let pages = self.pages.read().unwrap_or_else(|e| e.into_inner());
+            let page = pages.get(&collection).and_then(|pages| pages.get(query));
+            if let Some(page) = page {
                 if page.changes == inner.changes
                     && page.more == more
                     && page.members == members[start..end]
+                    && page.documented == documented.body
+                    && page.own == own
                 {
-                    return Some(page.body.clone());
+                    return Some(page.answer.clone());
                 }
             }
         }
-        let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(documented) else {
-            return None;
-        };
+        let mut body = documented.object()?.properties.clone();
         let Some(Value::Array(items)) = body.get_mut("value") else {
             return None;
         };
@@ -228,7 +250,7 @@ impl Store {
             members[start..end]
                 .iter()
                 .filter_map(|member| inner.entities.get(member))
-                .map(|entity| Value::Object(entity.clone())),
+                .filter_map(|entity| serde_json::from_slice::<Value>(entity).ok()),
         );
         if more {
             body.insert(
@@ -238,21 +260,112 @@ impl Store {
         } else if offset.is_some() {
             body.remove("@odata.nextLink");
         }
-        let bytes = Bytes::from(serde_json::to_vec(&body).ok()?);
-        if cacheable {
-            let page = Page {
-                changes: inner.changes,
-                members: members[start..end].to_vec(),
-                more,
-                body: bytes.clone(),
-            };
-            self.pages
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(cache_key, page);
+        // Built for this address: the server need not look at its links again.
+        super::links::point_at_mock(&mut body, path, Some(query).filter(|q| !q.is_empty()), own);
+        let mut headers = documented.headers.clone();
+        headers.retain(|(name, _)| !name.eq_ignore_ascii_case("content-length"));
+        let mut answer = MockAnswer::new(
+            documented.status,
+            headers,
+            Bytes::from(serde_json::to_vec(&body).ok()?),
+            documented.case_id.clone(),
+        );
+        answer.note = Some("with what clients created".into());
+        answer.links = false;
+        let answer = Arc::new(answer);
+        let page = Page {
+            changes: inner.changes,
+            members: members[start..end].to_vec(),
+            more,
+            documented: documented.body.clone(),
+            own: own.to_owned(),
+            answer: answer.clone(),
+        };
+        let mut pages = self.pages.write().unwrap_or_else(|e| e.into_inner());
+        // Clients choose the queries: past this many pages, start again.
+        if pages.values().map(HashMap::len).sum::<usize>() >= PAGES_KEPT {
+            pages.clear();
         }
-        Some(bytes)
+        pages
+            .entry(collection)
+            .or_default()
+            .insert(query.to_owned(), page);
+        Some(answer)
     }
+}
+
+/// How many pages the store keeps built.
+const PAGES_KEPT: usize = 4096;
+
+/// A documented answer that is a JSON object, read once for all the entities created from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Object {
+    /// Its properties.
+    pub(crate) properties: Map<String, Value>,
+    /// Each property serialised (`"name":value`), in order: a creation copies these bytes
+    /// instead of serialising the documented entity again.
+    serialised: Vec<Bytes>,
+}
+
+impl Object {
+    /// `body` read, when it is a JSON object.
+    pub(crate) fn parse(body: &[u8]) -> Option<Object> {
+        let Ok(Value::Object(properties)) = serde_json::from_slice(body) else {
+            return None;
+        };
+        let serialised = properties
+            .iter()
+            .map(|(name, value)| {
+                let mut member = serde_json::to_vec(name).expect("a string serialises");
+                member.push(b':');
+                serde_json::to_writer(&mut member, value).expect("JSON serialises");
+                Bytes::from(member)
+            })
+            .collect();
+        Some(Object {
+            properties,
+            serialised,
+        })
+    }
+}
+
+/// `documented` with `sent`'s properties over its own and `id` as its id, in the documented
+/// order: the documented properties are copied as serialised, only what was sent is
+/// serialised here.
+fn merged(documented: &Object, sent: &Map<String, Value>, id: &str) -> Bytes {
+    let mut out =
+        Vec::with_capacity(documented.serialised.iter().map(Bytes::len).sum::<usize>() + 64);
+    let property = |out: &mut Vec<u8>, name: &str, value: &Value| {
+        serde_json::to_writer(&mut *out, name).expect("a string serialises");
+        out.push(b':');
+        serde_json::to_writer(out, value).expect("JSON serialises");
+    };
+    let id = Value::String(id.to_owned());
+    out.push(b'{');
+    let properties = documented.properties.iter().zip(&documented.serialised);
+    for (index, ((name, _), serialised)) in properties.enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        match (name.as_str(), sent.get(name)) {
+            ("id", _) => property(&mut out, name, &id),
+            (_, Some(value)) => property(&mut out, name, value),
+            (_, None) => out.extend_from_slice(serialised),
+        }
+    }
+    let added = sent
+        .iter()
+        .filter(|(name, _)| *name != "id" && !documented.properties.contains_key(*name))
+        .map(|(name, value)| (name.as_str(), value))
+        .chain((!documented.properties.contains_key("id")).then_some(("id", &id)));
+    for (name, value) in added {
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        property(&mut out, name, value);
+    }
+    out.push(b'}');
+    Bytes::from(out)
 }
 
 /// How many created entities one page of a collection holds.
@@ -288,4 +401,119 @@ pub(crate) fn fresh_id() -> String {
         &hex[17..20],
         &hex[20..32]
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn object(value: Value) -> Object {
+        Object::parse(&serde_json::to_vec(&value).unwrap()).expect("an object")
+    }
+
+    #[test]
+    fn a_created_entity_keeps_the_documented_order_with_the_sent_values_and_a_fresh_id() {
+        let documented =
+            object(json!({"id": "documented", "subject": "Doc", "start": {"dateTime": "x"}}));
+        let sent = json!({"subject": "Mine", "id": "mine", "location": {"displayName": "Here"}});
+        let Value::Object(sent) = sent else {
+            unreachable!()
+        };
+        let entity = merged(&documented, &sent, "fresh");
+        // Byte for byte: the order a client sees is the documented one, then what it added.
+        assert_eq!(
+            std::str::from_utf8(&entity).unwrap(),
+            r#"{"id":"fresh","subject":"Mine","start":{"dateTime":"x"},"location":{"displayName":"Here"}}"#
+        );
+    }
+
+    #[test]
+    fn an_entity_documented_without_an_id_gets_one_at_the_end() {
+        let entity = merged(&object(json!({})), &Map::new(), "fresh");
+        assert_eq!(&entity[..], br#"{"id":"fresh"}"#);
+        let Value::Object(sent) = json!({"a": "\"quoted\""}) else {
+            unreachable!()
+        };
+        let entity = merged(&object(json!({"b": 1})), &sent, "fresh");
+        let parsed: Value = serde_json::from_slice(&entity).expect("valid JSON");
+        assert_eq!(parsed, json!({"b": 1, "a": "\"quoted\"", "id": "fresh"}));
+    }
+
+    #[test]
+    fn an_address_is_one_key_however_it_is_spelt() {
+        assert_eq!(key("/v1.0/Me/Events/"), "/v1.0/me/events");
+        assert_eq!(
+            key("/v1.0/me/drive/root:%2FA%20b.txt:"),
+            "/v1.0/me/drive/root:/a b.txt:"
+        );
+        assert_eq!(key("/v1.0/users/ÄB"), "/v1.0/users/äb");
+    }
+
+    #[test]
+    fn a_page_is_built_again_when_its_documented_answer_changes() {
+        let store = Store::default();
+        let documented = |subject: &str| {
+            let body = json!({"value": [{"id": "1", "subject": subject}]});
+            MockAnswer::new(
+                200,
+                Vec::new(),
+                serde_json::to_vec(&body).unwrap().into(),
+                None,
+            )
+        };
+        let created = object(json!({"id": "x", "subject": "created"}));
+        store.create("/v1.0/me/events", &created, b"{}");
+        let subjects = |answer: &MockAnswer| -> Vec<String> {
+            let body: Value = serde_json::from_slice(&answer.body).unwrap();
+            body["value"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| item["subject"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let own = "http://127.0.0.1:1";
+        let first = store
+            .list("/v1.0/me/events", None, &documented("one"), own)
+            .unwrap();
+        assert_eq!(subjects(&first), ["one", "created"]);
+        let again = store
+            .list("/v1.0/me/events", None, &documented("one"), own)
+            .unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "an unchanged page is not built again"
+        );
+        let other = store
+            .list("/v1.0/me/events", None, &documented("two"), own)
+            .unwrap();
+        assert_eq!(subjects(&other), ["two", "created"]);
+    }
+
+    #[test]
+    fn the_next_link_of_a_page_is_on_the_address_the_client_used() {
+        let store = Store::default();
+        let documented = MockAnswer::new(
+            200,
+            Vec::new(),
+            Bytes::from_static(br#"{"value":[]}"#),
+            None,
+        );
+        let created = object(json!({"id": "x"}));
+        for _ in 0..=PAGE {
+            store.create("/v1.0/me/events", &created, b"{}");
+        }
+        for own in ["http://127.0.0.1:1", "http://localhost:1"] {
+            let page = store
+                .list("/v1.0/me/events", None, &documented, own)
+                .unwrap();
+            let body: Value = serde_json::from_slice(&page.body).unwrap();
+            let next = body["@odata.nextLink"].as_str().unwrap();
+            assert_eq!(
+                next,
+                format!("{own}/v1.0/me/events?$skiptoken={CREATED}{PAGE}")
+            );
+        }
+    }
 }
