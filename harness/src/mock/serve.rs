@@ -6,7 +6,7 @@
 //! ([`ServeOptions::default`]): every case gets the documented answer whatever ran before.
 
 use super::links;
-use super::state::{Store, Stored};
+use super::state::{Address, Store, Stored};
 use super::{Mock, MockAnswer};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -391,8 +391,9 @@ impl Served {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Reply {
+        let address = Address::new(path);
         if let Some(store) = &self.store {
-            match store.before(method, path, body) {
+            match store.before(method, &address, body) {
                 Stored::Entity(status, entity) => {
                     return Reply::Made(Answer::stored(status, entity, "remembered"))
                 }
@@ -405,7 +406,7 @@ impl Served {
         if let Some(store) = &self.store {
             if method.eq_ignore_ascii_case("POST") && documented.status == 201 {
                 if let Some(object) = documented.object() {
-                    let (id, entity) = store.create(path, object, body);
+                    let (id, entity) = store.create(&address, object, body);
                     let mut answer = Answer::stored(201, entity, "created, remembered");
                     let own = own_base(headers);
                     answer
@@ -414,7 +415,7 @@ impl Served {
                     made = Some(answer);
                 }
             } else if method.eq_ignore_ascii_case("GET") && documented.status == 200 {
-                if let Some(page) = store.list(path, query, &documented, &own_base(headers)) {
+                if let Some(page) = store.list(&address, query, &documented, &own_base(headers)) {
                     documented = page;
                 }
             }

@@ -10,9 +10,36 @@ use super::MockAnswer;
 use crate::http::Method;
 use axum::body::Bytes;
 use serde_json::{Map, Value};
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
+
+/// The store's hasher: every request looks an address up once anything is stored, and SipHash
+/// (the standard one) showed in its profile. Seeded per process, as hashbrown's default is.
+type Fast = foldhash::fast::RandomState;
+
+/// A request's path and, the first time the store needs it, its key ([`key`]): made once
+/// per request however often the store looks.
+#[derive(Debug)]
+pub struct Address<'a> {
+    path: &'a str,
+    key: OnceCell<String>,
+}
+
+impl<'a> Address<'a> {
+    /// The address of a request to `path` (percent-encoded, as received).
+    pub fn new(path: &'a str) -> Address<'a> {
+        Address {
+            path,
+            key: OnceCell::new(),
+        }
+    }
+
+    fn key(&self) -> &str {
+        self.key.get_or_init(|| key(self.path))
+    }
+}
 
 /// How many created entities a collection remembers; past that the oldest is forgotten.
 pub const REMEMBERED: usize = 1000;
@@ -23,7 +50,7 @@ pub struct Store {
     inner: RwLock<Inner>,
     /// Pages answered, by collection and query: a page asked for again unchanged is not
     /// built again.
-    pages: RwLock<HashMap<String, HashMap<String, Page>>>,
+    pages: RwLock<HashMap<String, HashMap<String, Page, Fast>, Fast>>,
     /// Set once anything is created or removed: until then every answer is the documented
     /// one, and no request pays for a lookup.
     touched: AtomicBool,
@@ -33,13 +60,13 @@ pub struct Store {
 struct Inner {
     /// Entity path → the entity as sent: JSON, serialised once, so a GET of it is a copy of
     /// a pointer and a load test's thousands of creations stay small.
-    entities: HashMap<String, Bytes>,
+    entities: HashMap<String, Bytes, Fast>,
     /// Collection path → the paths of the entities created in it, in order.
-    members: HashMap<String, Vec<String>>,
+    members: HashMap<String, Vec<String>, Fast>,
     /// Paths of entities removed: documented ones stay removed too.
-    deleted: HashSet<String>,
+    deleted: HashSet<String, Fast>,
     /// Collections an entity was removed from.
-    deleted_in: HashSet<String>,
+    deleted_in: HashSet<String, Fast>,
     /// Counts the changes that can alter a page already answered: a change to or removal of
     /// an entity, a creation that pushes the oldest out. A creation alone does not: it lands
     /// on the last page.
@@ -70,21 +97,24 @@ pub enum Stored {
     Documented,
 }
 
-/// `/v1.0/me/events/` → `/v1.0/me/events`, lowercased: one key per address.
+/// `/v1.0/me/events/` → `/v1.0/me/events`, decoded and lowercased: one key per address.
+/// Every request pays for this once anything is stored: one allocation, as a rule.
 pub fn key(path: &str) -> String {
-    let path = path.trim_end_matches('/');
-    // Every request pays for this once anything is stored: one allocation in the usual case.
-    if path.is_ascii() && !path.contains('%') {
-        return path.to_ascii_lowercase();
+    let decoded: Vec<u8> =
+        percent_encoding::percent_decode_str(path.trim_end_matches('/')).collect();
+    match String::from_utf8(decoded) {
+        Ok(mut key) if key.is_ascii() => {
+            key.make_ascii_lowercase();
+            key
+        }
+        Ok(key) => key.to_lowercase(),
+        Err(bytes) => String::from_utf8_lossy(bytes.as_bytes()).to_lowercase(),
     }
-    percent_encoding::percent_decode_str(path)
-        .decode_utf8_lossy()
-        .to_lowercase()
 }
 
 impl Store {
     /// A stored entity's answer to GET, PATCH, PUT or DELETE of `path`.
-    pub fn before(&self, method: &str, path: &str, body: &[u8]) -> Stored {
+    pub fn before(&self, method: &str, address: &Address, body: &[u8]) -> Stored {
         // Parsed, not upper-cased: no allocation on every request.
         let Some(method) = Method::parse(method) else {
             return Stored::Documented;
@@ -92,14 +122,14 @@ impl Store {
         if !self.touched.load(Ordering::Relaxed) && method != Method::Delete {
             return Stored::Documented;
         }
-        let key = key(path);
+        let key = address.key();
         if method == Method::Get {
             // Reads share the store; only changes wait for each other.
             let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
-            if inner.deleted.contains(&key) {
+            if inner.deleted.contains(key) {
                 return Stored::Gone;
             }
-            return match inner.entities.get(&key) {
+            return match inner.entities.get(key) {
                 Some(entity) => Stored::Entity(200, entity.clone()),
                 None => Stored::Documented,
             };
@@ -107,18 +137,18 @@ impl Store {
         if !matches!(method, Method::Patch | Method::Put | Method::Delete) {
             // A POST (an action, a creation) of a removed entity: only a read of the store.
             let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
-            return match inner.deleted.contains(&key) {
+            return match inner.deleted.contains(key) {
                 true => Stored::Gone,
                 false => Stored::Documented,
             };
         }
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
-        if inner.deleted.contains(&key) {
+        if inner.deleted.contains(key) {
             return Stored::Gone;
         }
         match method {
             Method::Patch | Method::Put => {
-                let Some(stored) = inner.entities.get_mut(&key) else {
+                let Some(stored) = inner.entities.get_mut(key) else {
                     return Stored::Documented;
                 };
                 let Ok(Value::Object(mut entity)) = serde_json::from_slice::<Value>(stored) else {
@@ -142,15 +172,15 @@ impl Store {
                 Stored::Entity(200, changed)
             }
             Method::Delete => {
-                let removed = inner.entities.remove(&key).is_some();
-                if inner.deleted.insert(key.clone()) {
+                let removed = inner.entities.remove(key).is_some();
+                if inner.deleted.insert(key.to_owned()) {
                     inner.changes += 1;
                 }
                 self.touched.store(true, Ordering::Relaxed);
                 if let Some((collection, _)) = key.rsplit_once('/') {
                     inner.deleted_in.insert(collection.to_owned());
                     if let Some(members) = inner.members.get_mut(collection) {
-                        members.retain(|m| m != &key);
+                        members.retain(|m| m != key);
                     }
                 }
                 if removed {
@@ -167,14 +197,19 @@ impl Store {
     /// answer (parsed once per route) and the request body: a fresh id, the request's
     /// properties over the documented ones, in the documented order. The created entity's id
     /// and JSON, to answer with.
-    pub fn create(&self, path: &str, documented: &Object, request: &[u8]) -> (String, Bytes) {
+    pub fn create(
+        &self,
+        address: &Address,
+        documented: &Object,
+        request: &[u8],
+    ) -> (String, Bytes) {
         let sent = match serde_json::from_slice::<Value>(request) {
             Ok(Value::Object(sent)) => sent,
             _ => Map::new(),
         };
         let id = fresh_id();
         let entity = merged(documented, &sent, &id);
-        let collection = key(path);
+        let collection = address.key().to_owned();
         let member = format!("{collection}/{}", id.to_lowercase());
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         inner.entities.insert(member.clone(), entity.clone());
@@ -198,7 +233,7 @@ impl Store {
     /// for again unchanged goes out as built.
     pub fn list(
         &self,
-        path: &str,
+        address: &Address,
         query: Option<&str>,
         documented: &MockAnswer,
         own: &str,
@@ -206,10 +241,10 @@ impl Store {
         if !self.touched.load(Ordering::Relaxed) {
             return None;
         }
-        let collection = key(path);
+        let (path, collection) = (address.path, address.key());
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        let created = inner.members.get(&collection).filter(|m| !m.is_empty());
-        if created.is_none() && !inner.deleted_in.contains(&collection) {
+        let created = inner.members.get(collection).filter(|m| !m.is_empty());
+        if created.is_none() && !inner.deleted_in.contains(collection) {
             return None;
         }
         let offset = query.and_then(created_offset);
@@ -220,7 +255,7 @@ impl Store {
         let query = query.unwrap_or_default();
         {
             let pages = self.pages.read().unwrap_or_else(|e| e.into_inner());
-            let page = pages.get(&collection).and_then(|pages| pages.get(query));
+            let page = pages.get(collection).and_then(|pages| pages.get(query));
             if let Some(page) = page {
                 if page.changes == inner.changes
                     && page.more == more
@@ -283,11 +318,11 @@ impl Store {
         };
         let mut pages = self.pages.write().unwrap_or_else(|e| e.into_inner());
         // Clients choose the queries: past this many pages, start again.
-        if pages.values().map(HashMap::len).sum::<usize>() >= PAGES_KEPT {
+        if pages.values().map(|p| p.len()).sum::<usize>() >= PAGES_KEPT {
             pages.clear();
         }
         pages
-            .entry(collection)
+            .entry(collection.to_owned())
             .or_default()
             .insert(query.to_owned(), page);
         Some(answer)
@@ -463,7 +498,7 @@ mod tests {
             )
         };
         let created = object(json!({"id": "x", "subject": "created"}));
-        store.create("/v1.0/me/events", &created, b"{}");
+        store.create(&Address::new("/v1.0/me/events"), &created, b"{}");
         let subjects = |answer: &MockAnswer| -> Vec<String> {
             let body: Value = serde_json::from_slice(&answer.body).unwrap();
             body["value"]
@@ -475,18 +510,33 @@ mod tests {
         };
         let own = "http://127.0.0.1:1";
         let first = store
-            .list("/v1.0/me/events", None, &documented("one"), own)
+            .list(
+                &Address::new("/v1.0/me/events"),
+                None,
+                &documented("one"),
+                own,
+            )
             .unwrap();
         assert_eq!(subjects(&first), ["one", "created"]);
         let again = store
-            .list("/v1.0/me/events", None, &documented("one"), own)
+            .list(
+                &Address::new("/v1.0/me/events"),
+                None,
+                &documented("one"),
+                own,
+            )
             .unwrap();
         assert!(
             Arc::ptr_eq(&first, &again),
             "an unchanged page is not built again"
         );
         let other = store
-            .list("/v1.0/me/events", None, &documented("two"), own)
+            .list(
+                &Address::new("/v1.0/me/events"),
+                None,
+                &documented("two"),
+                own,
+            )
             .unwrap();
         assert_eq!(subjects(&other), ["two", "created"]);
     }
@@ -502,11 +552,11 @@ mod tests {
         );
         let created = object(json!({"id": "x"}));
         for _ in 0..=PAGE {
-            store.create("/v1.0/me/events", &created, b"{}");
+            store.create(&Address::new("/v1.0/me/events"), &created, b"{}");
         }
         for own in ["http://127.0.0.1:1", "http://localhost:1"] {
             let page = store
-                .list("/v1.0/me/events", None, &documented, own)
+                .list(&Address::new("/v1.0/me/events"), None, &documented, own)
                 .unwrap();
             let body: Value = serde_json::from_slice(&page.body).unwrap();
             let next = body["@odata.nextLink"].as_str().unwrap();
