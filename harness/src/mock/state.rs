@@ -321,40 +321,18 @@ impl Store {
         let end = (start + PAGE).min(members.len());
         let more = end < members.len();
         let query = query.unwrap_or_default();
-        {
-            let pages = self.pages.read().unwrap_or_else(|e| e.into_inner());
-            let page = pages.get(collection).and_then(|pages| pages.get(query));
-            if let Some(page) = page {
-                if page.changes == inner.changes
-                    && page.more == more
-                    && page.members == members[start..end]
-                    && page.documented == documented.body
-                    && page.own == own
-                {
-                    return Some(page.answer.clone());
-                }
-            }
-        }
-        let mut body = documented.object()?.properties.clone();
-        let Some(Value::Array(items)) = body.get_mut("value") else {
-            return None;
+        let shown = &members[start..end];
+        let unchanged = |page: &Page| {
+            page.changes == inner.changes
+                && page.more == more
+                && page.members == shown
+                && page.documented == documented.body
+                && page.own == own
         };
-        match offset {
-            // A later page: created entities only.
-            Some(_) => items.clear(),
-            None => items.retain(|item| {
-                let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
-                !inner
-                    .deleted
-                    .contains(&format!("{collection}/{}", id.to_lowercase()))
-            }),
+        if let Some(answer) = self.built(collection, query, unchanged) {
+            return Some(answer);
         }
-        items.extend(
-            members[start..end]
-                .iter()
-                .filter_map(|member| inner.entities.get(member))
-                .filter_map(|entity| serde_json::from_slice::<Value>(entity).ok()),
-        );
+        let mut body = page_body(&inner, collection, documented, offset, shown)?;
         if more {
             body.insert(
                 "@odata.nextLink".into(),
@@ -378,12 +356,30 @@ impl Store {
         let answer = Arc::new(answer);
         let page = Page {
             changes: inner.changes,
-            members: members[start..end].to_vec(),
+            members: shown.to_vec(),
             more,
             documented: documented.body.clone(),
             own: own.to_owned(),
             answer: answer.clone(),
         };
+        self.keep(collection, query, page);
+        Some(answer)
+    }
+
+    /// The page of `collection` last answered to `query`, when it is `unchanged`.
+    fn built(
+        &self,
+        collection: &str,
+        query: &str,
+        unchanged: impl Fn(&Page) -> bool,
+    ) -> Option<Arc<MockAnswer>> {
+        let pages = self.pages.read().unwrap_or_else(|e| e.into_inner());
+        let page = pages.get(collection)?.get(query)?;
+        unchanged(page).then(|| page.answer.clone())
+    }
+
+    /// Keeps `page`, the answer to `query` of `collection`, to answer it again.
+    fn keep(&self, collection: &str, query: &str, page: Page) {
         let mut pages = self.pages.write().unwrap_or_else(|e| e.into_inner());
         // Clients choose the queries: past this many pages, start again.
         if pages.values().map(|p| p.len()).sum::<usize>() >= PAGES_KEPT {
@@ -393,8 +389,39 @@ impl Store {
             .entry(collection.to_owned())
             .or_default()
             .insert(query.to_owned(), page);
-        Some(answer)
     }
+}
+
+/// The documented collection answer with `shown`, created members of `collection`, in its
+/// `value`: after the documented items not removed on the first page (`offset` `None`),
+/// alone on a later one.
+fn page_body(
+    inner: &Inner,
+    collection: &str,
+    documented: &MockAnswer,
+    offset: Option<usize>,
+    shown: &[String],
+) -> Option<Map<String, Value>> {
+    let mut body = documented.object()?.properties.clone();
+    let Some(Value::Array(items)) = body.get_mut("value") else {
+        return None;
+    };
+    match offset {
+        Some(_) => items.clear(),
+        None => items.retain(|item| {
+            let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
+            !inner
+                .deleted
+                .contains(&format!("{collection}/{}", id.to_lowercase()))
+        }),
+    }
+    items.extend(
+        shown
+            .iter()
+            .filter_map(|member| inner.entities.get(member))
+            .filter_map(|entity| serde_json::from_slice::<Value>(entity).ok()),
+    );
+    Some(body)
 }
 
 /// How many pages the store keeps built.
