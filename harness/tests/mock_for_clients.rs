@@ -369,6 +369,23 @@ async fn paging_links_point_at_the_mock_and_end() {
         "the page a next link gives is the last: {last}"
     );
     assert_eq!(last["value"].as_array().unwrap().len(), 1);
+    // The answer is made once per address the client uses, and kept: each client gets its own.
+    let port = server.addr.port();
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let page: Value = client
+            .get(url(&server, "/v1.0/me/events"))
+            .header("Host", &host)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            page["@odata.nextLink"].as_str().unwrap(),
+            format!("http://{host}/v1.0/me/events?$skiptoken=X1")
+        );
+    }
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 //! (`$skip` pages are the query module's: it links to the rest while there is more; pages of
 //! created entities are the store's.)
 
+use super::MockAnswer;
 use serde_json::{Map, Value};
 
 const LINKS: [&str; 2] = ["@odata.nextLink", "@odata.deltaLink"];
@@ -65,4 +66,63 @@ pub(super) fn point_at_mock(
         }
     }
     changed
+}
+
+/// `answer`, the documented answer to `path?query`, with its paging links on the mock at
+/// `own` ([`point_at_mock`]), as an answer of its own that needs no more of this.
+pub(super) fn on_mock(
+    answer: &MockAnswer,
+    path: &str,
+    query: Option<&str>,
+    own: &str,
+) -> MockAnswer {
+    let mut body = match answer.object() {
+        Some(object) => object.properties.clone(),
+        None => Map::new(),
+    };
+    let mut made = if !body.is_empty() && point_at_mock(&mut body, path, query, own) {
+        let mut headers = answer.headers.clone();
+        headers.retain(|(name, _)| !name.eq_ignore_ascii_case("content-length"));
+        let body = serde_json::to_vec(&body).expect("a JSON value serialises");
+        let mut made = MockAnswer::new(answer.status, headers, body.into(), answer.case_id.clone());
+        made.note = answer.note.clone();
+        made
+    } else {
+        answer.clone()
+    };
+    made.links = false;
+    made
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_on_the_mock_has_its_links_rewritten_once_and_no_stale_length() {
+        let documented = MockAnswer::new(
+            200,
+            vec![
+                ("Content-Type".into(), "application/json".into()),
+                ("Content-Length".into(), "99".into()),
+            ],
+            br#"{"value":[],"@odata.deltaLink":"https://graph.microsoft.com/v1.0/me/delta?$deltatoken=A"}"#
+                .as_slice()
+                .into(),
+            Some("case".into()),
+        );
+        assert!(documented.links);
+        let made = on_mock(&documented, "/v1.0/me/delta", None, "http://127.0.0.1:9");
+        assert!(!made.links, "the server need not look at it again");
+        let body: Value = serde_json::from_slice(&made.body).unwrap();
+        assert_eq!(
+            body["@odata.deltaLink"],
+            "http://127.0.0.1:9/v1.0/me/delta?$deltatoken=A"
+        );
+        assert_eq!(
+            made.headers,
+            [("Content-Type".to_owned(), "application/json".to_owned())]
+        );
+        assert_eq!(made.case_id.as_deref(), Some("case"));
+    }
 }

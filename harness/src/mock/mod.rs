@@ -11,6 +11,7 @@
 
 mod batch;
 mod links;
+mod made;
 mod query;
 mod route;
 mod serve;
@@ -30,6 +31,11 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use route::{Route, RouteMatch};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
+
+/// The hasher of the mock's own maps, whose keys clients choose on every request (addresses,
+/// queries): SipHash, the standard one, showed in the store's profile. Seeded per process,
+/// as hashbrown's default is.
+type FastHash = foldhash::fast::RandomState;
 
 /// The documented examples, as routes.
 #[derive(Debug, Default)]

@@ -6,6 +6,7 @@
 //! ([`ServeOptions::default`]): every case gets the documented answer whatever ran before.
 
 use super::links;
+use super::made::Made;
 use super::state::{Address, Store, Stored};
 use super::{Mock, MockAnswer};
 use axum::body::Bytes;
@@ -61,6 +62,8 @@ pub(super) struct Served {
     options: ServeOptions,
     store: Option<Store>,
     cors: Option<Cors>,
+    /// Documented answers with their paging links on the mock.
+    linked: Made<Linked>,
 }
 
 /// Starts serving `mock` on `addr` (use port 0 for any free port) on the current tokio runtime.
@@ -76,6 +79,7 @@ pub async fn start(
         mock,
         store: options.stateful.then(Store::default),
         cors: options.cors.clone().map(|origins| Cors { origins }),
+        linked: Made::default(),
         options,
     };
     let app = axum::Router::new()
@@ -246,15 +250,6 @@ impl Answer {
         }
     }
 
-    fn from_mock(answer: &MockAnswer) -> Answer {
-        Answer {
-            status: answer.status,
-            headers: answer.headers.clone(),
-            body: answer.body.clone(),
-            by: answered_by(answer),
-        }
-    }
-
     pub(super) fn error(status: u16, code: &str, message: &str) -> Answer {
         let body = serde_json::json!({"error": {"code": code, "message": message}});
         Answer::json(status, &body, message)
@@ -420,16 +415,49 @@ impl Served {
                 }
             }
         }
-        if !documented.links {
-            return match made {
-                Some(answer) => Reply::Made(answer),
-                None => Reply::Documented(documented),
-            };
+        match made {
+            Some(mut answer) => {
+                if documented.links {
+                    page_links(&mut answer, path, query, &own_base(headers));
+                }
+                Reply::Made(answer)
+            }
+            None if !documented.links => Reply::Documented(documented),
+            None => Reply::Documented(self.linked(&documented, path, query, &own_base(headers))),
         }
-        let mut answer = made.unwrap_or_else(|| Answer::from_mock(&documented));
-        page_links(&mut answer, path, query, &own_base(headers));
-        Reply::Made(answer)
     }
+
+    /// The documented answer to `path?query` with its paging links on the mock at `own`,
+    /// made once per address and kept.
+    fn linked(
+        &self,
+        documented: &MockAnswer,
+        path: &str,
+        query: Option<&str>,
+        own: &str,
+    ) -> Arc<MockAnswer> {
+        let kept_as = query.unwrap_or_default();
+        let unchanged = |from: &Linked| from.own == own && from.documented == documented.body;
+        if let Some(answer) = self.linked.get(path, kept_as, unchanged) {
+            return answer;
+        }
+        let answer = Arc::new(links::on_mock(documented, path, query, own));
+        let from = Linked {
+            documented: documented.body.clone(),
+            own: own.to_owned(),
+        };
+        self.linked.keep(path, kept_as, from, answer.clone());
+        answer
+    }
+}
+
+/// What an answer with its links on the mock was made from.
+#[derive(Debug)]
+struct Linked {
+    /// The documented answer (a query may shape it differently each time).
+    documented: Bytes,
+    /// The mock's address as the client gave it.
+    own: String,
 }
 
 /// Points the answer's paging links at the mock ([`links::point_at_mock`]).

@@ -6,6 +6,7 @@
 //! Entities are kept by their path (lowercased, version included), so `/me/events/{id}` and
 //! `/users/{id}/events/{id}` are different entities, as they are to a client.
 
+use super::made::Made;
 use super::MockAnswer;
 use crate::http::Method;
 use axum::body::Bytes;
@@ -15,9 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-/// The store's hasher: every request looks an address up once anything is stored, and SipHash
-/// (the standard one) showed in its profile. Seeded per process, as hashbrown's default is.
-type Fast = foldhash::fast::RandomState;
+type Fast = super::FastHash;
 
 /// A request's path and, the first time the store needs them, its key ([`key`]) and its
 /// mark ([`Marked`]): made once per request however often the store looks.
@@ -115,7 +114,7 @@ pub struct Store {
     inner: RwLock<Inner>,
     /// Pages answered, by collection and query: a page asked for again unchanged is not
     /// built again.
-    pages: RwLock<HashMap<String, HashMap<String, Page, Fast>, Fast>>,
+    pages: Made<Page>,
     /// Where anything was created or removed: requests elsewhere get the documented answer
     /// without a lookup.
     marked: Marked,
@@ -138,7 +137,7 @@ struct Inner {
     changes: u64,
 }
 
-/// A page of a collection as last answered, and what it was made of.
+/// What a page of a collection was made of.
 #[derive(Debug)]
 struct Page {
     changes: u64,
@@ -148,7 +147,6 @@ struct Page {
     documented: Bytes,
     /// The mock's address as the client gave it, in the next link.
     own: String,
-    answer: Arc<MockAnswer>,
 }
 
 /// What the store makes of a request, before (or instead of) the documented answer.
@@ -329,7 +327,7 @@ impl Store {
                 && page.documented == documented.body
                 && page.own == own
         };
-        if let Some(answer) = self.built(collection, query, unchanged) {
+        if let Some(answer) = self.pages.get(collection, query, unchanged) {
             return Some(answer);
         }
         let mut body = page_body(&inner, collection, documented, offset, shown)?;
@@ -360,35 +358,9 @@ impl Store {
             more,
             documented: documented.body.clone(),
             own: own.to_owned(),
-            answer: answer.clone(),
         };
-        self.keep(collection, query, page);
+        self.pages.keep(collection, query, page, answer.clone());
         Some(answer)
-    }
-
-    /// The page of `collection` last answered to `query`, when it is `unchanged`.
-    fn built(
-        &self,
-        collection: &str,
-        query: &str,
-        unchanged: impl Fn(&Page) -> bool,
-    ) -> Option<Arc<MockAnswer>> {
-        let pages = self.pages.read().unwrap_or_else(|e| e.into_inner());
-        let page = pages.get(collection)?.get(query)?;
-        unchanged(page).then(|| page.answer.clone())
-    }
-
-    /// Keeps `page`, the answer to `query` of `collection`, to answer it again.
-    fn keep(&self, collection: &str, query: &str, page: Page) {
-        let mut pages = self.pages.write().unwrap_or_else(|e| e.into_inner());
-        // Clients choose the queries: past this many pages, start again.
-        if pages.values().map(|p| p.len()).sum::<usize>() >= PAGES_KEPT {
-            pages.clear();
-        }
-        pages
-            .entry(collection.to_owned())
-            .or_default()
-            .insert(query.to_owned(), page);
     }
 }
 
@@ -423,9 +395,6 @@ fn page_body(
     );
     Some(body)
 }
-
-/// How many pages the store keeps built.
-const PAGES_KEPT: usize = 4096;
 
 /// A documented answer that is a JSON object, read once for all the entities created from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
