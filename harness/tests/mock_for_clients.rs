@@ -112,6 +112,17 @@ async fn serve_page(
     (server, dir)
 }
 
+/// Sends a request and reads its JSON answer: what every test here does.
+trait Answer {
+    async fn answer(self) -> Value;
+}
+
+impl Answer for reqwest::RequestBuilder {
+    async fn answer(self) -> Value {
+        self.send().await.unwrap().json().await.unwrap()
+    }
+}
+
 fn url(server: &MockServer, path: &str) -> String {
     format!("{}{}", server.base_url(), path.trim_start_matches('/'))
 }
@@ -208,12 +219,8 @@ async fn what_a_client_creates_it_gets_changes_lists_and_deletes() {
 
     let got: Value = client
         .get(url(&server, &format!("/v1.0/me/events/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer()
+        .await;
     assert_eq!(got, created);
 
     let patched = client
@@ -227,14 +234,7 @@ async fn what_a_client_creates_it_gets_changes_lists_and_deletes() {
     assert_eq!(patched["id"], id.as_str(), "a PATCH answer keeps the id");
     assert_eq!(patched["subject"], "Changed");
 
-    let list: Value = client
-        .get(url(&server, "/v1.0/me/events"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = client.get(url(&server, "/v1.0/me/events")).answer().await;
     let ids: Vec<&str> = list["value"]
         .as_array()
         .unwrap()
@@ -265,14 +265,7 @@ async fn what_a_client_creates_it_gets_changes_lists_and_deletes() {
         .send()
         .await
         .unwrap();
-    let list: Value = client
-        .get(url(&server, "/v1.0/me/events"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = client.get(url(&server, "/v1.0/me/events")).answer().await;
     assert_eq!(list["value"], json!([]));
 
     // Stateless (the embedded mock of `contract run`): every request as documented.
@@ -280,12 +273,8 @@ async fn what_a_client_creates_it_gets_changes_lists_and_deletes() {
     let created: Value = client
         .post(url(&stateless, "/v1.0/me/events"))
         .json(&json!({"subject": "Mine"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer()
+        .await;
     assert_eq!(created["id"], "AAMkAGI1AAAt9AHjAAA=");
     assert_eq!(created["subject"], "Documented");
 }
@@ -349,21 +338,14 @@ async fn a_json_batch_is_answered_request_by_request() {
 async fn paging_links_point_at_the_mock_and_end() {
     let (server, _dir) = serve(ServeOptions::default()).await;
     let client = reqwest::Client::new();
-    let first: Value = client
-        .get(url(&server, "/v1.0/me/events"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let first: Value = client.get(url(&server, "/v1.0/me/events")).answer().await;
     let next = first["@odata.nextLink"].as_str().unwrap();
     assert_eq!(
         next,
         url(&server, "/v1.0/me/events?$skiptoken=X1"),
         "on the mock, never graph.microsoft.com"
     );
-    let last: Value = client.get(next).send().await.unwrap().json().await.unwrap();
+    let last: Value = client.get(next).answer().await;
     assert!(
         last.get("@odata.nextLink").is_none(),
         "the page a next link gives is the last: {last}"
@@ -375,12 +357,8 @@ async fn paging_links_point_at_the_mock_and_end() {
         let page: Value = client
             .get(url(&server, "/v1.0/me/events"))
             .header("Host", &host)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .answer()
+            .await;
         assert_eq!(
             page["@odata.nextLink"].as_str().unwrap(),
             format!("http://{host}/v1.0/me/events?$skiptoken=X1")
@@ -476,7 +454,7 @@ async fn query_options_page_count_sort_and_filter_the_items() {
     let mut pages = 1;
     while let Some(next) = page["@odata.nextLink"].as_str() {
         assert!(next.starts_with(&server.base_url().to_string()), "{next}");
-        page = client.get(next).send().await.unwrap().json().await.unwrap();
+        page = client.get(next).answer().await;
         seen.extend(names(&page));
         pages += 1;
         assert!(pages < 10, "paging must end");
@@ -780,14 +758,7 @@ Content-Type: application/json
     )
     .await
     .unwrap();
-    let body: Value = client
-        .get(url(&server, "/v1.0/me/events/2"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: Value = client.get(url(&server, "/v1.0/me/events/2")).answer().await;
     assert_eq!(body["createdDateTime"], "datetime-value");
 }
 
@@ -812,14 +783,7 @@ async fn what_clients_create_is_listed_a_page_at_a_time() {
     let mut subjects = Vec::new();
     let mut pages = 0;
     while let Some(link) = next {
-        let body: Value = client
-            .get(&link)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body: Value = client.get(&link).answer().await;
         let items = body["value"].as_array().unwrap();
         assert!(
             items.len() <= page + 1,

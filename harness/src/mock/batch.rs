@@ -113,7 +113,6 @@ fn inner(
     let (status, answer_headers, bytes) = serve(method, &path, query.as_deref(), &headers, &body);
     let headers: Map<String, Value> = answer_headers
         .iter()
-        .filter(|(name, _)| !name.eq_ignore_ascii_case("content-length"))
         .map(|(name, value)| (name.clone(), Value::String(value.clone())))
         .collect();
     let body = if bytes.is_empty() {

@@ -5,6 +5,7 @@
 //! created entities are the store's.)
 
 use super::MockAnswer;
+use axum::body::Bytes;
 use serde_json::{Map, Value};
 
 const LINKS: [&str; 2] = ["@odata.nextLink", "@odata.deltaLink"];
@@ -68,27 +69,44 @@ pub(super) fn point_at_mock(
     changed
 }
 
+/// `body` with its paging links on the mock ([`point_at_mock`]); `None` when it is not a JSON
+/// object or has no link to change.
+pub(super) fn body_on_mock(
+    body: &[u8],
+    path: &str,
+    query: Option<&str>,
+    own: &str,
+) -> Option<Bytes> {
+    let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(body) else {
+        return None;
+    };
+    point_at_mock(&mut body, path, query, own).then(|| {
+        serde_json::to_vec(&body)
+            .expect("a JSON value serialises")
+            .into()
+    })
+}
+
 /// `answer`, the documented answer to `path?query`, with its paging links on the mock at
-/// `own` ([`point_at_mock`]), as an answer of its own that needs no more of this.
+/// `own`, as an answer of its own that needs no more of this.
 pub(super) fn on_mock(
     answer: &MockAnswer,
     path: &str,
     query: Option<&str>,
     own: &str,
 ) -> MockAnswer {
-    let mut body = match answer.object() {
-        Some(object) => object.properties.clone(),
-        None => Map::new(),
-    };
-    let mut made = if !body.is_empty() && point_at_mock(&mut body, path, query, own) {
-        let mut headers = answer.headers.clone();
-        headers.retain(|(name, _)| !name.eq_ignore_ascii_case("content-length"));
-        let body = serde_json::to_vec(&body).expect("a JSON value serialises");
-        let mut made = MockAnswer::new(answer.status, headers, body.into(), answer.case_id.clone());
-        made.note = answer.note.clone();
-        made
-    } else {
-        answer.clone()
+    let mut made = match body_on_mock(&answer.body, path, query, own) {
+        Some(body) => {
+            let mut made = MockAnswer::new(
+                answer.status,
+                answer.headers.clone(),
+                body,
+                answer.case_id.clone(),
+            );
+            made.note = answer.note.clone();
+            made
+        }
+        None => answer.clone(),
     };
     made.links = false;
     made

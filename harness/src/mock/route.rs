@@ -9,9 +9,6 @@ use percent_encoding::percent_decode_str;
 use serde_json::Value;
 use std::sync::Arc;
 
-/// Headers the mock never repeats from the docs: the server computes them.
-const COMPUTED_HEADERS: [&str; 3] = ["content-length", "transfer-encoding", "connection"];
-
 #[derive(Debug)]
 pub(super) struct Route {
     pub(super) method: Method,
@@ -286,12 +283,7 @@ impl Route {
     /// Replaces the answer's body with `body`, saying in `x-contract-findings` what changed.
     pub(super) fn replace_body(&mut self, body: Vec<u8>, said: String) {
         let answer = &self.answer;
-        let mut headers: Vec<(String, String)> = answer
-            .headers
-            .iter()
-            .filter(|(n, _)| !n.eq_ignore_ascii_case("content-length"))
-            .cloned()
-            .collect();
+        let mut headers = answer.headers.clone();
         match headers
             .iter_mut()
             .find(|(n, _)| n.eq_ignore_ascii_case("x-contract-findings"))
@@ -538,18 +530,14 @@ fn key_call(text: &str) -> Option<&str> {
     .then_some(name)
 }
 
-/// The documented answer's headers, less those the server computes, with a JSON content type
+/// The documented answer's headers (those the server computes are left out by
+/// [`MockAnswer::new`]), with a JSON content type
 /// when the page shows JSON without one, and `x-contract-findings` when lint finds fault with
 /// the example: a client developer learns that this answer is known to be wrong, and where.
 fn answer_headers(case: &Case, response: &Response) -> Vec<(String, String)> {
     let mut headers: Vec<(String, String)> = response
         .headers
         .iter()
-        .filter(|h| {
-            !COMPUTED_HEADERS
-                .iter()
-                .any(|c| h.name.eq_ignore_ascii_case(c))
-        })
         .map(|h| (h.name.clone(), h.value.clone()))
         .collect();
     if response.body.json().is_some() && response.header("content-type").is_none() {

@@ -460,17 +460,9 @@ struct Linked {
     own: String,
 }
 
-/// Points the answer's paging links at the mock ([`links::point_at_mock`]).
+/// Points the answer's paging links at the mock ([`links::body_on_mock`]).
 fn page_links(answer: &mut Answer, path: &str, query: Option<&str>, own: &str) {
-    let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(&answer.body) else {
-        return;
-    };
-    if links::point_at_mock(&mut body, path, query, own) {
-        answer.body = serde_json::to_vec(&body)
-            .expect("a JSON value serialises")
-            .into();
-        answer
-            .headers
-            .retain(|(name, _)| !name.eq_ignore_ascii_case("content-length"));
+    if let Some(body) = links::body_on_mock(&answer.body, path, query, own) {
+        answer.body = body;
     }
 }
